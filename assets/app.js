@@ -1,0 +1,21 @@
+// GOV.UK Frontend components, then riskreg's own small enhancements.
+import { initAll } from './govuk-frontend.min.js'
+
+initAll()
+
+// Score previews beside likelihood/impact radios: "4 × 5 = 20 Extreme". The page works without.
+for (const preview of document.querySelectorAll('[data-score-preview]')) {
+  const form = preview.closest('form')
+  const bands = JSON.parse(preview.dataset.bands)
+  const [lName, iName] = preview.dataset.scorePreview.split(',')
+  const update = () => {
+    const l = form.querySelector(`input[name="${lName}"]:checked`)
+    const i = form.querySelector(`input[name="${iName}"]:checked`)
+    if (!l || !i) { preview.textContent = 'Choose likelihood and impact to see the score'; return }
+    const score = Number(l.value) * Number(i.value)
+    const band = bands.find((b) => b.min <= score && score <= b.max)
+    preview.textContent = `Score ${l.value} × ${i.value} = ${score}${band ? ' ' + band.name : ''}`
+  }
+  form.addEventListener('change', update)
+  update()
+}

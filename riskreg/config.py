@@ -1,0 +1,67 @@
+"""Configuration: code defaults here, then instance/config.py, then the environment."""
+
+import os
+
+DEFAULT_SECRET_KEY = "dev-only-not-secret"
+
+# Settings that may come from the environment, and how to read them.
+ENVIRONMENT_SETTINGS = {
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "RISKREG_BOARD_NAME": str,
+    "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes"},
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_SENDER": str,
+}
+
+
+class Defaults:
+    SECRET_KEY = DEFAULT_SECRET_KEY
+    DATABASE_URL = None  # None: SQLite in the instance folder
+    RISKREG_BOARD_NAME = "Local Safeguarding Children Board"
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = 8 * 60 * 60
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    LOGIN_FAILURE_LIMIT = 5
+    LOGIN_FAILURE_WINDOW_MINUTES = 15
+    REGISTER_PAGE_SIZE = 100
+    MAIL_SERVER = None  # None: no email is sent
+    MAIL_PORT = 25
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_SENDER = "riskreg@localhost"
+
+
+def load(app, test_config=None):
+    """Fill app.config from the three layers, in order of precedence."""
+    app.config.from_object(Defaults)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        for name, parse in ENVIRONMENT_SETTINGS.items():
+            if name in os.environ:
+                app.config[name] = parse(os.environ[name])
+    else:
+        app.config.update(test_config)
+
+    url = app.config["DATABASE_URL"] or "sqlite:///" + os.path.join(
+        app.instance_path, "riskreg.sqlite"
+    )
+    # Heroku-style URLs name the old driver; psycopg 3 is the one installed.
+    if url.startswith(("postgres://", "postgresql://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+
+    if app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY and not (app.debug or app.testing):
+        raise RuntimeError(
+            "riskreg refuses to start with the default SECRET_KEY. Set one in the environment "
+            "(SECRET_KEY=...) or in instance/config.py, e.g.\n"
+            "  python -c \"import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}')\" "
+            ">> instance/config.py"
+        )

@@ -1,0 +1,210 @@
+"""The data model (PRODUCT.md section 2). Assessments and audit events are append-only."""
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+ROLES = ("admin", "manager", "member")
+ASSESSMENT_KINDS = ("inherent", "current", "target")
+EFFECTIVENESS = {
+    "effective": "Effective",
+    "partly_effective": "Partly effective",
+    "not_effective": "Not effective",
+    "not_yet_known": "Not yet known",
+}
+ACTION_STATUSES = {
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "complete": "Complete",
+}
+
+
+def now_utc() -> datetime:
+    """Naive UTC: every timestamp is stored this way, on SQLite and PostgreSQL alike."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    __table_args__ = (CheckConstraint("role IN ('admin', 'manager', 'member')", name="role"),)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in ("admin", "manager")
+
+
+class LoginAttempt(db.Model):
+    """Failed logins, kept in the database so throttling holds across app servers."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    client: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(default=now_utc, index=True)
+
+
+class Setting(db.Model):
+    """Board-wide settings an admin can change (board name, heat map orientation)."""
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Section(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    prefix: Mapped[str] = mapped_column(String(8), unique=True)
+    appetite: Mapped[int | None]  # highest current score the board tolerates here
+    position: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (
+        CheckConstraint("appetite IS NULL OR appetite BETWEEN 1 AND 25", name="appetite"),
+    )
+
+
+class ScoringScheme(db.Model):
+    """One version of the scoring scheme. Never edited: a change adds a version."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(unique=True)
+    # Five {"name", "descriptor"} dicts each, for levels 1-5.
+    likelihood: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    impact: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # {"name", "min", "max", "colour", "review_months", "response"}; review_months 0 = every
+    # board meeting.
+    bands: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+
+class Meeting(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    held_on: Mapped[date]
+    title: Mapped[str] = mapped_column(String(200))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    # Set once, when the board agrees the register at this meeting.
+    agreed_at: Mapped[datetime | None]
+    agreed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+
+class Risk(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(16), unique=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("section.id"), index=True)
+    number: Mapped[int]  # the ref's number; refs are never reused, risks are never deleted
+    title: Mapped[str] = mapped_column(String(200))
+    statement: Mapped[str] = mapped_column(Text)
+    causes: Mapped[str] = mapped_column(Text, default="")
+    consequences: Mapped[str] = mapped_column(Text, default="")
+    owner_name: Mapped[str] = mapped_column(String(120))
+    owner_role: Mapped[str] = mapped_column(String(120), default="")
+    owner_email: Mapped[str] = mapped_column(String(254), default="")
+    lead_agency: Mapped[str] = mapped_column(String(120))
+    partner_agencies: Mapped[str] = mapped_column(String(500), default="")
+    priority: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    closed_at: Mapped[datetime | None]
+    closed_reason: Mapped[str] = mapped_column(Text, default="")
+    target_date: Mapped[date | None]
+    next_review: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+    # Optimistic lock: every save checks and bumps it, so concurrent edits conflict.
+    version: Mapped[int] = mapped_column(default=1)
+
+    section: Mapped[Section] = relationship(lazy="joined", innerjoin=True)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        UniqueConstraint("section_id", "number"),
+        CheckConstraint("status IN ('open', 'closed')", name="status"),
+    )
+
+
+class Assessment(db.Model):
+    """One scoring of a risk. Append-only: a rescore adds a row."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    risk_id: Mapped[int] = mapped_column(ForeignKey("risk.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    likelihood: Mapped[int]
+    impact: Mapped[int]
+    score: Mapped[int]
+    scheme_id: Mapped[int] = mapped_column(ForeignKey("scoring_scheme.id"))
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=now_utc, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('inherent', 'current', 'target')", name="kind"),
+        CheckConstraint("likelihood BETWEEN 1 AND 5", name="likelihood"),
+        CheckConstraint("impact BETWEEN 1 AND 5", name="impact"),
+        CheckConstraint("score = likelihood * impact", name="score"),
+    )
+
+
+class Control(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    risk_id: Mapped[int] = mapped_column(ForeignKey("risk.id"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(120), default="")
+    assurance_source: Mapped[str] = mapped_column(String(200), default="")
+    effectiveness: Mapped[str] = mapped_column(String(20), default="not_yet_known")
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+
+class Action(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    risk_id: Mapped[int] = mapped_column(ForeignKey("risk.id"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(120), default="")
+    due_on: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(20), default="not_started")
+    completed_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    __table_args__ = (
+        CheckConstraint("status IN ('not_started', 'in_progress', 'complete')", name="status"),
+    )
+
+
+class AuditEvent(db.Model):
+    """Who changed what, when: old -> new per field. Append-only."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=now_utc, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    entity: Mapped[str] = mapped_column(String(40))  # "risk", "action", "user", "scheme", ...
+    entity_id: Mapped[int | None]
+    risk_id: Mapped[int | None] = mapped_column(ForeignKey("risk.id"), index=True)
+    action: Mapped[str] = mapped_column(String(40))  # "create", "update", "rescore", ...
+    summary: Mapped[str] = mapped_column(String(300), default="")
+    # {field: [old, new]}
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    user: Mapped[User | None] = relationship(lazy="joined")

@@ -1,0 +1,207 @@
+"""The register read model: every page and export renders from the rows built here, with a
+fixed number of SQL statements however many risks, assessments and actions there are."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from flask import g
+from sqlalchemy import case, func, select
+
+from . import domain
+from .extensions import db
+from .models import Action, Assessment, Meeting, Risk, ScoringScheme, Section, now_utc
+
+STATUSES = ("open", "closed", "all")
+
+
+@dataclass(frozen=True)
+class RegisterQuery:
+    """What the register is filtered to; views build it from the query string."""
+
+    section: str = ""  # a section prefix
+    band: str = ""  # a band name, on the current score
+    owner: str = ""  # matches owner name or role, lead or partner agency
+    status: str = "open"
+    text: str = ""  # matches ref, title or statement
+    ref: str = ""  # exactly one risk
+    as_at: date | None = None  # the register as it stood at the end of that day
+
+
+def schemes_by_version() -> dict[int, domain.Scheme]:
+    """Every version of the scoring scheme, read once per request (there are only a few)."""
+    if "schemes" not in g:
+        g.schemes = {
+            s.version: scheme_from_row(s) for s in db.session.scalars(select(ScoringScheme))
+        }
+    return g.schemes
+
+
+def forget_schemes() -> None:
+    """After saving a new scheme version within a request."""
+    g.pop("schemes", None)
+
+
+def scheme_from_row(row: ScoringScheme) -> domain.Scheme:
+    return domain.Scheme.from_data(row.version, row.likelihood, row.impact, row.bands)
+
+
+def active_scheme(schemes: dict[int, domain.Scheme] | None = None) -> domain.Scheme:
+    schemes = schemes if schemes is not None else schemes_by_version()
+    return schemes[max(schemes)]
+
+
+def end_of_day(day: date) -> datetime:
+    return datetime.combine(day, time.max)
+
+
+def last_agreed_before(at: datetime) -> Meeting | None:
+    return db.session.scalars(
+        select(Meeting)
+        .where(Meeting.agreed_at.is_not(None), Meeting.agreed_at <= at)
+        .order_by(Meeting.agreed_at.desc())
+        .limit(1)
+    ).first()
+
+
+def risk_fact(risk: Risk) -> domain.RiskFact:
+    section = risk.section
+    return domain.RiskFact(
+        id=risk.id,
+        ref=risk.ref,
+        title=risk.title,
+        statement=risk.statement,
+        section_id=section.id,
+        section_name=section.name,
+        section_prefix=section.prefix,
+        section_position=section.position,
+        appetite=section.appetite,
+        owner_name=risk.owner_name,
+        owner_role=risk.owner_role,
+        lead_agency=risk.lead_agency,
+        partner_agencies=risk.partner_agencies,
+        priority=risk.priority,
+        status=risk.status,
+        created_at=risk.created_at,
+        closed_at=risk.closed_at,
+        closed_reason=risk.closed_reason,
+        target_date=risk.target_date,
+        next_review=risk.next_review,
+        version=risk.version,
+    )
+
+
+def _ranked_assessments(at: datetime, risk_ids, kinds=domain.KINDS):
+    """Assessments made by `at`, numbered newest first within each (risk, kind)."""
+    return (
+        select(
+            Assessment,
+            ScoringScheme.version,
+            func.row_number()
+            .over(
+                partition_by=(Assessment.risk_id, Assessment.kind),
+                order_by=(Assessment.created_at.desc(), Assessment.id.desc()),
+            )
+            .label("rank"),
+        )
+        .join(ScoringScheme, ScoringScheme.id == Assessment.scheme_id)
+        .where(
+            Assessment.created_at <= at,
+            Assessment.kind.in_(kinds),
+            Assessment.risk_id.in_(risk_ids),
+        )
+        .subquery()
+    )
+
+
+def _score_facts(at: datetime, risk_ids, kinds=domain.KINDS, rank: int = 1):
+    ranked = _ranked_assessments(at, risk_ids, kinds)
+    rows = db.session.execute(select(ranked).where(ranked.c.rank == rank))
+    return {
+        (r.risk_id, r.kind): domain.ScoreFact(
+            id=r.id,
+            risk_id=r.risk_id,
+            kind=r.kind,
+            likelihood=r.likelihood,
+            impact=r.impact,
+            score=r.score,
+            scheme_version=r.version,
+            created_at=r.created_at,
+        )
+        for r in rows
+    }
+
+
+def _action_counts(risk_ids, today: date) -> dict[int, tuple[int, int]]:
+    not_complete = Action.status != "complete"
+    rows = db.session.execute(
+        select(
+            Action.risk_id,
+            func.count(case((not_complete, 1))),
+            func.count(case((not_complete & (Action.due_on < today), 1))),
+        )
+        .where(Action.risk_id.in_(risk_ids))
+        .group_by(Action.risk_id)
+    )
+    return {risk_id: (open_count, overdue) for risk_id, open_count, overdue in rows}
+
+
+def register_rows(
+    query: RegisterQuery = RegisterQuery(), today: date | None = None
+) -> list[domain.RegisterRow]:
+    """The register's rows, filtered and in register order (section, highest current first)."""
+    past = query.as_at is not None
+    at = end_of_day(query.as_at) if past else now_utc()
+    today = query.as_at if past else (today or datetime.now(UTC).date())
+
+    risks_q = select(Risk).join(Risk.section)
+    if query.ref:
+        risks_q = risks_q.where(Risk.ref == query.ref)
+    if query.section:
+        risks_q = risks_q.where(Section.prefix == query.section)
+    if past:
+        risks_q = risks_q.where(
+            Risk.created_at <= at, (Risk.closed_at.is_(None)) | (Risk.closed_at > at)
+        )
+    elif query.status != "all":
+        risks_q = risks_q.where(Risk.status == query.status)
+    risks = [risk_fact(r) for r in db.session.scalars(risks_q)]
+    risks = [r for r in risks if _matches_text(r, query)]
+
+    ids = select(Risk.id).join(Risk.section).where(risks_q.whereclause) if risks else []
+    schemes = schemes_by_version()
+    latest = _score_facts(at, ids) if risks else {}
+    agreed = last_agreed_before(at)
+    if agreed is not None:
+        baselines = _score_facts(agreed.agreed_at, ids, kinds=("current",)) if risks else {}
+    else:
+        baselines = _score_facts(at, ids, kinds=("current",), rank=2) if risks else {}
+    actions = _action_counts(ids, today) if risks and not past else {}
+
+    rows = []
+    for risk in risks:
+        scores = {k: latest[(risk.id, k)] for k in domain.KINDS if (risk.id, k) in latest}
+        row = domain.build_row(
+            risk,
+            scores,
+            baselines.get((risk.id, "current")),
+            schemes,
+            today,
+            *actions.get(risk.id, (0, 0)),
+        )
+        if query.band and (row.current is None or row.current.band.name != query.band):
+            continue
+        rows.append(row)
+    return domain.sort_rows(rows)
+
+
+def _matches_text(risk: domain.RiskFact, query: RegisterQuery) -> bool:
+    if query.text:
+        needle = query.text.casefold()
+        if not any(needle in s.casefold() for s in (risk.ref, risk.title, risk.statement)):
+            return False
+    if query.owner:
+        needle = query.owner.casefold()
+        fields = (risk.owner_name, risk.owner_role, risk.lead_agency, risk.partner_agencies)
+        if not any(needle in s.casefold() for s in fields):
+            return False
+    return True

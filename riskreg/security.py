@@ -1,0 +1,70 @@
+"""Login everywhere, read-only members, and the security headers on every response."""
+
+import secrets
+from functools import wraps
+
+from flask import abort, g, redirect, request, url_for
+from flask_login import current_user
+
+# Endpoints anyone may reach without logging in.
+PUBLIC_ENDPOINTS = {"auth.login", "static", "healthz"}
+# Endpoints a member may POST to: everything else that changes state is for managers/admins.
+MEMBER_POST_ENDPOINTS = {"auth.logout"}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def role_required(*roles):
+    """Only users with one of `roles` may use the view; everyone else gets 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return redirect(url_for("auth.login", next=request.full_path))
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_roles = roles
+        return wrapped
+
+    return decorator
+
+
+def require_login_and_role():
+    """Before every request: log in first, and members never change data."""
+    g.csp_nonce = secrets.token_urlsafe(18)
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    if (
+        request.method not in SAFE_METHODS
+        and request.endpoint not in MEMBER_POST_ENDPOINTS
+        and not current_user.can_edit
+    ):
+        abort(403)
+    return None
+
+
+def set_security_headers(response):
+    nonce = g.get("csp_nonce", "")
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; "
+        f"script-src 'self' 'nonce-{nonce}'; "
+        f"style-src 'self' 'nonce-{nonce}'; "
+        "img-src 'self' data:; font-src 'self'; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    )
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if request.endpoint != "static":
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def init_app(app):
+    app.before_request(require_login_and_role)
+    app.after_request(set_security_headers)

@@ -1,0 +1,112 @@
+"""Fixtures: a fresh app and database per test, users of each role, and factories."""
+
+import os
+
+import flask_migrate
+import pytest
+from helpers import ON_POSTGRES, PASSWORD, make_user, test_config
+from sqlalchemy import delete, insert, select, text
+
+from riskreg import create_app
+from riskreg.extensions import db
+from riskreg.models import User
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    return os.environ.get("RISKREG_TEST_DATABASE_URL") or (
+        "sqlite:///" + str(tmp_path_factory.mktemp("db") / "riskreg-test.sqlite")
+    )
+
+
+@pytest.fixture(scope="session")
+def reference_rows(database_url):
+    """Build the schema once with the migrations (from empty), and remember the reference data
+    they seed, which every test starts from."""
+    app = create_app(test_config(database_url))
+    with app.app_context():
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(
+                    text(
+                        f'DROP TABLE IF EXISTS "{table.name}" CASCADE'
+                        if ON_POSTGRES
+                        else f'DROP TABLE IF EXISTS "{table.name}"'
+                    )
+                )
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        flask_migrate.upgrade()
+        rows = {}
+        for table in db.metadata.sorted_tables:
+            keep = [c for c in table.columns if c.name != "id"]  # ids are given anew
+            found = db.session.execute(select(*keep)).mappings().all()
+            if found:
+                rows[table.name] = [dict(r) for r in found]
+        db.session.remove()
+        db.engine.dispose()
+    return rows
+
+
+def reset_database(reference_rows):
+    tables = db.metadata.sorted_tables
+    with db.engine.begin() as connection:
+        if ON_POSTGRES:
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                connection.execute(delete(table))
+        for table in tables:
+            if table.name in reference_rows:
+                connection.execute(insert(table), reference_rows[table.name])
+
+
+@pytest.fixture
+def app_overrides():
+    """Config for this test's app beyond test_config(); browser tests turn CSRF back on."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, reference_rows, app_overrides):
+    app = create_app(test_config(database_url, **app_overrides))
+    with app.app_context():
+        reset_database(reference_rows)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context for tests that work with the database directly."""
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def login(client, app):
+    """login("member") signs the test client in as a new user with that role."""
+
+    def sign_in(role="manager"):
+        with app.app_context():
+            user = db.session.scalar(select(User).where(User.email == f"{role}@example.org"))
+            if user is None:
+                user = make_user(role)
+            email = user.email
+        response = client.post("/login", data={"email": email, "password": PASSWORD})
+        assert response.status_code == 302, response.text
+        return client
+
+    return sign_in

@@ -1,0 +1,115 @@
+"""Test helpers: factories, statement counting, and the test configuration."""
+
+import os
+from contextlib import contextmanager
+
+from sqlalchemy import event, inspect, select, text
+from werkzeug.security import generate_password_hash
+
+from riskreg import services
+from riskreg.extensions import db
+from riskreg.models import Action, Control, Meeting, Section, User
+
+PASSWORD = "correct horse battery staple"
+# Hashing is deliberately slow: hash once, reuse for every test user.
+PASSWORD_HASH = generate_password_hash(PASSWORD)
+ON_POSTGRES = bool(os.environ.get("RISKREG_TEST_DATABASE_URL"))
+
+
+def test_config(database_url, **overrides):
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": database_url,
+        "WTF_CSRF_ENABLED": False,
+        **overrides,
+    }
+
+
+def make_user(role="manager", email=None, name=None, active=True):
+    user = User(
+        email=email or f"{role}@example.org",
+        name=name or f"Test {role.title()}",
+        role=role,
+        password_hash=PASSWORD_HASH,
+        active=active,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_risk(
+    section="SG",
+    title="Demand outstrips front-line capacity",
+    inherent=(4, 5),
+    current=(3, 4),
+    target=(2, 3),
+    rationale="Initial assessment",
+    at=None,
+    **fields,
+):
+    """A risk with its three scores, committed. Fields override the defaults."""
+    values = {
+        "title": title,
+        "statement": fields.pop("statement", f"Statement of {title.lower()}."),
+        "owner_name": "Pat Owner",
+        "owner_role": "Head of Service",
+        "lead_agency": "Children's Services",
+        **fields,
+    }
+    section_row = db.session.scalar(select(Section).where(Section.prefix == section))
+    scores = {
+        kind: services.Scoring(*value)
+        for kind, value in (("inherent", inherent), ("current", current), ("target", target))
+        if value is not None
+    }
+    risk = services.create_risk(section_row, values, scores, rationale, at=at)
+    db.session.commit()
+    return risk
+
+
+@contextmanager
+def count_statements():
+    """Counts the SQL statements run inside the block: `with count_statements() as n: ...`."""
+    counter = [0]
+
+    def before_execute(*args):
+        counter[0] += 1
+
+    event.listen(db.engine, "before_cursor_execute", before_execute)
+    try:
+        yield counter
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before_execute)
+
+
+def table_counts():
+    """Rows per table: to show that a rejected request wrote nothing."""
+    names = inspect(db.engine).get_table_names()
+    with db.engine.connect() as connection:
+        return {
+            name: connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar()
+            for name in names
+        }
+
+
+def make_control(risk, description="Multi-agency audit programme", **fields):
+    control = services.save_mitigation(risk, None, Control, {"description": description, **fields})
+    db.session.commit()
+    return control
+
+
+def make_action(risk, description="Recruit two social workers", due_on=None, **fields):
+    action = services.save_mitigation(
+        risk, None, Action, {"description": description, "due_on": due_on, **fields}
+    )
+    db.session.commit()
+    return action
+
+
+def make_meeting(held_on, title="Board meeting", agreed_at=None, notes=""):
+    meeting = Meeting(held_on=held_on, title=title, agreed_at=agreed_at, notes=notes)
+    db.session.add(meeting)
+    db.session.commit()
+    return meeting

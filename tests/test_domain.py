@@ -1,0 +1,163 @@
+"""The pure domain core: scores, bands, review dates, direction of travel, the register as at."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from riskreg import domain
+
+SCHEME = domain.Scheme.from_data(1, **domain.default_scheme_data())
+levels = st.integers(min_value=1, max_value=5)
+scores = st.integers(min_value=1, max_value=25) | st.none()
+
+
+@given(levels, levels)
+def test_every_likelihood_and_impact_falls_in_exactly_one_band(likelihood, impact):
+    score = domain.score_of(likelihood, impact)
+    assert score == likelihood * impact
+    holders = [b for b in SCHEME.bands if b.min <= score <= b.max]
+    assert len(holders) == 1
+    assert SCHEME.band_for(score) == holders[0]
+
+
+@pytest.mark.parametrize(
+    ("score", "band"),
+    [(1, "Low"), (3, "Low"), (4, "Moderate"), (6, "Moderate"), (8, "High"), (12, "High"),
+     (15, "Extreme"), (25, "Extreme")],
+)  # fmt: skip
+def test_default_bands_follow_the_nhs_matrix(score, band):
+    assert SCHEME.band_for(score).name == band
+
+
+@given(st.integers(), st.integers())
+def test_scores_outside_one_to_five_are_refused(likelihood, impact):
+    if likelihood in range(1, 6) and impact in range(1, 6):
+        assert domain.score_of(likelihood, impact) == likelihood * impact
+    else:
+        with pytest.raises(ValueError):
+            domain.score_of(likelihood, impact)
+
+
+def test_band_problems_finds_gaps_and_overlaps():
+    assert domain.band_problems(domain.DEFAULT_BANDS) == []
+    gap = [dict(b) for b in domain.DEFAULT_BANDS]
+    gap[1]["max"] = 5  # 6 is now in no band
+    assert domain.band_problems(gap) == ["Score 6 is in no band"]
+    overlap = [dict(b) for b in domain.DEFAULT_BANDS]
+    overlap[2]["min"] = 6
+    assert domain.band_problems(overlap) == ["Score 6 is in more than one band (Moderate, High)"]
+
+
+def test_band_text_colour_is_readable():
+    colours = {b.name: b.text_colour for b in SCHEME.bands}
+    assert colours == {"Low": "#ffffff", "Moderate": "#0b0c0c", "High": "#0b0c0c",
+                       "Extreme": "#ffffff"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("score", "due"),
+    [(2, date(2027, 1, 31)), (5, date(2026, 7, 31)), (9, date(2026, 4, 30)),
+     (20, date(2026, 2, 28))],
+)  # fmt: skip
+def test_review_due_follows_the_band_interval(score, due):
+    assert domain.review_due(date(2026, 1, 31), SCHEME.band_for(score)) == due
+
+
+def test_extreme_risks_are_reviewed_at_the_next_meeting():
+    extreme = SCHEME.band_for(20)
+    assert domain.review_due(date(2026, 1, 10), extreme, date(2026, 1, 20)) == date(2026, 1, 20)
+
+
+@given(scores, scores)
+def test_direction_of_travel_is_antisymmetric(now, before):
+    forward = domain.direction_of_travel(now, before)
+    backward = domain.direction_of_travel(before, now)
+    if now is None or before is None:
+        assert forward == backward == "new"
+    else:
+        assert (forward, backward) in {("up", "down"), ("down", "up"), ("same", "same")}
+        assert (forward == "up") == (now > before)
+
+
+START = datetime(2026, 1, 1, 9)
+
+
+def fact(risk_id, kind, likelihood, impact, days, fact_id):
+    return domain.ScoreFact(
+        id=fact_id,
+        risk_id=risk_id,
+        kind=kind,
+        likelihood=likelihood,
+        impact=impact,
+        score=likelihood * impact,
+        scheme_version=1,
+        created_at=START + timedelta(days=days),
+    )
+
+
+def risk(risk_id, created_days=0, closed_days=None, **fields):
+    values = {
+        "id": risk_id,
+        "ref": f"SG-{risk_id:02d}",
+        "title": f"Risk {risk_id}",
+        "statement": "",
+        "section_id": 1,
+        "section_name": "Safeguarding risks and challenges",
+        "section_prefix": "SG",
+        "section_position": 1,
+        "appetite": None,
+        "owner_name": "",
+        "owner_role": "",
+        "lead_agency": "",
+        "partner_agencies": "",
+        "priority": "",
+        "status": "open" if closed_days is None else "closed",
+        "created_at": START + timedelta(days=created_days),
+        "closed_at": None if closed_days is None else START + timedelta(days=closed_days),
+        "closed_reason": "",
+        "target_date": None,
+        "next_review": None,
+        "version": 1,
+    }
+    return domain.RiskFact(**{**values, **fields})
+
+
+def test_register_as_at_uses_the_scores_of_the_moment():
+    risks = [risk(1), risk(2, created_days=5), risk(3, closed_days=8)]
+    facts = [
+        fact(1, "current", 4, 4, 0, 1),
+        fact(2, "current", 2, 2, 5, 2),
+        fact(3, "current", 3, 3, 0, 3),
+        fact(1, "current", 2, 4, 10, 4),
+    ]
+    day = lambda n: START + timedelta(days=n, hours=1)  # noqa: E731
+
+    at_3 = domain.register_as_at(risks, facts, {1: SCHEME}, day(3))
+    assert [(r.ref, r.current.score, r.direction) for r in at_3] == [
+        ("SG-01", 16, "new"),
+        ("SG-03", 9, "new"),
+    ]
+    at_12 = domain.register_as_at(risks, facts, {1: SCHEME}, day(12))
+    assert [(r.ref, r.current.score, r.direction) for r in at_12] == [
+        ("SG-01", 8, "down"),
+        ("SG-02", 4, "new"),
+    ]
+    # Against the register agreed on day 6, SG-02 (raised on day 5) has a baseline too.
+    agreed = domain.register_as_at(risks, facts, {1: SCHEME}, day(12), baseline_at=day(6))
+    assert [(r.ref, r.baseline_score, r.direction) for r in agreed] == [
+        ("SG-01", 16, "down"),
+        ("SG-02", 4, "same"),
+    ]
+
+
+def test_past_target_and_appetite_flags():
+    row = domain.build_row(
+        risk(1, target_date=date(2026, 1, 5), next_review=date(2026, 1, 2), appetite=8),
+        {"current": fact(1, "current", 3, 4, 0, 1), "target": fact(1, "target", 2, 2, 0, 2)},
+        None,
+        {1: SCHEME},
+        today=date(2026, 1, 6),
+    )
+    assert (row.past_target, row.review_overdue, row.above_appetite) == (True, True, True)
