@@ -381,3 +381,21 @@ def sort_rows(rows: list[RegisterRow]) -> list[RegisterRow]:
             r.risk.ref,
         ),
     )
+
+
+def heatmap_cells(
+    rows: Iterable[RegisterRow], basis: str = "current"
+) -> dict[tuple[int, int], list[RegisterRow]]:
+    """The register on the 5 x 5 grid: (likelihood, impact) -> the rows scored there on
+    `basis` ("inherent", "current" or "target"), highest score first as the register orders
+    them. Every cell is present, empty or not; a row not scored on that basis is left out."""
+    if basis not in KINDS:
+        raise ValueError(f"basis must be one of {', '.join(KINDS)}")
+    cells: dict[tuple[int, int], list[RegisterRow]] = {
+        (likelihood, impact): [] for likelihood in LEVELS for impact in LEVELS
+    }
+    for row in rows:
+        view = getattr(row, basis)
+        if view is not None:
+            cells[(view.likelihood, view.impact)].append(row)
+    return cells

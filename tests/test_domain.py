@@ -161,3 +161,19 @@ def test_past_target_and_appetite_flags():
         today=date(2026, 1, 6),
     )
     assert (row.past_target, row.review_overdue, row.above_appetite) == (True, True, True)
+
+
+def test_heatmap_cells_place_each_row_by_its_basis():
+    rows = [
+        domain.build_row(risk(1), {"current": fact(1, "current", 3, 4, 0, 1),
+                                   "target": fact(1, "target", 1, 4, 0, 2)}, None, {1: SCHEME},
+                         today=date(2026, 1, 6)),
+        domain.build_row(risk(2), {}, None, {1: SCHEME}, today=date(2026, 1, 6)),
+    ]  # fmt: skip
+    cells = domain.heatmap_cells(rows, "current")
+    assert len(cells) == 25
+    assert [r.ref for r in cells[(3, 4)]] == ["SG-01"]
+    assert sum(len(v) for v in cells.values()) == 1  # the unscored risk is left out
+    assert [r.ref for r in domain.heatmap_cells(rows, "target")[(1, 4)]] == ["SG-01"]
+    with pytest.raises(ValueError):
+        domain.heatmap_cells(rows, "sideways")
