@@ -7,7 +7,7 @@ import sys
 
 import click
 from email_validator import EmailNotValidError, validate_email
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 from . import audit, demo
@@ -154,6 +154,7 @@ def setup_demo():
 
 
 @click.command("backup")
+@with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, writable=True))
 def backup(path):
     """Copy the SQLite database to PATH, safely while the app is running."""

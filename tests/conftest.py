@@ -4,7 +4,7 @@ import os
 
 import flask_migrate
 import pytest
-from helpers import ON_POSTGRES, PASSWORD, make_user, test_config
+from helpers import ON_POSTGRES, PASSWORD, app_config, make_user
 from sqlalchemy import delete, insert, select, text
 
 from riskreg import create_app
@@ -23,7 +23,7 @@ def database_url(tmp_path_factory):
 def reference_rows(database_url):
     """Build the schema once with the migrations (from empty), and remember the reference data
     they seed, which every test starts from."""
-    app = create_app(test_config(database_url))
+    app = create_app(app_config(database_url))
     with app.app_context():
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
@@ -63,13 +63,13 @@ def reset_database(reference_rows):
 
 @pytest.fixture
 def app_overrides():
-    """Config for this test's app beyond test_config(); browser tests turn CSRF back on."""
+    """Config for this test's app beyond app_config(); browser tests turn CSRF back on."""
     return {}
 
 
 @pytest.fixture
 def app(database_url, reference_rows, app_overrides):
-    app = create_app(test_config(database_url, **app_overrides))
+    app = create_app(app_config(database_url, **app_overrides))
     with app.app_context():
         reset_database(reference_rows)
     yield app

@@ -16,7 +16,7 @@ PASSWORD_HASH = generate_password_hash(PASSWORD)
 ON_POSTGRES = bool(os.environ.get("RISKREG_TEST_DATABASE_URL"))
 
 
-def test_config(database_url, **overrides):
+def app_config(database_url, **overrides):
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",

@@ -1,0 +1,106 @@
+"""Access control, tested from the URL map: every endpoint, present and future."""
+
+import pytest
+from helpers import make_risk
+
+from riskreg.security import MEMBER_POST_ENDPOINTS, PUBLIC_ENDPOINTS
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+SAMPLE_ARGS = {"ref": "SG-01", "filename": "riskreg/app.css"}
+
+
+def sample_url(rule):
+    values = {}
+    for name in rule.arguments:
+        converter = rule._converters[name].__class__.__name__
+        values[name] = 1 if converter == "IntegerConverter" else SAMPLE_ARGS.get(name, "x")
+    return rule.build(values)[1]
+
+
+def routes(app):
+    return [
+        (rule, method)
+        for rule in app.url_map.iter_rules()
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+    ]
+
+
+def test_the_url_map_has_routes_to_check(app):
+    endpoints = {rule.endpoint for rule, _ in routes(app)}
+    assert {"auth.login", "auth.logout", "register.index", "register.dashboard"} <= endpoints
+
+
+def test_anonymous_users_are_sent_to_login_everywhere_but_the_public_pages(app, client):
+    with app.app_context():
+        make_risk()
+    for rule, method in routes(app):
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        url = sample_url(rule)
+        response = client.open(url, method=method)
+        assert response.status_code == 302, f"{method} {url} answered {response.status_code}"
+        assert response.headers["Location"].startswith("/login?next="), (method, url)
+
+
+def test_public_pages_answer_without_login(client):
+    assert client.get("/login").status_code == 200
+    assert client.get("/healthz").json == {"status": "ok", "database": "ok"}
+    with client.get("/assets/riskreg/app.css") as response:
+        assert response.status_code == 200
+
+
+def test_members_may_change_nothing(app, login):
+    client = login("member")
+    with app.app_context():
+        make_risk()
+    checked = 0
+    for rule, method in routes(app):
+        if method not in UNSAFE or rule.endpoint in MEMBER_POST_ENDPOINTS | PUBLIC_ENDPOINTS:
+            continue
+        url = sample_url(rule)
+        response = client.open(url, method=method, data={})
+        assert response.status_code == 403, f"{method} {url} answered {response.status_code}"
+        checked += 1
+    assert checked >= 1
+
+
+def test_every_state_changing_view_checks_the_role_itself(app):
+    """Belt and braces: the login gate refuses members, and each view names its roles too."""
+    for rule, method in routes(app):
+        if method not in UNSAFE or rule.endpoint in MEMBER_POST_ENDPOINTS | PUBLIC_ENDPOINTS:
+            continue
+        view = app.view_functions[rule.endpoint]
+        roles = getattr(view, "required_roles", None)
+        assert roles, f"{rule.endpoint} changes state without @role_required"
+        assert "member" not in roles, rule.endpoint
+
+
+def test_admin_pages_are_for_admins_only(app, login):
+    admin_rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("admin.")]
+    for rule in admin_rules:
+        assert app.view_functions[rule.endpoint].required_roles == ("admin",), rule.endpoint
+    client = login("manager")
+    for rule in admin_rules:
+        if "GET" in rule.methods:
+            assert client.get(sample_url(rule)).status_code == 403, rule.rule
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy"],
+)
+def test_security_headers_on_every_response(client, header):
+    assert header in client.get("/login").headers
+    assert header in client.get("/no-such-page").headers
+
+
+def test_csp_allows_scripts_only_by_nonce(client):
+    response = client.get("/login")
+    policy = response.headers["Content-Security-Policy"]
+    nonce = policy.split("'nonce-")[1].split("'")[0]
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    html = response.text
+    assert html.count("<script") == html.count(f'nonce="{nonce}"') >= 1
+    # A fresh nonce per request.
+    assert nonce not in client.get("/login").headers["Content-Security-Policy"]

@@ -1,0 +1,118 @@
+"""Signing in and out: hashed passwords, throttling, safe redirects, cookies, CSRF."""
+
+import pytest
+from helpers import PASSWORD, make_user
+
+from riskreg.extensions import db
+from riskreg.models import User
+
+
+def sign_in(client, email, password=PASSWORD, next_url=None, **environ):
+    url = "/login" + (f"?next={next_url}" if next_url else "")
+    return client.post(url, data={"email": email, "password": password}, **environ)
+
+
+def test_passwords_are_hashed(ctx):
+    user = make_user("manager")
+    assert PASSWORD not in user.password_hash
+    assert user.check_password(PASSWORD) and not user.check_password("wrong")
+
+
+def test_right_password_signs_in_and_logout_signs_out(app, client):
+    with app.app_context():
+        make_user("member")
+    response = sign_in(client, "MEMBER@example.org ")
+    assert response.status_code == 302 and response.headers["Location"] == "/risks"
+    assert client.get("/risks").status_code == 200
+    assert client.get("/logout").status_code == 405  # only POST, so links cannot log you out
+    assert client.post("/logout").headers["Location"] == "/login"
+    assert client.get("/risks").status_code == 302
+
+
+def test_wrong_password_is_refused_with_a_message(app, client):
+    with app.app_context():
+        make_user("member")
+    response = sign_in(client, "member@example.org", "wrong password")
+    assert response.status_code == 401
+    assert "Email address or password is not right" in response.text
+    assert "govuk-error-summary" in response.text
+
+
+def test_empty_form_gets_messages_beside_the_fields(client):
+    response = client.post("/login", data={})
+    assert response.status_code == 400
+    assert "Enter your email address" in response.text
+    assert "Enter your password" in response.text
+
+
+def test_deactivated_users_cannot_sign_in(app, client):
+    with app.app_context():
+        make_user("manager", active=False)
+    assert sign_in(client, "manager@example.org").status_code == 401
+
+
+def test_deactivating_ends_an_open_session(app, client):
+    with app.app_context():
+        make_user("manager")
+    sign_in(client, "manager@example.org")
+    with app.app_context():
+        db.session.execute(db.update(User).values(active=False))
+        db.session.commit()
+    assert client.get("/risks").status_code == 302
+
+
+def test_failed_logins_are_throttled_per_account(app, client):
+    with app.app_context():
+        make_user("manager")
+    for _ in range(5):
+        assert sign_in(client, "manager@example.org", "wrong").status_code == 401
+    # Even the right password is refused until the window passes.
+    response = sign_in(client, "manager@example.org")
+    assert response.status_code == 429
+    assert "Too many failed sign-in attempts" in response.text
+    # Another client trying the same account is refused too.
+    other = app.test_client()
+    assert (
+        sign_in(other, "manager@example.org", environ_base={"REMOTE_ADDR": "10.9.9.9"}).status_code
+        == 429
+    )
+
+
+def test_failed_logins_are_throttled_per_client(app, client):
+    with app.app_context():
+        make_user("manager")
+    for n in range(5):
+        sign_in(client, f"nobody{n}@example.org", "guess")
+    assert sign_in(client, "manager@example.org").status_code == 429
+
+
+def test_a_success_clears_the_account_failures(app, client):
+    with app.app_context():
+        make_user("manager")
+    for _ in range(4):
+        sign_in(client, "manager@example.org", "wrong")
+    assert sign_in(client, "manager@example.org").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("next_url", "expected"),
+    [
+        ("/risks?status=all", "/risks?status=all"),
+        ("https://evil.example/", "/risks"),
+        ("//evil.example/", "/risks"),
+        ("/\\evil.example", "/risks"),
+        ("javascript:alert(1)", "/risks"),
+    ],
+)
+def test_next_only_redirects_within_the_site(app, client, next_url, expected):
+    with app.app_context():
+        make_user("member")
+    response = sign_in(client, "member@example.org", next_url=next_url)
+    assert response.headers["Location"] == expected
+
+
+def test_session_cookie_is_httponly_and_samesite(app, client):
+    with app.app_context():
+        make_user("member")
+    cookie = sign_in(client, "member@example.org").headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
