@@ -6,9 +6,9 @@ BIN := .venv/bin
 FLASK := $(BIN)/flask --app riskreg
 GOVUK := node_modules/govuk-frontend/dist/govuk
 
-.PHONY: run test install assets bench lint format clean
+.PHONY: run test install assets secret-key bench lint format clean
 
-run: install assets instance/config.py
+run: install assets secret-key
 	$(FLASK) db upgrade
 	$(FLASK) demo setup
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
@@ -40,10 +40,10 @@ static/.built: node_modules/.package-lock.json $(wildcard assets/*)
 	touch $@
 
 # A random secret key, once: sessions survive restarts, and no default key is ever used.
-instance/config.py:
-	mkdir -p instance
-	grep -qs '^SECRET_KEY' $@ || $(BIN)/python -c \
-	  'import secrets; print(f"SECRET_KEY = {secrets.token_hex(32)!r}")' >> $@
+secret-key:
+	@mkdir -p instance
+	@grep -qs '^SECRET_KEY' instance/config.py || $(BIN)/python -c \
+	  'import secrets; print(f"SECRET_KEY = {secrets.token_hex(32)!r}")' >> instance/config.py
 
 lint: install
 	$(BIN)/ruff check .
