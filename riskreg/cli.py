@@ -6,28 +6,28 @@ import sqlite3
 import sys
 
 import click
-from email_validator import EmailNotValidError, validate_email
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 from . import audit, demo
+from .admin import last_admin_problem, normalised_email
+from .admin_forms import MIN_PASSWORD_LENGTH
 from .extensions import db
 from .models import ROLES, User
 
 users = AppGroup("users", help="Create and manage user accounts.")
 demo_cli = AppGroup("demo", help="The demo register from the seed annual report.")
-MIN_PASSWORD_LENGTH = 10
 
 
 def fail(message: str):
     raise click.ClickException(message)
 
 
-def normalised_email(email: str) -> str:
-    try:
-        return validate_email(email, check_deliverability=False).normalized.lower()
-    except EmailNotValidError as error:
-        fail(f"{email!r} is not a valid email address: {error}")
+def valid_email(email: str) -> str:
+    normalised = normalised_email(email)
+    if normalised is None:
+        fail(f"{email!r} is not a valid email address.")
+    return normalised
 
 
 def find_user(email: str) -> User:
@@ -47,12 +47,6 @@ def read_password(from_stdin: bool) -> str:
     return password
 
 
-def active_admins() -> int:
-    return db.session.scalar(
-        select(func.count()).where(User.role == "admin", User.active.is_(True))
-    )
-
-
 role_choice = click.Choice(ROLES, case_sensitive=False)
 
 
@@ -63,7 +57,7 @@ role_choice = click.Choice(ROLES, case_sensitive=False)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create_user(email, name, role, password_stdin):
     """Create a user account."""
-    email = normalised_email(email)
+    email = valid_email(email)
     if db.session.scalar(select(User).where(User.email == email)):
         fail(f"A user with email {email} already exists.")
     if not name.strip() or len(name) > 120:
@@ -92,8 +86,8 @@ def set_role(email, role):
     """Change a user's role."""
     user = find_user(email)
     role = role.lower()
-    if user.role == "admin" and role != "admin" and user.active and active_admins() <= 1:
-        fail("That is the last active admin; make another admin first.")
+    if problem := last_admin_problem(user, role, user.active):
+        fail(problem)
     audit.record("user", user.id, "update", audit.diff({"role": user.role}, {"role": role}))
     user.role = role
     db.session.commit()
@@ -105,8 +99,8 @@ def set_role(email, role):
 def deactivate(email):
     """Stop a user logging in (their history stays)."""
     user = find_user(email)
-    if user.role == "admin" and user.active and active_admins() <= 1:
-        fail("That is the last active admin; make another admin first.")
+    if problem := last_admin_problem(user, user.role, False):
+        fail(problem)
     audit.record("user", user.id, "update", audit.diff({"active": user.active}, {"active": False}))
     user.active = False
     db.session.commit()

@@ -93,7 +93,7 @@ def test_the_last_active_admin_cannot_be_removed(app, runner):
     for args in (["users", "set-role", "admin@example.org", "member"],
                  ["users", "deactivate", "admin@example.org"]):  # fmt: skip
         result = invoke(runner, *args)
-        assert result.exit_code != 0 and "last active admin" in result.output
+        assert result.exit_code != 0 and "last active admin" in result.output.replace("\n", " ")
     with app.app_context():
         make_user("admin", email="second@example.org")
     assert invoke(runner, "users", "deactivate", "admin@example.org").exit_code == 0

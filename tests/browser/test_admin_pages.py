@@ -1,0 +1,89 @@
+import re
+
+from journeys import serious_accessibility_violations, sign_in
+from playwright.sync_api import expect
+
+
+def accessible(page):
+    assert serious_accessibility_violations(page) == [], page.url
+
+
+def test_an_admin_creates_a_user_and_changes_the_scheme(page, users):
+    sign_in(page, users["admin"])
+    page.get_by_role("link", name="Admin", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Admin")
+    accessible(page)
+
+    # A user, with a password made up for them and shown once.
+    page.get_by_role("link", name="Users").click()
+    accessible(page)
+    page.get_by_role("button", name="Add a user").click()
+    page.get_by_label("Email address").fill("not an email")
+    page.get_by_label("Full name").fill("Jo Bloggs")
+    page.get_by_label("Manager").check()
+    page.get_by_role("button", name="Create user").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter an email address like")
+    accessible(page)
+    page.get_by_label("Email address").fill("jo.bloggs@example.org")
+    page.get_by_role("button", name="Create user").click()
+    expect(page.locator(".govuk-panel")).to_contain_text("Account created")
+    password = page.locator("#password").inner_text()
+    assert len(password) >= 10
+    accessible(page)
+    page.get_by_role("link", name="Go to Jo Bloggs's account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jo Bloggs")
+    accessible(page)
+
+    # The scheme: rename a band and change its colour; version 2 is listed.
+    page.goto("/admin/scheme")
+    accessible(page)
+    page.get_by_role("button", name="Change the scoring scheme").click()
+    accessible(page)
+    page.locator("#bands-2-name").fill("Serious")
+    page.locator("#bands-2-colour").fill("#b58840")
+    page.locator("#bands-3-min").fill("16")  # leaves 15 in no band
+    page.get_by_role("button", name="Save as version 2").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Score 15 is in no band")
+    accessible(page)
+    page.locator("#bands-3-min").fill("15")
+    page.get_by_role("button", name="Save as version 2").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Saved version 2")
+    expect(page.locator(".govuk-caption-l")).to_have_text("Version 2, in use now")
+    versions = page.locator("#versions tbody tr")
+    expect(versions).to_have_count(2)
+    expect(versions.first).to_contain_text("Serious 8–12")
+    expect(versions.first).to_contain_text("Test Admin")
+    accessible(page)
+
+    # The new user signs in with the password shown.
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, "jo.bloggs@example.org", password)
+    expect(page).to_have_url(re.compile(r"/risks$"))
+
+
+def test_every_other_admin_page_passes_the_accessibility_scan(page, users):
+    sign_in(page, users["admin"])
+    for path in ("/admin/sections", "/admin/sections/new", "/admin/sections/1", "/admin/settings"):
+        page.goto(path)
+        accessible(page)
+    page.goto("/admin/sections/new")
+    page.get_by_role("button", name="Save section").click()  # empty: errors
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the section's name")
+    accessible(page)
+    page.goto("/admin/settings")
+    page.get_by_label("Board name").fill("")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the board's name")
+    accessible(page)
+    page.get_by_label("Board name").fill("Anytown Safeguarding Children Board")
+    page.get_by_label("Impact up the side").check()
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.locator(".govuk-service-navigation")).to_contain_text(
+        "Anytown Safeguarding Children Board – risk register"
+    )
+    # The user page with the last-admin error beside the deactivate button.
+    page.goto("/admin/users")
+    page.get_by_role("link", name=re.compile("Change Test Admin")).click()
+    page.get_by_role("button", name=re.compile("Deactivate")).click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("your own account")
+    accessible(page)
