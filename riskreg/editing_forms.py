@@ -1,0 +1,442 @@
+"""The board manager's forms. Every limit a field enforces is stated in its hint, and every
+message says what to do, in the GOV.UK error-message style."""
+
+import re
+from datetime import date
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import Field, HiddenField, RadioField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
+
+from . import audit, domain
+from .models import ACTION_STATUSES, EFFECTIVENESS
+
+LONG_TEXT = 2000
+EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
+# Characters no database column should hold (PostgreSQL refuses NUL outright).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value):
+    """Trim, and normalise browser line endings so limits count what the user sees; a field
+    left out of the request is blank."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return value
+    return CONTROL_CHARACTERS.sub("", value.replace("\r\n", "\n")).strip()
+
+
+class TextField(StringField):
+    def set_value(self, value: str | None) -> None:
+        self.data = value or ""
+        self.raw_data = [self.data]
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs, or a {value: label} dict, as WTForms choices."""
+    pairs = pairs.items() if isinstance(pairs, dict) else pairs
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+def values(field) -> set[str]:
+    return {choice.value for choice in field.choices}
+
+
+def text(label, limit, *, required=None, long=False, hint=""):
+    """A text input or character-counted textarea; `required` is the message when empty."""
+    # DataRequired checks the trimmed value: spaces alone are not an answer.
+    validators = [DataRequired(required)] if required else [Optional()]
+    validators.append(Length(max=limit, message=f"{label} must be {limit} characters or fewer"))
+    # A character count states its own limit; a one-line input says it in the hint.
+    description = hint if long else f"{hint} {limit} characters at most.".strip()
+    return TextField(
+        label,
+        description=description,
+        filters=[clean_text],
+        validators=validators,
+        widget=GovCharacterCount() if long else GovTextInput(),
+    )
+
+
+class DayField(Field):
+    """A GOV.UK date input: three boxes sharing one name; blank means no date."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label, required=None, **kwargs):
+        super().__init__(label, **kwargs)
+        self.required_message = required
+
+    def _value(self):
+        return ""
+
+    def process_formdata(self, valuelist):
+        # Always three parts, however many arrived, so the widget can redisplay them.
+        parts = [clean_text(str(v))[:10] for v in valuelist[:3]]
+        parts += [""] * (3 - len(parts))
+        self.raw_data = parts
+        self.data = None
+        day, month, year = parts
+        if not any(parts):
+            return
+        label = self.label.text
+        if not all(parts):
+            missing = [n for n, v in zip(("day", "month", "year"), parts, strict=True) if not v]
+            raise ValueError(f"{label} must include a {' and a '.join(missing)}")
+        if not (
+            re.fullmatch(r"[0-9]{1,2}", day)
+            and re.fullmatch(r"[0-9]{1,2}", month)
+            and re.fullmatch(r"[0-9]{4}", year)
+        ):
+            raise ValueError(f"{label} must be a real date, for example 27 3 2026")
+        try:
+            self.data = date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValueError(f"{label} must be a real date, for example 27 3 2026") from None
+        if not EARLIEST_YEAR <= self.data.year <= LATEST_YEAR:
+            self.data = None
+            raise ValueError(f"{label} must be between {EARLIEST_YEAR} and {LATEST_YEAR}")
+
+    def set_value(self, iso_date: str | None) -> None:
+        self.data = date.fromisoformat(iso_date) if iso_date else None
+        self.raw_data = self.data.strftime("%-d %-m %Y").split() if self.data else ["", "", ""]
+
+    def pre_validate(self, form):
+        if self.required_message and self.data is None and not self.process_errors:
+            raise ValidationError(self.required_message)
+
+
+class ScoreField(RadioField):
+    """Likelihood or impact, 1-5; labels and descriptors come from the active scheme."""
+
+    def __init__(self, label, message, *, required=True, **kwargs):
+        super().__init__(
+            label,
+            choices=options((n, str(n)) for n in domain.LEVELS),
+            coerce=int,
+            validate_choice=False,
+            widget=GovRadioInput(),
+            **kwargs,
+        )
+        self.message = message
+        self.required = required
+        self.out_of_range = False
+
+    def process_formdata(self, valuelist):
+        self.data, self.out_of_range = None, False
+        if valuelist and valuelist[0] != "":
+            try:
+                value = int(valuelist[0])
+            except ValueError:
+                value = None
+            if value in domain.LEVELS:
+                self.data = value
+            else:
+                self.out_of_range = True
+
+    def pre_validate(self, form):
+        if self.out_of_range:
+            raise ValidationError(f"{self.label.text} must be a whole number from 1 to 5")
+        if self.required and self.data is None:
+            raise ValidationError(self.message)
+
+    def use_scheme(self, levels):
+        self.choices = options((level.value, f"{level.value} {level.name}") for level in levels)
+
+
+class ChoiceField(RadioField):
+    """Radios whose value must be one of the choices, with a message that says so."""
+
+    def __init__(self, label, choices, message, **kwargs):
+        super().__init__(label, choices=options(choices), widget=GovRadioInput(), **kwargs)
+        self.message = message
+
+    def pre_validate(self, form):
+        if not self.data:
+            raise StopValidation(self.message)
+        if self.data not in values(self):
+            raise StopValidation(f"{self.message} from the list")
+
+
+class LockedForm(FlaskForm):
+    """Carries the risk's version (optimistic lock) and the last audit event the user saw, so
+    a save against a stale version is refused and the conflict page can say what changed."""
+
+    version = HiddenField(
+        validators=[InputRequired("This form is out of date. Reload the page and try again")]
+    )
+    seen_event = HiddenField()
+
+    def validate_version(self, field):
+        if not re.fullmatch(r"[0-9]{1,9}", field.data or ""):
+            raise ValidationError("This form is out of date. Reload the page and try again")
+
+    @property
+    def expected_version(self) -> int:
+        return int(self.version.data)
+
+    @property
+    def seen_event_id(self) -> int | None:
+        raw = (self.seen_event.data or "").strip()
+        return int(raw) if re.fullmatch(r"[0-9]{1,18}", raw) else None
+
+    def lock_to(self, version: int, seen_event: int) -> None:
+        """Point the hidden fields at the risk as it now stands (after a conflict)."""
+        for field, value in ((self.version, version), (self.seen_event, seen_event)):
+            field.data = str(value)
+            field.raw_data = [str(value)]
+
+
+class RiskFieldsForm(FlaskForm):
+    title = text("Title", 200, required="Enter a short title", hint="A few words.")
+    statement = text(
+        "Risk statement",
+        LONG_TEXT,
+        required="Enter the risk statement",
+        long=True,
+        hint="As it would read in the annual report.",
+    )
+    causes = text("Causes", LONG_TEXT, long=True)
+    consequences = text("Consequences for children", LONG_TEXT, long=True)
+    owner_name = text("Owner’s name", 120, required="Enter the owner’s name")
+    owner_role = text("Owner’s role", 120)
+    owner_email = TextField(
+        "Owner’s email address (optional)",
+        description="254 characters at most.",
+        filters=[clean_text],
+        validators=[
+            Optional(),
+            Length(max=254, message="Owner’s email address must be 254 characters or fewer"),
+            Email("Enter an email address in the correct format, like name@example.org"),
+        ],
+        widget=GovTextInput(),
+    )
+    lead_agency = text("Lead agency", 120, required="Enter the lead agency")
+    partner_agencies = text("Partner agencies", 500, hint="Separate them with commas.")
+    priority = text("Board priority or sub-group", 200)
+    target_date = DayField(
+        "Target date",
+        description="When the target score should be reached. For example, 31 3 2027.",
+    )
+    next_review = DayField("Next review date", description="For example, 30 9 2026.")
+
+    risk_fields = (
+        "title",
+        "statement",
+        "causes",
+        "consequences",
+        "owner_name",
+        "owner_role",
+        "owner_email",
+        "lead_agency",
+        "partner_agencies",
+        "priority",
+        "target_date",
+        "next_review",
+    )
+
+    def risk_values(self) -> dict:
+        return {name: getattr(self, name).data for name in self.risk_fields}
+
+
+KIND_LABELS = {
+    "inherent": ("Inherent", "before any controls"),
+    "current": ("Current", "with the controls as they are"),
+    "target": ("Target", "after the planned actions"),
+}
+
+
+def score_field(kind: str, axis: str, required: bool = True) -> ScoreField:
+    return ScoreField(
+        f"{KIND_LABELS[kind][0]} {axis}", f"Choose the {kind} {axis}", required=required
+    )
+
+
+class NewRiskForm(RiskFieldsForm):
+    section = ChoiceField("Section", [], "Choose the section")
+    inherent_likelihood = score_field("inherent", "likelihood")
+    inherent_impact = score_field("inherent", "impact")
+    current_likelihood = score_field("current", "likelihood")
+    current_impact = score_field("current", "impact")
+    target_likelihood = score_field("target", "likelihood")
+    target_impact = score_field("target", "impact")
+    rationale = text(
+        "Reason for these scores",
+        LONG_TEXT,
+        required="Enter the reason for these scores",
+        long=True,
+    )
+    submit = SubmitField("Save risk", widget=GovSubmitInput())
+
+    kinds = domain.KINDS
+
+
+class EditRiskForm(LockedForm, RiskFieldsForm):
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class RescoreForm(LockedForm):
+    current_likelihood = score_field("current", "likelihood", required=False)
+    current_impact = score_field("current", "impact", required=False)
+    target_likelihood = score_field("target", "likelihood", required=False)
+    target_impact = score_field("target", "impact", required=False)
+    rationale = text(
+        "Reason for the new scores",
+        LONG_TEXT,
+        required="Enter the reason for the new scores",
+        long=True,
+        hint="It appears in the risk’s score history.",
+    )
+    meeting = SelectField("Board meeting", choices=[], validate_choice=False, widget=GovSelect())
+    next_review = DayField(
+        "Next review date (optional)",
+        description="Leave blank to set it from the new current score’s band.",
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+    kinds = ("current", "target")
+
+    def validate_meeting(self, field):
+        if field.data and field.data not in values(field):
+            raise ValidationError("Choose a board meeting from the list")
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        given = []
+        for kind in self.kinds:
+            likelihood, impact = self[f"{kind}_likelihood"], self[f"{kind}_impact"]
+            if likelihood.errors or impact.errors:
+                continue
+            if likelihood.data is None and impact.data is not None:
+                likelihood.errors.append(f"Choose the {kind} likelihood as well as the impact")
+                valid = False
+            elif impact.data is None and likelihood.data is not None:
+                impact.errors.append(f"Choose the {kind} impact as well as the likelihood")
+                valid = False
+            elif likelihood.data is not None:
+                given.append(kind)
+        if valid and not given:
+            self.current_likelihood.errors.append(
+                "Choose a new current likelihood and impact, or a new target, or both"
+            )
+            valid = False
+        return valid
+
+    def carried(self) -> list[tuple[str, str]]:
+        """The values as entered, for the confirmation step's hidden fields."""
+        pairs = []
+        for field in self:
+            if field.name not in ("csrf_token", "submit"):
+                raw = field.raw_data or ([] if field.data is None else [str(field.data)])
+                pairs.extend((field.name, str(value)) for value in raw)
+        return pairs
+
+    def scores(self) -> dict[str, tuple[int, int]]:
+        pairs = {
+            kind: (self[f"{kind}_likelihood"].data, self[f"{kind}_impact"].data)
+            for kind in self.kinds
+        }
+        return {kind: pair for kind, pair in pairs.items() if None not in pair}
+
+
+class ControlForm(LockedForm):
+    description = text("Description", LONG_TEXT, required="Enter a description", long=True)
+    owner = text("Owner", 120)
+    assurance_source = text(
+        "Source of assurance",
+        200,
+        hint="For example, section 11 audit, multi-agency case audit or performance data.",
+    )
+    effectiveness = ChoiceField(
+        "How effective is it?", EFFECTIVENESS, "Choose how effective it is", default="not_yet_known"
+    )
+    submit = SubmitField("Save control", widget=GovSubmitInput())
+
+    item_fields = ("description", "owner", "assurance_source", "effectiveness")
+
+
+class ActionForm(LockedForm):
+    description = text("Description", LONG_TEXT, required="Enter a description", long=True)
+    owner = text("Owner", 120)
+    due_on = DayField("Due date (optional)", description="For example, 31 3 2027.")
+    status = ChoiceField("Status", ACTION_STATUSES, "Choose the status", default="not_started")
+    submit = SubmitField("Save action", widget=GovSubmitInput())
+
+    item_fields = ("description", "owner", "due_on", "status")
+
+
+class ReasonForm(LockedForm):
+    reason = text("Reason", LONG_TEXT, required="Enter the reason", long=True)
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class ConfirmForm(LockedForm):
+    """Remove a control or action, or mark an action complete."""
+
+    submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+# --- Filling forms in ------------------------------------------------------------------------
+
+
+def keep_their_changes(form, events) -> list[str]:
+    """Where the other person changed a risk field this user left as it was, put their value in
+    the form, so saving again does not undo it. Returns the labels of those fields."""
+    if not isinstance(form, EditRiskForm):
+        return []
+    theirs = {}
+    for event in events:
+        if event.entity == "risk":
+            for name, (old, new) in event.changes.items():
+                theirs.setdefault(name, [old, new])[1] = new
+    kept = []
+    for name, (old, new) in theirs.items():
+        field = form._fields.get(name)
+        if name in form.risk_fields and audit.plain(field.data) == old:
+            field.set_value(new)
+            kept.append(field.label.text)
+    return kept
+
+
+def score_context(form, scheme: domain.Scheme) -> dict:
+    """What the score radios need: descriptors, the band table and a preview per kind."""
+    for kind in form.kinds:
+        form[f"{kind}_likelihood"].use_scheme(scheme.likelihood)
+        form[f"{kind}_impact"].use_scheme(scheme.impact)
+    previews = {}
+    for kind in form.kinds:
+        likelihood, impact = form[f"{kind}_likelihood"].data, form[f"{kind}_impact"].data
+        if likelihood in domain.LEVELS and impact in domain.LEVELS:
+            score = likelihood * impact
+            band = scheme.band_for(score)
+            previews[kind] = f"Score {likelihood} × {impact} = {score} {band.name}"
+        else:
+            previews[kind] = "Choose likelihood and impact to see the score"
+    return {
+        "scheme": scheme,
+        "kind_labels": KIND_LABELS,
+        "hints": {
+            axis: [{"hint": {"text": level.descriptor}} for level in getattr(scheme, axis)]
+            for axis in ("likelihood", "impact")
+        },
+        "bands_data": [{"name": b.name, "min": b.min, "max": b.max} for b in scheme.bands],
+        "previews": previews,
+    }
