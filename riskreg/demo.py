@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import delete, func, select
 
-from . import audit, demo_data, services
+from . import audit, demo_data, services, snapshots
 from .extensions import db
 from .models import (
     Action,
@@ -16,6 +16,7 @@ from .models import (
     Risk,
     Section,
     Setting,
+    SnapshotRow,
     User,
     now_utc,
 )
@@ -34,7 +35,7 @@ def risk_count() -> int:
 
 def clear_register() -> None:
     """Remove every risk and meeting (for `demo load --force`)."""
-    for model in (AuditEvent, Assessment, Control, Action, Risk, Meeting):
+    for model in (AuditEvent, SnapshotRow, Assessment, Control, Action, Risk, Meeting):
         db.session.execute(delete(model))
 
 
@@ -53,12 +54,13 @@ def load_demo(now: datetime | None = None) -> int:
         sections[prefix].appetite = appetite
 
     meetings = {}
+    agreements = []
     for spec in demo_data.MEETINGS:
         held = days_ago(spec["days_ago"])
         meeting = Meeting(held_on=held.date(), title=spec["title"], notes=spec["notes"])
         if spec["agreed"]:
             # Agreed at the end of the meeting, after the rescoring it agreed.
-            meeting.agreed_at = held + timedelta(hours=3)
+            agreements.append((meeting, held + timedelta(hours=3)))
         db.session.add(meeting)
         meetings[spec["key"]] = meeting
     db.session.flush()
@@ -101,6 +103,9 @@ def load_demo(now: datetime | None = None) -> int:
             if action["completed_days_ago"] is not None:
                 fields["completed_on"] = today - timedelta(days=action["completed_days_ago"])
             services.save_mitigation(risk, None, Action, fields, at=at)
+    # Once the history is in place: each agreed register as it stood when it was agreed.
+    for meeting, agreed_at in agreements:
+        snapshots.agree_register(meeting, at=agreed_at)
     audit.record("register", None, "demo-load", summary="Loaded the demo register")
     return len(demo_data.RISKS)
 

@@ -208,3 +208,55 @@ class AuditEvent(db.Model):
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     user: Mapped[User | None] = relationship(lazy="joined")
+
+
+class SnapshotRow(db.Model):
+    """One open risk as the board agreed it at a meeting: its fields and scores copied from the
+    register at that moment. Written once when the register is agreed; never updated or deleted
+    (the mapper events below refuse it), so later edits of the risk leave the record alone."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    risk_id: Mapped[int] = mapped_column(ForeignKey("risk.id"), index=True)
+    ref: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(200))
+    statement: Mapped[str] = mapped_column(Text)
+    section_name: Mapped[str] = mapped_column(String(120))
+    section_prefix: Mapped[str] = mapped_column(String(8))
+    section_position: Mapped[int]
+    appetite: Mapped[int | None]
+    owner_name: Mapped[str] = mapped_column(String(120))
+    owner_role: Mapped[str] = mapped_column(String(120), default="")
+    lead_agency: Mapped[str] = mapped_column(String(120))
+    partner_agencies: Mapped[str] = mapped_column(String(500), default="")
+    priority: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(10))
+    next_review: Mapped[date | None]
+    target_date: Mapped[date | None]
+    inherent_likelihood: Mapped[int | None]
+    inherent_impact: Mapped[int | None]
+    inherent_score: Mapped[int | None]
+    inherent_band: Mapped[str | None] = mapped_column(String(40))
+    inherent_scheme_version: Mapped[int | None]
+    current_likelihood: Mapped[int | None]
+    current_impact: Mapped[int | None]
+    current_score: Mapped[int | None]
+    current_band: Mapped[str | None] = mapped_column(String(40))
+    current_scheme_version: Mapped[int | None]
+    target_likelihood: Mapped[int | None]
+    target_impact: Mapped[int | None]
+    target_score: Mapped[int | None]
+    target_band: Mapped[str | None] = mapped_column(String(40))
+    target_scheme_version: Mapped[int | None]
+
+    __table_args__ = (UniqueConstraint("meeting_id", "risk_id"),)
+
+
+class SnapshotImmutable(Exception):
+    """An agreed snapshot row was about to be changed or deleted."""
+
+
+@db.event.listens_for(SnapshotRow, "before_update")
+@db.event.listens_for(SnapshotRow, "before_delete")
+def refuse_snapshot_change(mapper, connection, target):
+    raise SnapshotImmutable(f"agreed snapshot rows are never changed ({target.ref})")
