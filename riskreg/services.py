@@ -217,9 +217,15 @@ def update_risk(risk: Risk, fields: dict, *, expected_version: int | None = None
     return changes
 
 
-def close_risk(risk: Risk, reason: str, *, expected_version: int | None = None) -> None:
+def close_risk(
+    risk: Risk,
+    reason: str,
+    *,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> None:
     check_version(risk, expected_version)
-    at = now_utc()
+    at = at or now_utc()
     audit.record(
         "risk",
         risk.id,
@@ -233,8 +239,15 @@ def close_risk(risk: Risk, reason: str, *, expected_version: int | None = None) 
     mark_changed(risk, at)
 
 
-def reopen_risk(risk: Risk, reason: str, *, expected_version: int | None = None) -> None:
+def reopen_risk(
+    risk: Risk,
+    reason: str,
+    *,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> None:
     check_version(risk, expected_version)
+    at = at or now_utc()
     audit.record(
         "risk",
         risk.id,
@@ -242,9 +255,10 @@ def reopen_risk(risk: Risk, reason: str, *, expected_version: int | None = None)
         {"status": ["closed", "open"], "reopen_reason": [None, reason]},
         risk_id=risk.id,
         summary=f"Reopened {risk.ref}: {reason}",
+        at=at,
     )
     risk.status, risk.closed_at, risk.closed_reason = "open", None, ""
-    mark_changed(risk)
+    mark_changed(risk, at)
 
 
 def save_mitigation(

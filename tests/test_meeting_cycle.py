@@ -53,8 +53,7 @@ def rescore(ref, likelihood, impact, reason, when, next_review):
 
 def close(ref, reason, when):
     target = risk(ref)
-    services.close_risk(target, reason)
-    target.closed_at = when  # close_risk has no at=; the history needs the closure's moment
+    services.close_risk(target, reason, at=when)
     db.session.commit()
 
 
