@@ -12,6 +12,12 @@ from .extensions import db
 from .models import Action, Assessment, Meeting, Risk, ScoringScheme, Section, now_utc
 
 STATUSES = ("open", "closed", "all")
+# The register's flags: what needs the board's attention, by the name the query string uses.
+FLAGS = {
+    "review_overdue": "Review overdue",
+    "actions_overdue": "Actions overdue",
+    "past_target": "Past target date",
+}
 
 
 @dataclass(frozen=True)
@@ -25,6 +31,7 @@ class RegisterQuery:
     text: str = ""  # matches ref, title or statement
     ref: str = ""  # exactly one risk
     as_at: date | None = None  # the register as it stood at the end of that day
+    flag: str = ""  # one of FLAGS: only the rows showing that flag
 
 
 def schemes_by_version() -> dict[int, domain.Scheme]:
@@ -39,6 +46,37 @@ def schemes_by_version() -> dict[int, domain.Scheme]:
 def forget_schemes() -> None:
     """After saving a new scheme version within a request."""
     g.pop("schemes", None)
+
+
+@dataclass(frozen=True)
+class SectionInfo:
+    id: int
+    prefix: str
+    name: str
+    position: int
+    appetite: int | None
+
+
+def sections() -> list[SectionInfo]:
+    """Every section in register order, read once per request."""
+    if "sections" not in g:
+        rows = db.session.execute(
+            select(
+                Section.id, Section.prefix, Section.name, Section.position, Section.appetite
+            ).order_by(Section.position, Section.prefix)
+        )
+        g.sections = [SectionInfo(*row) for row in rows]
+    return g.sections
+
+
+def has_flag(row: domain.RegisterRow, flag: str) -> bool:
+    if flag == "review_overdue":
+        return row.review_overdue
+    if flag == "actions_overdue":
+        return row.overdue_actions > 0
+    if flag == "past_target":
+        return row.past_target
+    raise ValueError(f"unknown flag {flag!r}")
 
 
 def scheme_from_row(row: ScoringScheme) -> domain.Scheme:
@@ -189,6 +227,8 @@ def register_rows(
             *actions.get(risk.id, (0, 0)),
         )
         if query.band and (row.current is None or row.current.band.name != query.band):
+            continue
+        if query.flag and not has_flag(row, query.flag):
             continue
         rows.append(row)
     return domain.sort_rows(rows)

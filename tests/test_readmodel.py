@@ -1,0 +1,333 @@
+"""The register read model: the live SQL rows agree with the pure domain's register, and the
+query string is parsed and sorted the same way for every page."""
+
+from datetime import date, timedelta
+
+import pytest
+from flask import g
+from helpers import make_action, make_meeting, make_risk
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, select
+
+from riskreg import domain, services
+from riskreg.extensions import db
+from riskreg.models import Assessment, Meeting, Risk, ScoringScheme, Section, now_utc
+from riskreg.readmodel import (
+    RegisterQuery,
+    active_scheme,
+    register_rows,
+    risk_fact,
+    schemes_by_version,
+)
+from riskreg.register_query import (
+    PAGE_SIZE,
+    RegisterView,
+    page_numbers,
+    paginate,
+    parse_register_args,
+    sort_rows,
+)
+
+DAY = 86400
+# A second scheme version whose bands differ from the default, so that a score's band depends
+# on the version it was made under (10 is High in version 1 and Extreme in version 2).
+V2_BANDS = [
+    {"name": "Low", "min": 1, "max": 4, "colour": "#00703c", "review_months": 12},
+    {"name": "Moderate", "min": 5, "max": 8, "colour": "#ffdd00", "review_months": 6},
+    {"name": "High", "min": 9, "max": 9, "colour": "#f47738", "review_months": 3},
+    {"name": "Extreme", "min": 10, "max": 25, "colour": "#d4351c", "review_months": 0},
+]
+
+assessments = st.lists(
+    st.tuples(
+        st.sampled_from(domain.KINDS),
+        st.integers(1, 5),
+        st.integers(1, 5),
+        st.integers(0, 30),  # days after the start: few values, so times often tie
+        st.sampled_from((1, 2)),  # scheme version
+    ),
+    max_size=6,
+)
+risks = st.lists(
+    st.fixed_dictionaries(
+        {
+            "section": st.sampled_from(("SG", "BR")),
+            "created_day": st.integers(0, 10),
+            "closed_day": st.none() | st.integers(11, 40),
+            "assessments": assessments,
+            "review_in_days": st.none() | st.integers(-20, 20),
+            "target_in_days": st.none() | st.integers(-20, 20),
+        }
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+def clear_register():
+    """Every risk, meeting and later scheme version gone; users, sections and settings stay."""
+    keep = {"user", "section", "setting", "scoring_scheme", "login_attempt"}
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name not in keep:
+                connection.execute(delete(table))
+        connection.execute(delete(ScoringScheme).where(ScoringScheme.version > 1))
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(risks=risks, agreed_day=st.none() | st.integers(0, 35))
+def test_live_register_equals_the_domain_register_as_at_now(app, risks, agreed_day):
+    with app.app_context():
+        db.session.remove()  # no open transaction may hold locks on the tables
+        clear_register()
+        g.pop("schemes", None)
+        g.pop("sections", None)
+
+        now = now_utc().replace(microsecond=0)
+        start = now - timedelta(days=45)
+        today = now.date()
+        sections = {s.prefix: s for s in db.session.scalars(select(Section))}
+        v1 = db.session.scalar(select(ScoringScheme))
+        v2 = ScoringScheme(version=2, likelihood=v1.likelihood, impact=v1.impact, bands=V2_BANDS)
+        db.session.add(v2)
+        scheme_ids = {1: v1, 2: v2}
+        numbers = {"SG": 0, "BR": 0}
+        for spec in risks:
+            prefix = spec["section"]
+            numbers[prefix] += 1
+            closed = spec["closed_day"]
+            review, target = spec["review_in_days"], spec["target_in_days"]
+            risk = Risk(
+                section=sections[prefix],
+                number=numbers[prefix],
+                ref=f"{prefix}-{numbers[prefix]:02d}",
+                title=f"Risk {prefix} {numbers[prefix]}",
+                statement="A statement.",
+                owner_name="Owner",
+                lead_agency="Agency",
+                created_at=start + timedelta(days=spec["created_day"]),
+                status="open" if closed is None else "closed",
+                closed_at=None if closed is None else start + timedelta(days=closed),
+                next_review=None if review is None else today + timedelta(days=review),
+                target_date=None if target is None else today + timedelta(days=target),
+            )
+            db.session.add(risk)
+            db.session.flush()
+            for kind, likelihood, impact, day, version in spec["assessments"]:
+                db.session.add(
+                    Assessment(
+                        risk_id=risk.id,
+                        kind=kind,
+                        likelihood=likelihood,
+                        impact=impact,
+                        score=likelihood * impact,
+                        scheme_id=scheme_ids[version].id,
+                        created_at=start + timedelta(days=day),
+                    )
+                )
+        baseline_at = None
+        if agreed_day is not None:
+            baseline_at = start + timedelta(days=agreed_day, hours=12)
+            db.session.add(
+                Meeting(held_on=baseline_at.date(), title="Board", agreed_at=baseline_at)
+            )
+        db.session.commit()
+
+        live = register_rows()
+        facts = [risk_fact(r) for r in db.session.scalars(select(Risk))]
+        scores = [
+            domain.ScoreFact(
+                a.id, a.risk_id, a.kind, a.likelihood, a.impact, a.score, version, a.created_at
+            )
+            for a, version in db.session.execute(
+                select(Assessment, ScoringScheme.version).join(
+                    ScoringScheme, ScoringScheme.id == Assessment.scheme_id
+                )
+            )
+        ]
+        expected = domain.register_as_at(facts, scores, schemes_by_version(), now, baseline_at)
+
+    def summary(rows):
+        return [
+            (
+                row.ref,
+                *(
+                    (view.score, view.band.name, view.scheme_version) if view else None
+                    for view in (row.inherent, row.current, row.target)
+                ),
+                row.direction,
+                row.baseline_score,
+                row.review_overdue,
+                row.past_target,
+            )
+            for row in rows
+        ]
+
+    assert summary(live) == summary(expected)
+
+
+def test_a_score_keeps_the_band_of_the_scheme_version_it_was_made_under(ctx):
+    risk = make_risk(current=(2, 5))  # 10: High under version 1
+    v1 = db.session.scalar(select(ScoringScheme))
+    db.session.add(
+        ScoringScheme(version=2, likelihood=v1.likelihood, impact=v1.impact, bands=V2_BANDS)
+    )
+    db.session.commit()
+    g.pop("schemes", None)
+    services.rescore_risk(risk, {"target": services.Scoring(2, 5)}, "Same score, new scheme")
+    db.session.commit()
+    [row] = register_rows()
+    assert (row.current.band.name, row.current.scheme_version) == ("High", 1)
+    assert (row.target.band.name, row.target.scheme_version) == ("Extreme", 2)
+    assert active_scheme().version == 2
+
+
+def test_flag_filters(ctx):
+    today = date.today()
+    make_risk(title="Overdue review", next_review=today - timedelta(days=1))
+    late = make_risk(title="Late action", next_review=today + timedelta(days=30))
+    make_action(late, due_on=today - timedelta(days=3))
+    make_risk(
+        title="Past target",
+        current=(4, 4),
+        target=(2, 2),
+        target_date=today - timedelta(days=1),
+        next_review=today + timedelta(days=30),
+    )
+
+    def refs(flag):
+        return [row.risk.title for row in register_rows(RegisterQuery(flag=flag))]
+
+    assert refs("review_overdue") == ["Overdue review"]
+    assert refs("actions_overdue") == ["Late action"]
+    assert refs("past_target") == ["Past target"]
+
+
+def test_the_register_as_at_a_past_day_and_the_direction_since_the_agreed_register(ctx):
+    now = now_utc()
+    risk = make_risk(current=(4, 4), at=now - timedelta(days=10))
+    for days_ago in (2, 1):
+        services.rescore_risk(
+            risk, {"current": services.Scoring(2, 2)}, "Better", at=now - timedelta(days=days_ago)
+        )
+    make_risk(title="Raised yesterday", at=now - timedelta(days=1))
+    db.session.commit()
+    [then] = register_rows(RegisterQuery(as_at=(now - timedelta(days=5)).date()))
+    assert (then.ref, then.current.score) == ("SG-01", 16)
+    rows = register_rows()
+    assert [(r.ref, r.current.score, r.direction) for r in rows] == [
+        ("SG-02", 12, "new"),
+        ("SG-01", 4, "same"),  # no meeting yet: against the previous assessment
+    ]
+    make_meeting(now.date(), agreed_at=now - timedelta(days=5))  # agreed when SG-01 was 16
+    assert register_rows(RegisterQuery(ref="SG-01"))[0].direction == "down"
+
+
+# --- The query string --------------------------------------------------------------------
+
+PREFIXES = {"SG", "BR"}
+BANDS = {"Low", "Moderate", "High", "Extreme"}
+TODAY = date(2025, 6, 1)
+
+
+def parse(**args):
+    return parse_register_args(args, PREFIXES, BANDS, TODAY)
+
+
+def test_query_string_becomes_a_register_view():
+    view = parse(
+        section="SG", band="High", owner=" Police ", status="all", text="capacity",
+        as_at="2025-03-31", flag="past_target", sort="current", order="desc", page="2",
+        page_size="50", utm_source="email",
+    )  # fmt: skip
+    assert view.errors == {}
+    assert view.query == RegisterQuery(
+        section="SG", band="High", owner="Police", status="all", text="capacity",
+        as_at=date(2025, 3, 31), flag="past_target",
+    )  # fmt: skip
+    assert (view.sort, view.order, view.page, view.page_size) == ("current", "desc", 2, 50)
+    assert parse() == RegisterView()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("section", "XX", "Choose a section"),
+        ("band", "Severe", "Choose a band"),
+        ("status", "deleted", "Choose open, closed or all"),
+        ("flag", "everything", "Choose a flag"),
+        ("sort", "colour", "Sort by one of"),
+        ("order", "up", "asc or desc"),
+        ("page", "0", "whole number"),
+        ("page", "two", "whole number"),
+        ("page_size", "-5", "whole number"),
+        ("page_size", "100000", "1000 or fewer"),
+        ("as_at", "31/03/2025", "year-month-day"),
+        ("as_at", "2025-02-30", "year-month-day"),
+        ("as_at", "2025-06-02", "today or in the past"),
+        ("text", "x" * 201, "200 characters or fewer"),
+        ("owner", "x" * 201, "200 characters or fewer"),
+    ],
+)
+def test_bad_query_values_are_reported_by_field(name, value, message):
+    view = parse(**{name: value})
+    assert list(view.errors) == [name]
+    assert message in view.errors[name]
+
+
+def test_view_args_make_short_links_and_sort_links_toggle():
+    view = parse(section="SG", sort="ref", order="asc", page="3")
+    assert view.args() == {"section": "SG", "sort": "ref", "order": "asc", "page": "3"}
+    assert view.sort_args("ref") == {"section": "SG", "sort": "ref", "order": "desc"}
+    assert view.sort_args("current")["order"] == "desc"  # highest score first
+    assert view.sort_args("title")["order"] == "asc"
+    assert (view.aria_sort("ref"), view.aria_sort("title")) == ("ascending", "none")
+    assert parse().args() == {}
+
+
+def row(ref, current=None, next_review=None, title="T", direction="same", position=1):
+    prefix = ref.split("-")[0]
+    risk = domain.RiskFact(
+        id=hash(ref), ref=ref, title=title, statement="", section_id=position,
+        section_name=prefix, section_prefix=prefix, section_position=position, appetite=None,
+        owner_name="", owner_role="", lead_agency="", partner_agencies="", priority="",
+        status="open", created_at=None, closed_at=None, closed_reason="", target_date=None,
+        next_review=next_review, version=1,
+    )  # fmt: skip
+    scheme = domain.Scheme.from_data(1, **domain.default_scheme_data())
+    view = None
+    if current:
+        view = domain.ScoreView(*current, current[0] * current[1], scheme.band_for(
+            current[0] * current[1]), 1)  # fmt: skip
+    return domain.RegisterRow(risk, None, view, None, None, direction)
+
+
+def test_sort_rows_by_column():
+    rows = [row("SG-10", (2, 2)), row("SG-9", (4, 4)), row("SG-2"), row("BR-1", (1, 1), position=2)]
+    assert [r.ref for r in sort_rows(rows)] == ["SG-9", "SG-10", "SG-2", "BR-1"]  # register order
+    assert [r.ref for r in sort_rows(rows, "ref")] == ["BR-1", "SG-2", "SG-9", "SG-10"]
+    assert [r.ref for r in sort_rows(rows, "ref", "desc")] == ["SG-10", "SG-9", "SG-2", "BR-1"]
+    # Unscored rows come last whichever way the scores are sorted.
+    assert [r.ref for r in sort_rows(rows, "current", "desc")] == ["SG-9", "SG-10", "BR-1", "SG-2"]
+    assert [r.ref for r in sort_rows(rows, "current", "asc")] == ["BR-1", "SG-10", "SG-9", "SG-2"]
+    dated = [row("SG-1", next_review=date(2025, 5, 1)), row("SG-2"),
+             row("SG-3", next_review=date(2025, 1, 1))]  # fmt: skip
+    assert [r.ref for r in sort_rows(dated, "next_review")] == ["SG-3", "SG-1", "SG-2"]
+    worse = [row("SG-1", direction="down"), row("SG-2", direction="up"), row("SG-3")]
+    assert [r.ref for r in sort_rows(worse, "direction", "desc")] == ["SG-2", "SG-3", "SG-1"]
+
+
+def test_paging():
+    rows = [row(f"SG-{n}") for n in range(1, 251)]
+    first = paginate(rows, 1, PAGE_SIZE)
+    assert (first.first, first.last, first.count, len(first.rows)) == (1, 100, 3, 100)
+    last = paginate(rows, 3, PAGE_SIZE)
+    assert (last.first, last.last, last.rows[0].ref) == (201, 250, "SG-201")
+    assert paginate(rows, 9, PAGE_SIZE).number == 3  # past the end: the last page
+    assert paginate([], 1, PAGE_SIZE).count == 1
+    assert page_numbers(1, 1) == [1]
+    assert page_numbers(5, 10) == [1, None, 4, 5, 6, None, 10]
+    assert page_numbers(2, 3) == [1, 2, 3]
