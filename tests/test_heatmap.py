@@ -1,0 +1,301 @@
+"""The heat map: cells, colours, links, basis, section, as-at, arrows, appetite, caption, key,
+the table equivalent, bad parameters and a statement count that does not grow."""
+
+import re
+from datetime import date, datetime, timedelta
+
+import pytest
+from helpers import count_statements, make_meeting, make_risk
+from sqlalchemy import select
+
+from riskreg import services
+from riskreg.extensions import db
+from riskreg.heatmap import build_heatmap, caption_for, long_date
+from riskreg.models import Section, Setting, now_utc
+from riskreg.readmodel import active_scheme, register_rows
+
+TODAY = now_utc().date()
+
+
+def cell_group(html, likelihood, impact):
+    """The SVG group of one cell."""
+    match = re.search(
+        rf'<g class="rr-hm__cell"[^>]*data-likelihood="{likelihood}" '
+        rf'data-impact="{impact}">(.*?)</g>',
+        html,
+        re.S,
+    )
+    assert match, f"no cell {likelihood}x{impact}"
+    return match.group(0)
+
+
+def refs_in(group):
+    return re.findall(r"<text[^>]*>([A-Z]+-\d+)</text>", group)
+
+
+def set_appetite(prefix, appetite):
+    db.session.scalar(select(Section).where(Section.prefix == prefix)).appetite = appetite
+    db.session.commit()
+
+
+def test_build_heatmap_places_every_row_and_colours_cells_from_the_active_scheme(ctx):
+    make_risk(current=(3, 4))
+    make_risk(section="BR", title="Board capacity", current=(3, 4))
+    make_risk(title="Low one", inherent=(1, 2), current=(1, 1), target=(1, 1))
+    grid = build_heatmap(register_rows(), "current", active_scheme())
+    assert len(grid.cells) == 25
+    assert grid.cells[(3, 4)].refs == ("SG-01", "BR-01")
+    assert grid.cells[(3, 4)].score == 12 and grid.cells[(3, 4)].band.name == "High"
+    assert grid.cells[(1, 1)].refs == ("SG-02",)
+    assert grid.cells[(5, 5)].band.colour == "#d4351c"
+    assert grid.placed == 3
+    # Likelihood up the side, 5 at the top; impact along the bottom.
+    top_level, top_cells = grid.grid[0]
+    assert top_level.value == 5 and [c.impact for c in top_cells] == [1, 2, 3, 4, 5]
+    assert all(c.likelihood == 5 for c in top_cells)
+
+
+def test_orientation_can_put_impact_up_the_side(ctx):
+    make_risk(current=(2, 5))
+    grid = build_heatmap(register_rows(), "current", active_scheme(), "impact-vertical")
+    assert grid.row_axis == "Impact" and grid.column_axis == "Likelihood"
+    top_level, top_cells = grid.grid[0]
+    assert top_level.name == "Catastrophic"
+    assert [c.likelihood for c in top_cells] == [1, 2, 3, 4, 5]
+    assert top_cells[1].refs == ("SG-01",)  # likelihood 2, impact 5
+
+
+def test_page_shows_each_cell_with_score_band_colour_and_linked_refs(app, login):
+    client = login("member")
+    with app.app_context():
+        make_risk(current=(3, 4))
+    html = client.get("/heatmap").text
+    group = cell_group(html, 3, 4)
+    assert 'data-score="12" data-band="High"' in group
+    assert 'fill="#f47738"' in group  # the High band's colour
+    assert '<tspan font-weight="bold">12</tspan> High' in group
+    assert refs_in(group) == ["SG-01"]
+    assert 'href="/risks/SG-01"' in group
+    assert "SG-01: Demand outstrips front-line capacity" in group  # the link's tooltip
+    empty = cell_group(html, 5, 5)
+    assert 'data-band="Extreme"' in empty and refs_in(empty) == []
+
+
+def test_the_orientation_setting_flips_the_page(app, login):
+    client = login("member")
+    with app.app_context():
+        db.session.add(Setting(key="heatmap_orientation", value="impact-vertical"))
+        db.session.commit()
+    html = client.get("/heatmap").text
+    assert "Impact 5<br>" in html and ">Likelihood →</text>" in html
+
+
+@pytest.mark.parametrize(
+    "basis, cell, caption",
+    [("inherent", (4, 5), "Inherent scores"), ("current", (3, 4), "Current scores"),
+     ("target", (2, 3), "Target scores")],
+)  # fmt: skip
+def test_basis_chooses_which_score_places_each_risk(app, login, basis, cell, caption):
+    client = login("member")
+    with app.app_context():
+        make_risk(inherent=(4, 5), current=(3, 4), target=(2, 3))
+    html = client.get(f"/heatmap?basis={basis}").text
+    assert refs_in(cell_group(html, *cell)) == ["SG-01"]
+    everywhere = [cell_group(html, lk, im) for lk in range(1, 6) for im in range(1, 6)]
+    assert sum(len(refs_in(group)) for group in everywhere) == 1
+    assert f"{caption}, all sections, as at {long_date(TODAY)}" in html
+
+
+def test_section_filter_and_caption(app, login):
+    client = login("member")
+    with app.app_context():
+        make_risk(current=(3, 4))
+        make_risk(section="BR", title="Board capacity", current=(2, 2))
+    html = client.get("/heatmap?section=BR").text
+    assert refs_in(cell_group(html, 2, 2)) == ["BR-01"]
+    assert "SG-01" not in html
+    assert f"Current scores, Board risks and challenges, as at {long_date(TODAY)}" in html
+
+
+def test_as_at_shows_the_register_as_it_stood(app, login):
+    client = login("member")
+    then = datetime(2025, 1, 10, 10)
+    with app.app_context():
+        risk = make_risk(current=(4, 4), at=then)
+        services.rescore_risk(
+            risk, {"current": services.Scoring(2, 2)}, "Better", at=then.replace(month=6)
+        )
+        make_risk(title="Raised later", current=(5, 5), at=then.replace(month=9))
+        db.session.commit()
+    html = client.get("/heatmap?as_at=2025-03-31").text
+    assert refs_in(cell_group(html, 4, 4)) == ["SG-01"]
+    assert refs_in(cell_group(html, 2, 2)) == [] and "SG-02" not in html
+    assert "Current scores, all sections, as at 31 March 2025" in html
+    now = client.get("/heatmap").text
+    assert refs_in(cell_group(now, 2, 2)) == ["SG-01"] and "SG-02" in now
+
+
+def test_arrows_run_from_inherent_to_current(app, login):
+    client = login("member")
+    with app.app_context():
+        make_risk(inherent=(4, 5), current=(3, 4))
+        make_risk(title="Unmoved", inherent=(2, 2), current=(2, 2), target=(1, 1))
+    assert "rr-hm__arrow" not in client.get("/heatmap").text
+    html = client.get("/heatmap?arrows=1").text
+    assert re.findall(r'class="rr-hm__arrow" data-ref="([^"]+)"', html) == ["SG-01"]
+    assert "Arrows run from each risk's inherent score to its current score; 1 risk moved" in html
+    moves = html.split('id="heatmap-moves"')[1]
+    assert "20 Extreme (likelihood 4 × impact 5)" in moves
+    assert "12 High (likelihood 3 × impact 4)" in moves
+
+
+def test_arrows_from_the_last_agreed_meeting(app, login):
+    client = login("member")
+    then = now_utc() - timedelta(days=60)
+    with app.app_context():
+        risk = make_risk(inherent=(5, 5), current=(4, 4), at=then)
+        make_meeting(then.date() + timedelta(days=1), agreed_at=then + timedelta(days=1))
+        services.rescore_risk(risk, {"current": services.Scoring(2, 4)}, "Better")
+        db.session.commit()
+    html = client.get("/heatmap?arrows=meeting").text
+    assert re.findall(r'class="rr-hm__arrow" data-ref="([^"]+)"', html) == ["SG-01"]
+    moves = html.split('id="heatmap-moves"')[1]
+    assert "16 Extreme (likelihood 4 × impact 4)" in moves  # as agreed, not the inherent 25
+    assert "current score when the register was last agreed" in html
+
+
+def test_appetite_is_a_boundary_between_cells_within_and_above_it(app, login):
+    client = login("member")
+    with app.app_context():
+        set_appetite("SG", 12)
+        set_appetite("BR", 9)
+        make_risk(current=(3, 4))
+        grid_rows = register_rows()
+        grid = build_heatmap(grid_rows, appetites=[])
+        assert grid.svg.lines == ()
+    html = client.get("/heatmap?section=SG").text
+    lines = re.findall(r'<g class="rr-hm__appetite" data-section="([A-Z]+)">', html)
+    assert lines == ["SG"]
+    assert ">SG appetite 12</text>" in html
+    assert "Safeguarding risks and challenges (SG): risk appetite 12" in html
+    # Every section's line when no section is chosen, each labelled.
+    html = client.get("/heatmap").text
+    assert re.findall(r'<g class="rr-hm__appetite" data-section="([A-Z]+)">', html) == [
+        "SG",
+        "BR",
+    ]
+    assert ">BR appetite 9</text>" in html
+
+
+def test_appetite_line_follows_the_staircase(ctx):
+    from riskreg.heatmap import CELL_W, Appetite
+
+    make_risk()
+    grid = build_heatmap(register_rows(), appetites=[Appetite("SG", "SG", 12)])
+    svg = grid.svg
+    line = svg.lines[0]
+    # Impact 1 and 2: all five likelihoods within 12, so no horizontal edge there; impact 3:
+    # likelihood 4 (12) within and 5 (15) above: an edge on top of the likelihood-4 row.
+    row_top = {level.value: y for level, y in svg.row_labels}
+    assert f"M{svg.left + 2 * CELL_W}" in line.path
+    horizontal = re.findall(r"M([\d.]+) ([\d.]+)L([\d.]+) ([\d.]+)", line.path)
+    flat = [(float(a), float(b)) for a, b, c, d in horizontal if b == d]
+    assert (svg.left + 2 * CELL_W, svg.cells[5].y) in flat  # top of row 2 (likelihood 4)
+    assert row_top[5] < row_top[4]
+    # Appetite 25: nothing is above it, so there is no line.
+    assert build_heatmap(register_rows(), appetites=[Appetite("SG", "SG", 25)]).svg.lines == ()
+
+
+def test_key_names_every_band_with_its_scores(app, login):
+    client = login("member")
+    html = client.get("/heatmap").text
+    key = html.split('class="rr-hm__legend"')[1]
+    for name, low, high in [("Extreme", 15, 25), ("High", 8, 12), ("Moderate", 4, 6),
+                            ("Low", 1, 3)]:  # fmt: skip
+        assert re.search(rf">{name}</span> scores {low} to {high}<", key)
+
+
+def test_table_equivalent_lists_refs_by_likelihood_and_impact(app, login):
+    client = login("member")
+    with app.app_context():
+        make_risk(current=(3, 4))
+        make_risk(title="Second", current=(3, 4))
+    html = client.get("/heatmap").text
+    table = html.split('id="heatmap-table"')[1].split("</table>")[0]
+    assert '<th scope="col" class="govuk-table__header">Impact 4<br>' in table
+    body = table.split("<tbody")[1]
+    rows = re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", body, re.S)
+    assert len(rows) == 5
+    likelihood_3 = rows[2]  # 5 at the top
+    assert ">Likelihood 3<br>" in likelihood_3
+    cells = re.findall(r"<td [^>]*>(.*?)</td>", likelihood_3, re.S)
+    assert "12 High" in cells[3]
+    assert re.findall(r'href="/risks/([A-Z]+-\d+)"', cells[3]) == ["SG-01", "SG-02"]
+    assert "no risks" in cells[0]
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("basis=residual", "Choose inherent, current or target scores"),
+        ("section=ZZ", "Choose a section from the list"),
+        ("as_at=2025-02-30", "Enter the date as year-month-day"),
+        ("as_at=yesterday", "Enter the date as year-month-day"),
+        (f"as_at={date.today() + timedelta(days=3)}", "The date must be today or in the past"),
+        ("arrows=sideways", "Choose no arrows, arrows from inherent scores or from the last"),
+    ],
+)
+def test_bad_parameters_get_400_with_a_message(app, login, query, message):
+    client = login("member")
+    response = client.get(f"/heatmap?{query}")
+    assert response.status_code == 400
+    assert message in response.text
+    assert "There is a problem" in response.text
+    assert "rr-hm__cell" not in response.text
+
+
+def test_signed_out_users_are_sent_to_log_in(client):
+    assert client.get("/heatmap").status_code == 302
+
+
+def add_risks(count, start=0):
+    section = db.session.scalar(select(Section).where(Section.prefix == "SG"))
+    for n in range(start, start + count):
+        risk = services.create_risk(
+            section,
+            {"title": f"Risk {n}", "statement": "S", "owner_name": "O", "lead_agency": "A"},
+            {
+                "inherent": services.Scoring(5, n % 5 + 1),
+                "current": services.Scoring(n % 5 + 1, (n // 5) % 5 + 1),
+                "target": services.Scoring(1, 1),
+            },
+            "Initial",
+        )
+        services.rescore_risk(risk, {"current": services.Scoring(2, 3)}, "Rescored")
+    db.session.commit()
+
+
+def test_statement_count_does_not_grow_with_the_register(app, login):
+    client = login("member")
+    urls = ["/heatmap", "/heatmap?arrows=meeting&basis=inherent", "/heatmap?arrows=1&section=SG"]
+    with app.app_context():
+        add_risks(10)
+    counts = {}
+    for url in urls:
+        with app.app_context(), count_statements() as small:
+            assert client.get(url).status_code == 200
+        counts[url] = small[0]
+    with app.app_context():
+        add_risks(190, start=10)
+    for url in urls:
+        with app.app_context(), count_statements() as large:
+            html = client.get(url).text
+        assert large[0] == counts[url], url
+        assert html.count('class="rr-hm__ref"') == 200
+
+
+def test_caption_for_names_basis_section_and_date():
+    assert (
+        caption_for("target", "Board risks and challenges", date(2026, 11, 6))
+        == "Target scores, Board risks and challenges, as at 6 November 2026"
+    )

@@ -1,0 +1,256 @@
+"""One truth: every output shows each risk with the same current score and band name, for the
+demo register and for a generated one.
+
+OUTPUTS maps an output's name to a function (client) -> {ref: (score, band name)}, read the way
+a person would read that output. To add an output (Word, CSV, XLSX), add a reader here."""
+
+import random
+import re
+import subprocess
+from html.parser import HTMLParser
+
+import pytest
+from helpers import make_risk
+
+from riskreg.demo import load_demo
+from riskreg.extensions import db
+
+SCORE_BAND = re.compile(r"(\d+) (Low|Moderate|High|Extreme)\b|Not scored")
+
+
+class TableReader(HTMLParser):
+    """Every table on a page as rows of cell text, with each table's id and class."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self._stack, self._row, self._cell = [], [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table":
+            self._stack.append({"id": attrs.get("id", ""), "class": attrs.get("class", ""),
+                                "rows": []})  # fmt: skip
+        elif tag == "tr" and self._stack:
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+        elif tag in ("br", "li") and self._cell is not None:
+            self._cell.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self._stack[-1]["rows"].append(self._row)
+            self._row = None
+        elif tag == "table" and self._stack:
+            self.tables.append(self._stack.pop())
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def tables(html):
+    reader = TableReader()
+    reader.feed(html)
+    return reader.tables
+
+
+def score_band(text):
+    match = SCORE_BAND.search(text)
+    return (int(match.group(1)), match.group(2)) if match and match.group(1) else None
+
+
+def current_by_ref(html):
+    """{ref: (score, band)} from every table with Ref and Current columns, read by heading."""
+    found = {}
+    for table in tables(html):
+        header = next((row for row in table["rows"] if "Ref" in row and "Current" in row), None)
+        if header is None:
+            continue
+        ref_at, current_at = header.index("Ref"), header.index("Current")
+        for row in table["rows"]:
+            if row is not header and len(row) == len(header):
+                found[row[ref_at]] = score_band(row[current_at])
+    return found
+
+
+def register_page(client):
+    return current_by_ref(client.get("/risks?page_size=1000").text)
+
+
+def heatmap_page(client):
+    """From the heat map's table equivalent: each cell's score and band, and the refs in it."""
+    html = client.get("/heatmap").text
+    (table,) = [t for t in tables(html) if t["id"] == "heatmap-table"]
+    found = {}
+    for row in table["rows"][1:]:
+        for cell in row[1:]:
+            score, band, *refs = cell.replace("no risks", "").split()
+            for ref in refs:
+                found[ref] = (int(score), band)
+    return found
+
+
+def summary_page(client):
+    return current_by_ref(client.get("/summary").text)
+
+
+def pdf_text(pdf: bytes, *options: str) -> str:
+    result = subprocess.run(
+        ["pdftotext", *options, "-", "-"], input=pdf, capture_output=True, check=True
+    )
+    return result.stdout.decode()
+
+
+def summary_pdf(client):
+    """From the PDF's text: the register part, one risk per row, its scores in column order
+    (inherent, current, target)."""
+    response = client.get("/summary.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = " ".join(pdf_text(response.data, "-raw").split())
+    register = text.split("Page 1 of", 1)[1]  # the heat map is page 1; the register follows
+    found = {}
+    for match in re.finditer(r"\b([A-Z]{2,8}-\d+) (.*?)(?=\b[A-Z]{2,8}-\d+ |Page \d+ of|$)",
+                             register):  # fmt: skip
+        ref, rest = match.groups()
+        scores = list(SCORE_BAND.finditer(rest))
+        if len(scores) >= 3:
+            found[ref] = score_band(scores[1].group(0))
+    return found
+
+
+OUTPUTS = {
+    "register page": register_page,
+    "heat map": heatmap_page,
+    "summary page": summary_page,
+    "summary PDF": summary_pdf,
+}
+
+
+def truth(app):
+    from riskreg.readmodel import register_rows
+
+    with app.app_context():
+        return {row.ref: (row.current.score, row.current.band.name) for row in register_rows()}
+
+
+def assert_one_truth(app, client):
+    expected = truth(app)
+    assert expected
+    for name, read in OUTPUTS.items():
+        assert read(client) == expected, name
+
+
+def test_demo_register_agrees_across_outputs(app, login):
+    client = login("member")
+    with app.app_context():
+        load_demo()
+        db.session.commit()
+    assert_one_truth(app, client)
+
+
+@pytest.mark.parametrize("seed", [4])
+def test_generated_register_agrees_across_outputs(app, login, seed):
+    client = login("member")
+    chance = random.Random(seed)
+    with app.app_context():
+        for n in range(30):
+            level = lambda: chance.randint(1, 5)  # noqa: E731
+            make_risk(
+                section=chance.choice(["SG", "BR"]),
+                title=f"Generated risk {n}",
+                inherent=(level(), level()),
+                current=(level(), level()),
+                target=(level(), level()),
+            )
+    assert_one_truth(app, client)
+
+
+# --- The annual report (Word, Markdown) and the spreadsheets (CSV, XLSX) --------------------
+
+
+def annual_report(client, extension):
+    """The annual report for the year running now: its heat map is the register as it is."""
+    from datetime import UTC, datetime
+
+    from riskreg.reports_annual import year_containing
+
+    year = year_containing(datetime.now(UTC).date()).label
+    response = client.get(f"/report/risks-and-challenges.{extension}?year={year}&scores=1")
+    assert response.status_code == 200
+    return response.data
+
+
+def word_document(client):
+    """From the Word heat map table: each cell's score from its row and column labels, its band
+    from its shading looked up in the key, and the refs written in it."""
+    import io
+
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    def fill(cell):
+        shading = cell._tc.tcPr.find(qn("w:shd"))
+        return shading.get(qn("w:fill"))
+
+    heatmap, key = Document(io.BytesIO(annual_report(client, "docx"))).tables
+    band_of = {fill(row.cells[0]): row.cells[0].text for row in key.rows}
+    columns = [int(cell.text.split()[0]) for cell in heatmap.rows[0].cells[1:]]
+    found = {}
+    for row in heatmap.rows[1:]:
+        level = int(row.cells[0].text.split()[0])
+        for column, cell in zip(columns, row.cells[1:], strict=True):
+            for ref in filter(None, cell.text.split(", ")):
+                found[ref] = (level * column, band_of[fill(cell)])
+    return found
+
+
+def markdown_document(client):
+    """From the Markdown heat map table: "Band: **refs**" in each cell; score from the labels."""
+    lines = annual_report(client, "md").decode().splitlines()
+    table = [line for line in lines if line.startswith("| ")]
+    columns = [int(label.split()[0]) for label in table[0].strip("| ").split(" | ")[1:]]
+    found = {}
+    for line in table[1:]:
+        label, *cells = line.strip("| ").split(" | ")
+        for column, cell in zip(columns, cells, strict=True):
+            band, _, refs = cell.partition(": ")
+            for ref in filter(None, refs.strip("*").split(", ")):
+                found[ref] = (int(label.split()[0]) * column, band)
+    return found
+
+
+def csv_export(client):
+    import csv
+    import io
+
+    response = client.get("/risks.csv")
+    assert response.status_code == 200
+    rows = csv.DictReader(io.StringIO(response.data.decode("utf-8-sig")))
+    return {row["Ref"]: (int(row["Current score"]), row["Current band"]) for row in rows}
+
+
+def xlsx_export(client):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client.get("/risks.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data))["Register"]
+    header, *rows = sheet.iter_rows(values_only=True)
+    ref, score, band = (header.index(name) for name in ("Ref", "Current score", "Current band"))
+    return {row[ref]: (row[score], row[band]) for row in rows}
+
+
+OUTPUTS.update(
+    {
+        "annual report (Word)": word_document,
+        "annual report (Markdown)": markdown_document,
+        "register CSV": csv_export,
+        "register XLSX": xlsx_export,
+    }
+)
