@@ -370,16 +370,17 @@ def previous_currents(
     return previous
 
 
+def ref_key(row: RegisterRow) -> tuple[str, int, str]:
+    """SG-9 before SG-10: the ref's number compared as a number."""
+    prefix, _, number = row.ref.rpartition("-")
+    return (prefix, int(number) if number.isdigit() else 0, row.ref)
+
+
 def sort_rows(rows: list[RegisterRow]) -> list[RegisterRow]:
     """Section order, then highest current score first, then ref."""
     return sorted(
         rows,
-        key=lambda r: (
-            r.risk.section_position,
-            -(r.current.score if r.current else 0),
-            r.risk.section_prefix,
-            r.risk.ref,
-        ),
+        key=lambda r: (r.risk.section_position, -(r.current.score if r.current else 0), ref_key(r)),
     )
 
 

@@ -323,3 +323,6 @@ def init_app(app):
     # The heat map module defines the same helper; whichever is there serves both.
     app.jinja_env.globals.setdefault("risk_href", risk_href)
     app.cli.add_command(meetings_cli.reviews)
+    # For the dashboard's next-meeting panel (templates/meetings/dashboard_panel.html).
+    for helper in (next_meeting, due_by, countdown):
+        app.add_template_global(helper)

@@ -154,12 +154,6 @@ def parse_register_args(
     )
 
 
-def _ref_key(row: domain.RegisterRow):
-    # SG-9 before SG-10: the number compared as a number.
-    number = re.search(r"(\d+)$", row.ref)
-    return (row.risk.section_prefix, int(number.group(1)) if number else 0, row.ref)
-
-
 def _score(kind: str):
     def key(row: domain.RegisterRow):
         view = getattr(row, kind)
@@ -174,7 +168,7 @@ def _flags_key(row: domain.RegisterRow):
 
 
 SORT_KEYS = {
-    "ref": _ref_key,
+    "ref": domain.ref_key,
     "title": lambda row: row.risk.title.casefold(),
     "section": lambda row: (row.risk.section_position, row.risk.section_name),
     "owner": lambda row: (row.risk.owner_name.casefold(), row.risk.lead_agency.casefold()),
