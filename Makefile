@@ -33,11 +33,14 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
 # GOV.UK Frontend compiled without the GOV.UK font; no GOV.UK images are copied (no crown).
+# Built beside and swapped in whole, so a running app never serves a half-built folder.
 static/.built: node_modules/.package-lock.json $(wildcard assets/*)
-	rm -rf static && mkdir -p static/riskreg
-	npx sass --quiet --no-source-map --style=compressed assets/app.scss static/riskreg/app.css
-	cp $(GOVUK)/govuk-frontend.min.js assets/app.js assets/print.css assets/favicon.svg static/riskreg/
-	touch $@
+	rm -rf static.new && mkdir -p static.new/riskreg
+	npx sass --quiet --no-source-map --style=compressed assets/app.scss static.new/riskreg/app.css
+	cp $(GOVUK)/govuk-frontend.min.js assets/app.js assets/print.css assets/favicon.svg \
+	  static.new/riskreg/
+	touch static.new/.built
+	rm -rf static && mv static.new static
 
 # A random secret key, once: sessions survive restarts, and no default key is ever used.
 secret-key:

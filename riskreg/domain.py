@@ -239,7 +239,7 @@ class RegisterRow:
     inherent: ScoreView | None
     current: ScoreView | None
     target: ScoreView | None
-    baseline_score: int | None  # the current score the direction of travel compares with
+    baseline: ScoreView | None  # the current score the direction of travel compares with
     direction: str
     open_actions: int = 0
     overdue_actions: int = 0
@@ -251,6 +251,10 @@ class RegisterRow:
     @property
     def ref(self) -> str:
         return self.risk.ref
+
+    @property
+    def baseline_score(self) -> int | None:
+        return self.baseline.score if self.baseline else None
 
 
 def open_at(risk: RiskFact, at: datetime) -> bool:
@@ -298,20 +302,43 @@ def build_row(
 ) -> RegisterRow:
     """One register row from a risk, its latest score per kind and its baseline current score."""
     inherent, current, target = (score_view(scores.get(k), schemes) for k in KINDS)
-    baseline_score = baseline.score if baseline else None
+    return row_from_views(
+        risk,
+        inherent,
+        current,
+        target,
+        score_view(baseline, schemes),
+        today,
+        open_actions,
+        overdue_actions,
+    )
+
+
+def row_from_views(
+    risk: RiskFact,
+    inherent: ScoreView | None,
+    current: ScoreView | None,
+    target: ScoreView | None,
+    baseline: ScoreView | None,
+    today: date,
+    open_actions: int = 0,
+    overdue_actions: int = 0,
+) -> RegisterRow:
+    """A register row and its flags from scores already banded (live, or from a snapshot)."""
+    is_open = risk.status == "open"
     return RegisterRow(
         risk=risk,
         inherent=inherent,
         current=current,
         target=target,
-        baseline_score=baseline_score,
-        direction=direction_of_travel(current.score if current else None, baseline_score),
+        baseline=baseline,
+        direction=direction_of_travel(
+            current.score if current else None, baseline.score if baseline else None
+        ),
         open_actions=open_actions,
         overdue_actions=overdue_actions,
-        review_overdue=risk.status == "open"
-        and risk.next_review is not None
-        and risk.next_review < today,
-        past_target=risk.status == "open"
+        review_overdue=is_open and risk.next_review is not None and risk.next_review < today,
+        past_target=is_open
         and risk.target_date is not None
         and risk.target_date < today
         and current is not None

@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from . import domain, readmodel, ui
-from .models import now_utc
 from .register_query import RegisterView, register_query_from_args
 
 bp = Blueprint("heatmap", __name__)
@@ -339,20 +338,12 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
-def baseline_positions(rows, as_at: date | None) -> dict[int, tuple[int, int]]:
+def baseline_positions(rows) -> dict[int, tuple[int, int]]:
     """Each risk's current position when the register was last agreed (before any agreed
-    meeting, its previous current assessment): what the direction of travel compares with.
-    Two statements however many risks."""
-    ids = [row.risk.id for row in rows]
-    if not ids:
-        return {}
-    at = readmodel.end_of_day(as_at) if as_at else now_utc()
-    agreed = readmodel.last_agreed_before(at)
-    if agreed is not None:
-        facts = readmodel._score_facts(agreed.agreed_at, ids, kinds=("current",))
-    else:
-        facts = readmodel._score_facts(at, ids, kinds=("current",), rank=2)
-    return {risk_id: (f.likelihood, f.impact) for (risk_id, _), f in facts.items()}
+    meeting, its previous current assessment): what the direction of travel compares with."""
+    return {
+        row.risk.id: (row.baseline.likelihood, row.baseline.impact) for row in rows if row.baseline
+    }
 
 
 def heatmap_for(
@@ -372,7 +363,7 @@ def heatmap_for(
         ui.setting("heatmap_orientation", ORIENTATIONS[0]),
         appetites,
         arrows_from,
-        baseline_positions(rows, query.as_at) if arrows_from == "meeting" else None,
+        baseline_positions(rows) if arrows_from == "meeting" else None,
         caption_for(basis, chosen[0].name if chosen else None, query.as_at or today()),
     )
 

@@ -141,24 +141,8 @@ def register_row(
         version=0,
     )
     inherent, current, target = (score_view(snap, kind, schemes) for kind in domain.KINDS)
-    day = agreed_at.date()
-    return domain.RegisterRow(
-        risk=risk,
-        inherent=inherent,
-        current=current,
-        target=target,
-        baseline_score=current.score if current else None,
-        direction="same",
-        review_overdue=snap.next_review is not None and snap.next_review < day,
-        past_target=snap.target_date is not None
-        and snap.target_date < day
-        and current is not None
-        and target is not None
-        and current.score > target.score,
-        above_appetite=snap.appetite is not None
-        and current is not None
-        and current.score > snap.appetite,
-    )
+    # As the board saw it: compared with itself, so the direction reads "same".
+    return domain.row_from_views(risk, inherent, current, target, current, agreed_at.date())
 
 
 def score_view(
