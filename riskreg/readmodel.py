@@ -205,7 +205,7 @@ def register_rows(
     risks = [risk_fact(r) for r in db.session.scalars(risks_q)]
     risks = [r for r in risks if _matches_text(r, query)]
 
-    ids = select(Risk.id).join(Risk.section).where(risks_q.whereclause) if risks else []
+    ids = risks_q.with_only_columns(Risk.id) if risks else []
     schemes = schemes_by_version()
     latest = _score_facts(at, ids) if risks else {}
     agreed = last_agreed_before(at)
