@@ -17,6 +17,7 @@ from . import (
     meetings,
     register,
     reports,
+    reports_annual,
     security,
     ui,
 )
@@ -45,7 +46,18 @@ def create_app(test_config=None):
     ui.init_app(app)
     security.init_app(app)
 
-    for feature in (auth, health, register, editing, heatmap, reports, exports, meetings, admin):
+    for feature in (
+        auth,
+        health,
+        register,
+        editing,
+        heatmap,
+        reports,
+        reports_annual,
+        exports,
+        meetings,
+        admin,
+    ):
         feature.init_app(app)
 
     cli.init_app(app)
