@@ -83,13 +83,11 @@ def due_before(by: date, today: date | None = None) -> DueList:
         (r for r in rows if r.risk.next_review is not None and r.risk.next_review <= by),
         key=lambda r: (r.risk.next_review, r.ref),
     )
-    reviewed = {r.risk.id for r in reviews}
+    # Listed even when their review date is in `reviews` too: the board looks at every one.
     every_meeting = [
         r
         for r in rows
-        if r.current is not None
-        and r.current.band.review_months == domain.EVERY_MEETING
-        and r.risk.id not in reviewed
+        if r.current is not None and r.current.band.review_months == domain.EVERY_MEETING
     ]
     actions = [
         DueAction(
