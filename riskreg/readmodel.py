@@ -31,7 +31,14 @@ class RegisterQuery:
     text: str = ""  # matches ref, title or statement
     ref: str = ""  # exactly one risk
     as_at: date | None = None  # the register as it stood at the end of that day
+    # With as_at: every risk open at any moment from the start of this day to the end of as_at
+    # (a reporting year), still scored as at the end of as_at.
+    open_from: date | None = None
     flag: str = ""  # one of FLAGS: only the rows showing that flag
+
+    def __post_init__(self):
+        if self.open_from is not None and (self.as_at is None or self.open_from > self.as_at):
+            raise ValueError("open_from needs an as_at on or after it")
 
 
 def schemes_by_version() -> dict[int, domain.Scheme]:
@@ -169,13 +176,17 @@ def _score_facts(at: datetime, risk_ids, kinds=domain.KINDS, rank: int = 1):
     }
 
 
-def _action_counts(risk_ids, today: date) -> dict[int, tuple[int, int]]:
-    not_complete = Action.status != "complete"
+def _action_counts(risk_ids, day: date, at: datetime | None) -> dict[int, tuple[int, int]]:
+    """(open, overdue) actions per risk on `day`. Live (`at` None) an action is open until it is
+    marked complete; in a past view, if it was created by `at` and not completed by `day`."""
+    open_then = Action.status != "complete"
+    if at is not None:
+        open_then = (Action.created_at <= at) & (open_then | (Action.completed_on > day))
     rows = db.session.execute(
         select(
             Action.risk_id,
-            func.count(case((not_complete, 1))),
-            func.count(case((not_complete & (Action.due_on < today), 1))),
+            func.count(case((open_then, 1))),
+            func.count(case((open_then & (Action.due_on < day), 1))),
         )
         .where(Action.risk_id.in_(risk_ids))
         .group_by(Action.risk_id)
@@ -197,9 +208,11 @@ def register_rows(
     if query.section:
         risks_q = risks_q.where(Section.prefix == query.section)
     if past:
-        risks_q = risks_q.where(
-            Risk.created_at <= at, (Risk.closed_at.is_(None)) | (Risk.closed_at > at)
-        )
+        if query.open_from is not None:
+            not_closed_yet = Risk.closed_at >= datetime.combine(query.open_from, time.min)
+        else:
+            not_closed_yet = Risk.closed_at > at
+        risks_q = risks_q.where(Risk.created_at <= at, Risk.closed_at.is_(None) | not_closed_yet)
     elif query.status != "all":
         risks_q = risks_q.where(Risk.status == query.status)
     risks = [risk_fact(r) for r in db.session.scalars(risks_q)]
@@ -213,7 +226,7 @@ def register_rows(
         baselines = _score_facts(agreed.agreed_at, ids, kinds=("current",)) if risks else {}
     else:
         baselines = _score_facts(at, ids, kinds=("current",), rank=2) if risks else {}
-    actions = _action_counts(ids, today) if risks and not past else {}
+    actions = _action_counts(ids, today, at if past else None) if risks else {}
 
     rows = []
     for risk in risks:

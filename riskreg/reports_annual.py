@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from . import domain, readmodel
 from .extensions import db
-from .heatmap import Heatmap, heatmap_for
+from .heatmap import Heatmap, heatmap_for, long_date
 from .models import Risk
 from .ui import board_name, setting
 
@@ -92,36 +92,10 @@ def year_choices(today: date) -> list[ReportingYear]:
     return [ReportingYear(y) for y in range(latest.first, min(earliest, latest).first - 1, -1)]
 
 
-def rows_for_year(year: ReportingYear, today: date) -> list[domain.RegisterRow]:
-    """Every risk open at any time in the year, scored as at its end, in register order.
-
-    readmodel.register_rows(RegisterQuery(as_at=...)) keeps only the risks open at that moment;
-    this is the same query with the window widened to the whole year, built from its helpers so
-    scores, bands and direction of travel agree with every other output."""
-    at = readmodel.end_of_day(year.scored_at(today))
-    opened = datetime.combine(year.start, datetime.min.time())
-    risks_q = (
-        select(Risk)
-        .join(Risk.section)
-        .where(Risk.created_at <= at, Risk.closed_at.is_(None) | (Risk.closed_at >= opened))
-    )
-    risks = [readmodel.risk_fact(r) for r in db.session.scalars(risks_q)]
-    if not risks:
-        return []
-    ids = select(Risk.id).join(Risk.section).where(risks_q.whereclause)
-    schemes = readmodel.schemes_by_version()
-    latest = readmodel._score_facts(at, ids)
-    agreed = readmodel.last_agreed_before(at)
-    if agreed is not None:
-        baselines = readmodel._score_facts(agreed.agreed_at, ids, kinds=("current",))
-    else:
-        baselines = readmodel._score_facts(at, ids, kinds=("current",), rank=2)
-    rows = []
-    for risk in risks:
-        scores = {k: latest[(risk.id, k)] for k in domain.KINDS if (risk.id, k) in latest}
-        baseline = baselines.get((risk.id, "current"))
-        rows.append(domain.build_row(risk, scores, baseline, schemes, at.date()))
-    return domain.sort_rows(rows)
+def year_query(year: ReportingYear, today: date) -> readmodel.RegisterQuery:
+    """Every risk open at any time in the year, scored as at its end (or today, for the year
+    still running)."""
+    return readmodel.RegisterQuery(as_at=year.scored_at(today), open_from=year.start)
 
 
 def closed_in_year(row: domain.RegisterRow, year: ReportingYear) -> date | None:
@@ -177,12 +151,9 @@ class Report:
         return f" ({', '.join(parts)})" if parts else ""
 
 
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def build_report(year: ReportingYear, today: date, show_scores=False, show_direction=False):
-    rows = rows_for_year(year, today)
+    query = year_query(year, today)
+    rows = readmodel.register_rows(query)
     sections: dict[str, list[domain.RegisterRow]] = {}
     for row in rows:  # already in section order, highest score first
         sections.setdefault(row.risk.section_name, []).append(row)
@@ -192,10 +163,7 @@ def build_report(year: ReportingYear, today: date, show_scores=False, show_direc
         complete=today > year.end,
         lead=setting("annual_report_lead", DEFAULT_LEAD),
         sections=list(sections.items()),
-        heatmap=heatmap_for(
-            [r for r in rows if closed_in_year(r, year) is None],
-            readmodel.RegisterQuery(as_at=year.scored_at(today)),
-        ),
+        heatmap=heatmap_for([r for r in rows if closed_in_year(r, year) is None], query),
         show_scores=show_scores,
         show_direction=show_direction,
     )

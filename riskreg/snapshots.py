@@ -62,8 +62,15 @@ def agree_register(
     return len(rows)
 
 
+# The risk's own fields a snapshot keeps, by the same name on domain.RiskFact and SnapshotRow.
+KEPT_FIELDS = (
+    "ref", "title", "statement", "section_name", "section_prefix", "section_position",
+    "appetite", "owner_name", "owner_role", "lead_agency", "partner_agencies", "priority",
+    "status", "next_review", "target_date",
+)  # fmt: skip
+
+
 def snapshot_row(meeting_id: int, row: domain.RegisterRow) -> SnapshotRow:
-    risk = row.risk
     values = {}
     for kind in domain.KINDS:
         view = getattr(row, kind)
@@ -72,26 +79,8 @@ def snapshot_row(meeting_id: int, row: domain.RegisterRow) -> SnapshotRow:
         values[f"{kind}_score"] = view.score if view else None
         values[f"{kind}_band"] = view.band.name if view else None
         values[f"{kind}_scheme_version"] = view.scheme_version if view else None
-    return SnapshotRow(
-        meeting_id=meeting_id,
-        risk_id=risk.id,
-        ref=risk.ref,
-        title=risk.title,
-        statement=risk.statement,
-        section_name=risk.section_name,
-        section_prefix=risk.section_prefix,
-        section_position=risk.section_position,
-        appetite=risk.appetite,
-        owner_name=risk.owner_name,
-        owner_role=risk.owner_role,
-        lead_agency=risk.lead_agency,
-        partner_agencies=risk.partner_agencies,
-        priority=risk.priority,
-        status=risk.status,
-        next_review=risk.next_review,
-        target_date=risk.target_date,
-        **values,
-    )
+    kept = {name: getattr(row.risk, name) for name in KEPT_FIELDS}
+    return SnapshotRow(meeting_id=meeting_id, risk_id=row.risk.id, **kept, **values)
 
 
 # --- Reading snapshots back as register rows ---------------------------------------------
@@ -119,26 +108,12 @@ def register_row(
 ) -> domain.RegisterRow:
     risk = domain.RiskFact(
         id=snap.risk_id,
-        ref=snap.ref,
-        title=snap.title,
-        statement=snap.statement,
         section_id=0,
-        section_name=snap.section_name,
-        section_prefix=snap.section_prefix,
-        section_position=snap.section_position,
-        appetite=snap.appetite,
-        owner_name=snap.owner_name,
-        owner_role=snap.owner_role,
-        lead_agency=snap.lead_agency,
-        partner_agencies=snap.partner_agencies,
-        priority=snap.priority,
-        status=snap.status,
         created_at=agreed_at,  # not kept: the snapshot records the risk as agreed, not its origin
         closed_at=None,
         closed_reason="",
-        target_date=snap.target_date,
-        next_review=snap.next_review,
         version=0,
+        **{name: getattr(snap, name) for name in KEPT_FIELDS},
     )
     inherent, current, target = (score_view(snap, kind, schemes) for kind in domain.KINDS)
     # As the board saw it: compared with itself, so the direction reads "same".

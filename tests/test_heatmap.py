@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from riskreg import services
 from riskreg.extensions import db
-from riskreg.heatmap import build_heatmap, caption_for, long_date
+from riskreg.heatmap import Appetite, build_heatmap, caption_for, long_date
+from riskreg.heatmap_svg import CELL_W
 from riskreg.models import Section, Setting, now_utc
 from riskreg.readmodel import active_scheme, register_rows
 
@@ -188,8 +189,6 @@ def test_appetite_is_a_boundary_between_cells_within_and_above_it(app, login):
 
 
 def test_appetite_line_follows_the_staircase(ctx):
-    from riskreg.heatmap import CELL_W, Appetite
-
     make_risk()
     grid = build_heatmap(register_rows(), appetites=[Appetite("SG", "SG", 12)])
     svg = grid.svg

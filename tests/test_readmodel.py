@@ -1,18 +1,18 @@
 """The register read model: the live SQL rows agree with the pure domain's register, and the
 query string is parsed and sorted the same way for every page."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from flask import g
-from helpers import make_action, make_meeting, make_risk
+from helpers import count_statements, make_action, make_meeting, make_risk
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
 from riskreg import domain, services
 from riskreg.extensions import db
-from riskreg.models import Assessment, Meeting, Risk, ScoringScheme, Section, now_utc
+from riskreg.models import Action, Assessment, Meeting, Risk, ScoringScheme, Section, now_utc
 from riskreg.readmodel import (
     RegisterQuery,
     active_scheme,
@@ -224,6 +224,87 @@ def test_the_register_as_at_a_past_day_and_the_direction_since_the_agreed_regist
     ]
     make_meeting(now.date(), agreed_at=now - timedelta(days=5))  # agreed when SG-01 was 16
     assert register_rows(RegisterQuery(ref="SG-01"))[0].direction == "down"
+
+
+def test_open_from_widens_a_past_view_to_every_risk_open_in_the_window(ctx):
+    def at(day, hour=12):
+        return datetime(2024, 1, day, hour)
+
+    def close(risk, when):
+        services.close_risk(risk, "Mitigated", at=when)
+        db.session.commit()
+
+    close(make_risk(title="Gone before", at=at(1)), at(9, 23))
+    close(make_risk(title="Closed at the window's start", at=at(1)), at(10, 0))
+    closed_in = make_risk(title="Closed in it", current=(4, 4), at=at(1))
+    services.rescore_risk(closed_in, {"current": services.Scoring(2, 2)}, "Better", at=at(12))
+    close(closed_in, at(15))
+    still_open = make_risk(title="Still open", current=(3, 3), at=at(11))
+    services.rescore_risk(still_open, {"current": services.Scoring(5, 5)}, "Later", at=at(21))
+    make_risk(title="Raised on the last day", at=at(20, 23))
+    make_risk(title="Raised after", at=at(21))
+    db.session.commit()
+
+    window = RegisterQuery(as_at=date(2024, 1, 20), open_from=date(2024, 1, 10))
+    rows = {row.risk.title: row for row in register_rows(window)}
+    assert set(rows) == {
+        "Closed at the window's start", "Closed in it", "Still open", "Raised on the last day"
+    }  # fmt: skip
+    closed = rows["Closed in it"]
+    assert (closed.risk.status, closed.risk.closed_at) == ("closed", at(15))
+    assert closed.current.score == 4  # its last score, made before it closed
+    assert rows["Still open"].current.score == 9  # scored as at the end of the window
+    at_the_end = [row.risk.title for row in register_rows(RegisterQuery(as_at=window.as_at))]
+    assert sorted(at_the_end) == ["Raised on the last day", "Still open"]
+
+    with count_statements() as plain:
+        register_rows(RegisterQuery(as_at=window.as_at))
+    with count_statements() as widened:
+        register_rows(window)
+    assert widened[0] == plain[0]
+
+    with pytest.raises(ValueError, match="open_from"):
+        RegisterQuery(open_from=window.open_from)  # a window needs its end
+    with pytest.raises(ValueError, match="open_from"):
+        RegisterQuery(as_at=date(2024, 1, 9), open_from=window.open_from)
+
+
+def test_past_views_count_the_actions_open_and_overdue_then(ctx):
+    def at(day):
+        return datetime(2024, 3, day, 9)
+
+    risk = make_risk(at=at(1))
+    other = make_risk(title="No actions")
+
+    def add(description, created, due, completed=None):
+        action = services.save_mitigation(
+            risk, None, Action, {"description": description, "due_on": due}, at=at(created)
+        )
+        if completed:
+            services.save_mitigation(risk, action, Action, {"status": "complete"}, at=at(completed))
+        db.session.commit()
+
+    add("Done on the 12th", created=2, due=date(2024, 3, 5), completed=12)
+    add("Due on the 15th", created=2, due=date(2024, 3, 15))
+    add("Added on the 11th", created=11, due=date(2024, 3, 4))
+    add("Undated", created=2, due=None)
+
+    def counts(as_at=None):
+        rows = register_rows(RegisterQuery(as_at=as_at))
+        return {row.risk.title: (row.open_actions, row.overdue_actions) for row in rows}
+
+    # 10 March: all but the one added on the 11th existed; the first was overdue, not yet done.
+    assert counts(date(2024, 3, 10))[risk.title] == (3, 1)
+    # 12 March: the first completed that day; the one added on the 11th is overdue.
+    assert counts(date(2024, 3, 12))[risk.title] == (3, 1)
+    # 20 March: the 15th has passed too.
+    assert counts(date(2024, 3, 20))[risk.title] == (3, 2)
+    assert counts()[risk.title] == (3, 2)  # live: the same three still open
+    # 1 March: no action yet, and the other risk not raised.
+    assert counts(date(2024, 3, 1)) == {risk.title: (0, 0)}
+    assert counts()[other.title] == (0, 0)
+    overdue = RegisterQuery(as_at=date(2024, 3, 10), flag="actions_overdue")
+    assert [row.risk.title for row in register_rows(overdue)] == [risk.title]
 
 
 # --- The query string --------------------------------------------------------------------
