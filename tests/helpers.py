@@ -70,18 +70,20 @@ def make_risk(
 
 
 @contextmanager
-def count_statements():
-    """Counts the SQL statements run inside the block: `with count_statements() as n: ...`."""
+def count_statements(engine=None):
+    """Counts the SQL statements run inside the block: `with count_statements() as n: ...`.
+    Pass the engine to count requests made outside the test's application context."""
+    engine = engine if engine is not None else db.engine
     counter = [0]
 
     def before_execute(*args):
         counter[0] += 1
 
-    event.listen(db.engine, "before_cursor_execute", before_execute)
+    event.listen(engine, "before_cursor_execute", before_execute)
     try:
         yield counter
     finally:
-        event.remove(db.engine, "before_cursor_execute", before_execute)
+        event.remove(engine, "before_cursor_execute", before_execute)
 
 
 def table_counts():

@@ -2,15 +2,14 @@
 
 import io
 import re
-from contextlib import contextmanager
 from datetime import date, datetime
 
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import RGBColor
-from helpers import make_risk
-from sqlalchemy import event, select
+from helpers import count_statements, make_risk
+from sqlalchemy import select
 
 from riskreg import services
 from riskreg.extensions import db
@@ -238,21 +237,6 @@ def test_word_has_heading_styles_bullets_and_a_shaded_heatmap_table(login, year_
     assert shading(heatmap.rows[0].cells[1]) is None  # axis labels are not shaded
     assert [row.cells[0].text for row in legend.rows] == ["Low", "Moderate", "High", "Extreme"]
     assert shading(legend.rows[1].cells[0]) == "FFDD00"
-
-
-@contextmanager
-def count_statements(engine):
-    """helpers.count_statements for requests made outside the test's application context."""
-    counter = [0]
-
-    def count(*args):
-        counter[0] += 1
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield counter
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def test_statement_count_does_not_grow_with_the_register(login, app):

@@ -3,13 +3,12 @@
 import csv
 import io
 import re
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from helpers import make_action, make_meeting, make_risk
+from helpers import count_statements, make_action, make_meeting, make_risk
 from openpyxl import load_workbook
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from riskreg import services
 from riskreg.extensions import db
@@ -217,20 +216,6 @@ def test_xlsx_keeps_formula_text_as_text(login, ctx):
     title = sheet.cell(row=2, column=3)
     assert title.value == HOSTILE["title"]
     assert title.data_type == "s"  # a string, never a formula
-
-
-@contextmanager
-def count_statements(engine):
-    counter = [0]
-
-    def count(*args):
-        counter[0] += 1
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield counter
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def test_every_row_without_paging_and_a_constant_statement_count(login, app):
