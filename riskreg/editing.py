@@ -4,6 +4,7 @@ Every form that changes an existing risk carries the risk's version; a save agai
 version is refused with a conflict page (409) that shows what changed and keeps the user's input."""
 
 from datetime import UTC, datetime
+from functools import partial
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
@@ -39,7 +40,7 @@ from .security import role_required
 
 bp = Blueprint("editing", __name__)
 MANAGERS = ("admin", "manager")
-# URL segment -> (model, form, noun)
+# The kinds of mitigation, as their URLs and endpoints name them: kind -> (model, form).
 MITIGATIONS = {"control": (Control, ControlForm), "action": (Action, ActionForm)}
 
 
@@ -47,15 +48,9 @@ MITIGATIONS = {"control": (Control, ControlForm), "action": (Action, ActionForm)
 
 
 def find_risk(ref: str) -> Risk:
-    # Longer than any ref, or with a NUL (which PostgreSQL refuses): no such risk.
-    risk = None if len(ref) > 16 or "\x00" in ref else find_by_ref(ref)
-    if risk is None:
-        abort(404)
-    return risk
-
-
-def find_by_ref(ref: str) -> Risk | None:
-    return db.session.scalar(select(Risk).where(Risk.ref == ref))
+    if len(ref) > 16 or "\x00" in ref:
+        abort(404)  # longer than any ref, or with a NUL (which PostgreSQL refuses)
+    return db.first_or_404(select(Risk).where(Risk.ref == ref))
 
 
 def find_item(risk: Risk, model, item_id: int):
@@ -71,6 +66,11 @@ def last_event_id(risk: Risk) -> int:
     )
 
 
+def register_row(risk: Risk) -> domain.RegisterRow | None:
+    rows = register_rows(RegisterQuery(ref=risk.ref, status="all"))
+    return rows[0] if rows else None
+
+
 def risk_page(ref: str) -> str:
     return url_for("register.risk", ref=ref)
 
@@ -80,19 +80,47 @@ def editing_context():
     return {"risk_page": risk_page}
 
 
+# --- The life of a form on an existing risk, and the conflict page ----------------------------
+
+
 def lock(form, risk: Risk) -> None:
     form.lock_to(risk.version, last_event_id(risk))
 
 
-# --- Saving, and the conflict page ------------------------------------------------------------
+def filled_in(form_class, obj):
+    """On GET the form shows `obj` as it stands; on POST, only what the user sent."""
+    return form_class() if request.method == "POST" else form_class(obj=obj)
+
+
+def form_page(risk: Risk | None, form, template: str, **context):
+    """The form's `render(status=200, **extra)`. The conflict page renders through it too, with
+    the risk as it now stands and what changed in `extra`."""
+
+    def render(status=200, **extra):
+        return render_template(template, **{"risk": risk, "form": form, **context, **extra}), status
+
+    return render
+
+
+def run_form(risk: Risk, form, change, message: str, template: str, *, validate=None, **context):
+    """GET: the form, locked to the risk's version. POST: the form again with its errors (400)
+    unless `validate` (form.validate by default) passes; then save `change`."""
+    render = form_page(risk, form, template, **context)
+    if request.method == "GET":
+        lock(form, risk)
+        return render()
+    if not (validate or form.validate)():
+        return render(400)
+    return save(risk, form, change, message, render)
 
 
 def save(risk: Risk, form, change, message: str, render):
-    """Run `change`, commit and go to the risk's page; on a stale version roll back and show
-    the conflict page: `render(status, conflict=events)` re-renders the user's own input."""
+    """Make `change` (a service call still to be given the version the form carries), commit and
+    go to the risk's page; on a stale version roll back and show the conflict page:
+    `render(status, conflict=events)` re-renders the user's own input."""
     ref = risk.ref
     try:
-        change()
+        change(expected_version=form.expected_version)
         db.session.commit()
     except (services.StaleVersion, StaleDataError):
         db.session.rollback()
@@ -119,32 +147,28 @@ def conflict(ref: str, form, render):
 # --- Create and edit --------------------------------------------------------------------------
 
 
-@bp.route("/risks/new", methods=["GET", "POST"])
-@role_required(*MANAGERS)
 def new():
     sections = db.session.scalars(select(Section).order_by(Section.position, Section.name)).all()
     form = NewRiskForm()
     form.section.choices = options((s.prefix, s.name) for s in sections)
-    scheme = active_scheme()
-
-    def render(status=200):
-        context = score_context(form, scheme)
-        return render_template(
-            "editing/risk_form.html", title="Add a risk", form=form, creating=True, **context
-        ), status
-
+    render = form_page(
+        None,
+        form,
+        "editing/risk_form.html",
+        title="Add a risk",
+        creating=True,
+        **score_context(form, active_scheme()),
+    )
     if not form.is_submitted():
         return render()
     if not form.validate():
         return render(400)
     section = next(s for s in sections if s.prefix == form.section.data)
-    scores = {
-        kind: services.Scoring(form[f"{kind}_likelihood"].data, form[f"{kind}_impact"].data)
-        for kind in domain.KINDS
-    }
     for attempt in range(3):
         try:
-            risk = services.create_risk(section, form.risk_values(), scores, form.rationale.data)
+            risk = services.create_risk(
+                section, form.risk_values(), scorings(form), form.rationale.data
+            )
             db.session.commit()
             break
         except IntegrityError:
@@ -156,39 +180,26 @@ def new():
     return redirect(risk_page(risk.ref))
 
 
-@bp.route("/risks/<ref>/edit", methods=["GET", "POST"])
-@role_required(*MANAGERS)
+def scorings(form) -> dict[str, services.Scoring]:
+    return {kind: services.Scoring(*pair) for kind, pair in form.scores().items()}
+
+
 def edit(ref):
     risk = find_risk(ref)
-    form = EditRiskForm() if request.method == "POST" else EditRiskForm(obj=risk)
-
-    def render(status=200, **extra):
-        extra.setdefault("risk", risk)
-        return render_template(
-            "editing/risk_form.html", title=f"Edit {risk.ref}", form=form, **extra
-        ), status
-
-    if request.method == "GET":
-        lock(form, risk)
-        return render()
-    if not form.validate():
-        return render(400)
-    return save(
+    form = filled_in(EditRiskForm, risk)
+    return run_form(
         risk,
         form,
-        lambda: services.update_risk(
-            risk, form.risk_values(), expected_version=form.expected_version
-        ),
+        partial(services.update_risk, risk, form.risk_values()),
         f"Saved changes to {risk.ref}",
-        render,
+        "editing/risk_form.html",
+        title=f"Edit {risk.ref}",
     )
 
 
 # --- Rescore ----------------------------------------------------------------------------------
 
 
-@bp.route("/risks/<ref>/rescore", methods=["GET", "POST"])
-@role_required(*MANAGERS)
 def rescore(ref):
     """Choose new scores, check the change, confirm: the confirm POST re-validates it all."""
     risk = find_risk(ref)
@@ -196,23 +207,21 @@ def rescore(ref):
     form.meeting.choices = meeting_choices()
     scheme = active_scheme()
 
-    def render_form(status=200, **extra):
-        extra.setdefault("risk", risk)
-        rows = register_rows(RegisterQuery(ref=extra["risk"].ref, status="all"))
+    def render_form(status=200):
         return render_template(
             "editing/rescore.html",
-            now=rows[0] if rows else None,
             title=f"Rescore {risk.ref}",
+            risk=risk,
             form=form,
+            now=register_row(risk),
             **score_context(form, scheme),
-            **extra,
         ), status
 
     def render_check(status=200, **extra):
         extra.setdefault("risk", risk)
         return render_template(
             "editing/rescore_check.html",
-            title=f"Check the new scores for {extra['risk'].ref}",
+            title=f"Check the new scores for {risk.ref}",
             form=form,
             **rescore_summary(extra["risk"], form, scheme),
             **extra,
@@ -227,15 +236,14 @@ def rescore(ref):
         return render_form()
     if "confirm" not in request.form:
         return render_check()
-    scores = {kind: services.Scoring(*pair) for kind, pair in form.scores().items()}
     return save(
         risk,
         form,
-        lambda: services.rescore_risk(
+        partial(
+            services.rescore_risk,
             risk,
-            scores,
+            scorings(form),
             form.rationale.data,
-            expected_version=form.expected_version,
             meeting_id=int(form.meeting.data) if form.meeting.data else None,
             next_review=form.next_review.data,
         ),
@@ -256,16 +264,15 @@ def meeting_choices():
 
 def rescore_summary(risk: Risk, form: RescoreForm, scheme: domain.Scheme) -> dict:
     """Each rescored kind as before → after with the direction, and the next review date."""
-    rows = register_rows(RegisterQuery(ref=risk.ref, status="all"))
-    before = rows[0] if rows else None
+    before = register_row(risk)
+    scores = form.scores()
     changes = []
-    for kind, (likelihood, impact) in form.scores().items():
+    for kind, (likelihood, impact) in scores.items():
         old = getattr(before, kind) if before else None
         score = likelihood * impact
         new = domain.ScoreView(likelihood, impact, score, scheme.band_for(score), scheme.version)
         direction = domain.direction_of_travel(score, old.score if old else None)
         changes.append({"kind": kind, "old": old, "new": new, "direction": direction})
-    scores = form.scores()
     next_review, review_from_band = form.next_review.data, None
     if next_review is None and "current" in scores:
         score = scores["current"][0] * scores["current"][1]
@@ -273,138 +280,64 @@ def rescore_summary(risk: Risk, form: RescoreForm, scheme: domain.Scheme) -> dic
         next_review = services.suggested_review(score, today)
         review_from_band = scheme.band_for(score)
     labels = {choice.value: choice.label for choice in form.meeting.choices}
-    meeting = labels.get(form.meeting.data or "")
     return {
         "changes": changes,
         "next_review": next_review or risk.next_review,
         "review_from_band": review_from_band,
-        "meeting_label": meeting,
+        "meeting_label": labels.get(form.meeting.data or ""),
     }
 
 
 # --- Controls and actions ---------------------------------------------------------------------
 
 
-def mitigation(ref: str, noun: str, item_id: int | None = None):
+def mitigation_form(ref: str, kind: str, item_id: int | None = None):
+    """Add a control or action (no item_id), or edit one."""
     risk = find_risk(ref)
-    model, form_class = MITIGATIONS[noun]
-    item = find_item(risk, model, item_id) if item_id is not None else None
-    if request.method == "POST":
-        form = form_class()
-    else:
-        form = form_class(obj=item)
-    verb = "Add" if item is None else "Edit"
-
-    def render(status=200, **extra):
-        extra.setdefault("risk", risk)
-        return render_template(
-            "editing/mitigation_form.html",
-            title=f"{verb} {'a' if verb == 'Add' else 'the'} {noun} – {risk.ref}",
-            heading=f"{verb} {'a' if verb == 'Add' else 'the'} {noun}",
-            form=form,
-            noun=noun,
-            **extra,
-        ), status
-
-    if request.method == "GET":
-        lock(form, risk)
-        return render()
-    if not form.validate():
-        return render(400)
-    fields = {name: form[name].data for name in form.item_fields}
-    return save(
+    model, form_class = MITIGATIONS[kind]
+    item = None if item_id is None else find_item(risk, model, item_id)
+    form = filled_in(form_class, item)
+    heading = f"Add a {kind}" if item is None else f"Edit the {kind}"
+    return run_form(
         risk,
         form,
-        lambda: services.save_mitigation(
-            risk, item, model, fields, expected_version=form.expected_version
-        ),
-        f"{'Added' if item is None else 'Saved'} the {noun} on {risk.ref}",
-        render,
+        partial(services.save_mitigation, risk, item, model, form.item_values()),
+        f"{'Added' if item is None else 'Saved'} the {kind} on {risk.ref}",
+        "editing/mitigation_form.html",
+        title=f"{heading} – {risk.ref}",
+        heading=heading,
+        noun=kind,
     )
 
 
-def confirm_item(ref: str, noun: str, item_id: int, purpose: str):
-    """Remove a control or action, or mark an action complete, after asking."""
+def confirm_item(ref: str, kind: str, item_id: int, purpose: str):
+    """Remove a control or action (purpose "remove"), or mark an action complete, after asking."""
     risk = find_risk(ref)
-    model = MITIGATIONS[noun][0]
-    item = find_item(risk, model, item_id)
+    item = find_item(risk, MITIGATIONS[kind][0], item_id)
     form = ConfirmForm()
-    if purpose == "complete" and request.method == "POST" and not request.form.get("version"):
+    removing = purpose == "remove"
+    if not removing and request.method == "POST" and not request.form.get("version"):
         # A one-click "Mark complete" button need not carry the version: completing is
         # idempotent and the audit trail records it.
         lock(form, risk)
-
-    def render(status=200, **extra):
-        extra.setdefault("risk", risk)
-        return render_template(
-            "editing/confirm.html",
-            title=f"{'Remove the' if purpose == 'remove' else 'Complete the'} {noun} – {risk.ref}",
-            form=form,
-            noun=noun,
-            item=item,
-            purpose=purpose,
-            labels={**EFFECTIVENESS, **ACTION_STATUSES},
-            **extra,
-        ), status
-
-    if request.method == "GET":
-        lock(form, risk)
-        return render()
-    if not form.validate():
-        return render(400)
-    if purpose == "remove":
-        change = lambda: services.remove_mitigation(  # noqa: E731
-            risk, item, expected_version=form.expected_version
-        )
-        message = f"Removed the {noun} from {risk.ref}"
+    if removing:
+        change = partial(services.remove_mitigation, risk, item)
+        message = f"Removed the {kind} from {risk.ref}"
     else:
-        change = lambda: services.save_mitigation(  # noqa: E731
-            risk, item, Action, {"status": "complete"}, expected_version=form.expected_version
-        )
+        change = partial(services.save_mitigation, risk, item, Action, {"status": "complete"})
         message = f"Marked the action on {risk.ref} complete"
-    return save(risk, form, change, message, render)
-
-
-@bp.route("/risks/<ref>/controls/new", methods=["GET", "POST"])
-@role_required(*MANAGERS)
-def add_control(ref):
-    return mitigation(ref, "control")
-
-
-@bp.route("/risks/<ref>/controls/<int:item_id>/edit", methods=["GET", "POST"])
-@role_required(*MANAGERS)
-def edit_control(ref, item_id):
-    return mitigation(ref, "control", item_id)
-
-
-@bp.route("/risks/<ref>/controls/<int:item_id>/remove", methods=["GET", "POST"])
-@role_required(*MANAGERS)
-def remove_control(ref, item_id):
-    return confirm_item(ref, "control", item_id, "remove")
-
-
-@bp.route("/risks/<ref>/actions/new", methods=["GET", "POST"])
-@role_required(*MANAGERS)
-def add_action(ref):
-    return mitigation(ref, "action")
-
-
-@bp.route("/risks/<ref>/actions/<int:item_id>/edit", methods=["GET", "POST"])
-@role_required(*MANAGERS)
-def edit_action(ref, item_id):
-    return mitigation(ref, "action", item_id)
-
-
-@bp.route("/risks/<ref>/actions/<int:item_id>/remove", methods=["GET", "POST"])
-@role_required(*MANAGERS)
-def remove_action(ref, item_id):
-    return confirm_item(ref, "action", item_id, "remove")
-
-
-@bp.route("/risks/<ref>/actions/<int:item_id>/complete", methods=["GET", "POST"])
-@role_required(*MANAGERS)
-def complete_action(ref, item_id):
-    return confirm_item(ref, "action", item_id, "complete")
+    return run_form(
+        risk,
+        form,
+        change,
+        message,
+        "editing/confirm.html",
+        title=f"{'Remove' if removing else 'Complete'} the {kind} – {risk.ref}",
+        noun=kind,
+        item=item,
+        purpose=purpose,
+        labels={**EFFECTIVENESS, **ACTION_STATUSES},
+    )
 
 
 # --- Close and reopen -------------------------------------------------------------------------
@@ -420,44 +353,52 @@ def close_or_reopen(ref: str, closing: bool):
     form.reason.label.text = "Why is it being closed?" if closing else "Why is it being reopened?"
     form.submit.label.text = "Close risk" if closing else "Reopen risk"
 
-    def render(status=200, **extra):
-        extra.setdefault("risk", risk)
-        return render_template(
-            "editing/reason.html",
-            title=f"{'Close' if closing else 'Reopen'} {risk.ref}",
-            form=form,
-            closing=closing,
-            **extra,
-        ), status
+    def validate():
+        if not form.validate():
+            return False
+        if risk.status != wanted and form.expected_version == risk.version:
+            form.reason.errors.append(f"{risk.ref} is already {risk.status}")
+            return False
+        return True
 
-    if request.method == "GET":
-        lock(form, risk)
-        return render()
-    if not form.validate():
-        return render(400)
-    if risk.status != wanted and form.expected_version == risk.version:
-        form.reason.errors.append(f"{risk.ref} is already {risk.status}")
-        return render(400)
-    service = services.close_risk if closing else services.reopen_risk
-    return save(
+    return run_form(
         risk,
         form,
-        lambda: service(risk, form.reason.data, expected_version=form.expected_version),
+        partial(services.change_status, risk, form.reason.data, closing=closing),
         f"{'Closed' if closing else 'Reopened'} {risk.ref}",
-        render,
+        "editing/reason.html",
+        validate=validate,
+        title=f"{'Close' if closing else 'Reopen'} {risk.ref}",
+        closing=closing,
     )
 
 
-@bp.route("/risks/<ref>/close", methods=["GET", "POST"])
-@role_required(*MANAGERS)
-def close(ref):
-    return close_or_reopen(ref, closing=True)
+# --- Routes -----------------------------------------------------------------------------------
 
 
-@bp.route("/risks/<ref>/reopen", methods=["GET", "POST"])
-@role_required(*MANAGERS)
-def reopen(ref):
-    return close_or_reopen(ref, closing=False)
+def manager_route(endpoint: str, rule: str, view) -> None:
+    bp.add_url_rule(rule, endpoint, role_required(*MANAGERS)(view), methods=["GET", "POST"])
+
+
+def route_views() -> None:
+    """Every editing page, for managers and admins. A view that serves more than one kind or
+    purpose has an endpoint for each, as the risk page links to them."""
+    manager_route("new", "/risks/new", new)
+    manager_route("edit", "/risks/<ref>/edit", edit)
+    manager_route("rescore", "/risks/<ref>/rescore", rescore)
+    for kind in MITIGATIONS:
+        items, item_form = f"/risks/<ref>/{kind}s", partial(mitigation_form, kind=kind)
+        manager_route(f"add_{kind}", f"{items}/new", item_form)
+        manager_route(f"edit_{kind}", f"{items}/<int:item_id>/edit", item_form)
+        remove = partial(confirm_item, kind=kind, purpose="remove")
+        manager_route(f"remove_{kind}", f"{items}/<int:item_id>/remove", remove)
+    complete = partial(confirm_item, kind="action", purpose="complete")
+    manager_route("complete_action", "/risks/<ref>/actions/<int:item_id>/complete", complete)
+    manager_route("close", "/risks/<ref>/close", partial(close_or_reopen, closing=True))
+    manager_route("reopen", "/risks/<ref>/reopen", partial(close_or_reopen, closing=False))
+
+
+route_views()
 
 
 def init_app(app):

@@ -25,7 +25,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from . import audit, domain
+from . import audit, domain, services
 from .models import ACTION_STATUSES, EFFECTIVENESS
 
 LONG_TEXT = 2000
@@ -238,20 +238,7 @@ class RiskFieldsForm(FlaskForm):
     )
     next_review = DayField("Next review date", description="For example, 30 9 2026.")
 
-    risk_fields = (
-        "title",
-        "statement",
-        "causes",
-        "consequences",
-        "owner_name",
-        "owner_role",
-        "owner_email",
-        "lead_agency",
-        "partner_agencies",
-        "priority",
-        "target_date",
-        "next_review",
-    )
+    risk_fields = services.RISK_FIELDS
 
     def risk_values(self) -> dict:
         return {name: getattr(self, name).data for name in self.risk_fields}
@@ -270,7 +257,21 @@ def score_field(kind: str, axis: str, required: bool = True) -> ScoreField:
     )
 
 
-class NewRiskForm(RiskFieldsForm):
+class ScoredForm:
+    """Likelihood and impact radios for each of its `kinds` of score (score_field names)."""
+
+    kinds: tuple[str, ...] = ()
+
+    def score_fields(self, kind: str) -> tuple[ScoreField, ScoreField]:
+        return self[f"{kind}_likelihood"], self[f"{kind}_impact"]
+
+    def scores(self) -> dict[str, tuple[int, int]]:
+        """(likelihood, impact) of each kind given in full."""
+        pairs = {kind: tuple(f.data for f in self.score_fields(kind)) for kind in self.kinds}
+        return {kind: pair for kind, pair in pairs.items() if None not in pair}
+
+
+class NewRiskForm(ScoredForm, RiskFieldsForm):
     section = ChoiceField("Section", [], "Choose the section")
     inherent_likelihood = score_field("inherent", "likelihood")
     inherent_impact = score_field("inherent", "impact")
@@ -293,7 +294,7 @@ class EditRiskForm(LockedForm, RiskFieldsForm):
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 
-class RescoreForm(LockedForm):
+class RescoreForm(ScoredForm, LockedForm):
     current_likelihood = score_field("current", "likelihood", required=False)
     current_impact = score_field("current", "impact", required=False)
     target_likelihood = score_field("target", "likelihood", required=False)
@@ -322,7 +323,7 @@ class RescoreForm(LockedForm):
         valid = super().validate(extra_validators)
         given = []
         for kind in self.kinds:
-            likelihood, impact = self[f"{kind}_likelihood"], self[f"{kind}_impact"]
+            likelihood, impact = self.score_fields(kind)
             if likelihood.errors or impact.errors:
                 continue
             if likelihood.data is None and impact.data is not None:
@@ -349,17 +350,19 @@ class RescoreForm(LockedForm):
                 pairs.extend((field.name, str(value)) for value in raw)
         return pairs
 
-    def scores(self) -> dict[str, tuple[int, int]]:
-        pairs = {
-            kind: (self[f"{kind}_likelihood"].data, self[f"{kind}_impact"].data)
-            for kind in self.kinds
-        }
-        return {kind: pair for kind, pair in pairs.items() if None not in pair}
 
+class MitigationForm(LockedForm):
+    """A control or an action; `item_fields` are the fields it saves."""
 
-class ControlForm(LockedForm):
     description = text("Description", LONG_TEXT, required="Enter a description", long=True)
     owner = text("Owner", 120)
+    item_fields: tuple[str, ...] = ()
+
+    def item_values(self) -> dict:
+        return {name: self[name].data for name in self.item_fields}
+
+
+class ControlForm(MitigationForm):
     assurance_source = text(
         "Source of assurance",
         200,
@@ -370,17 +373,15 @@ class ControlForm(LockedForm):
     )
     submit = SubmitField("Save control", widget=GovSubmitInput())
 
-    item_fields = ("description", "owner", "assurance_source", "effectiveness")
+    item_fields = services.CONTROL_FIELDS
 
 
-class ActionForm(LockedForm):
-    description = text("Description", LONG_TEXT, required="Enter a description", long=True)
-    owner = text("Owner", 120)
+class ActionForm(MitigationForm):
     due_on = DayField("Due date (optional)", description="For example, 31 3 2027.")
     status = ChoiceField("Status", ACTION_STATUSES, "Choose the status", default="not_started")
     submit = SubmitField("Save action", widget=GovSubmitInput())
 
-    item_fields = ("description", "owner", "due_on", "status")
+    item_fields = services.ACTION_FIELDS
 
 
 class ReasonForm(LockedForm):
@@ -416,18 +417,17 @@ def keep_their_changes(form, events) -> list[str]:
     return kept
 
 
-def score_context(form, scheme: domain.Scheme) -> dict:
+def score_context(form: ScoredForm, scheme: domain.Scheme) -> dict:
     """What the score radios need: descriptors, the band table and a preview per kind."""
-    for kind in form.kinds:
-        form[f"{kind}_likelihood"].use_scheme(scheme.likelihood)
-        form[f"{kind}_impact"].use_scheme(scheme.impact)
     previews = {}
     for kind in form.kinds:
-        likelihood, impact = form[f"{kind}_likelihood"].data, form[f"{kind}_impact"].data
-        if likelihood in domain.LEVELS and impact in domain.LEVELS:
-            score = likelihood * impact
+        likelihood, impact = form.score_fields(kind)
+        likelihood.use_scheme(scheme.likelihood)
+        impact.use_scheme(scheme.impact)
+        if likelihood.data in domain.LEVELS and impact.data in domain.LEVELS:
+            score = likelihood.data * impact.data
             band = scheme.band_for(score)
-            previews[kind] = f"Score {likelihood} × {impact} = {score} {band.name}"
+            previews[kind] = f"Score {likelihood.data} × {impact.data} = {score} {band.name}"
         else:
             previews[kind] = "Choose likelihood and impact to see the score"
     return {

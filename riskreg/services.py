@@ -3,6 +3,7 @@ commit to the caller, so a change and its audit trail land together or not at al
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 
 from sqlalchemy import func, select
 
@@ -217,48 +218,31 @@ def update_risk(risk: Risk, fields: dict, *, expected_version: int | None = None
     return changes
 
 
-def close_risk(
+def change_status(
     risk: Risk,
     reason: str,
     *,
+    closing: bool,
     expected_version: int | None = None,
     at: datetime | None = None,
 ) -> None:
+    """Close a risk, or reopen it (closing=False), with the reason in the audit trail."""
     check_version(risk, expected_version)
     at = at or now_utc()
-    audit.record(
-        "risk",
-        risk.id,
-        "close",
-        {"status": ["open", "closed"], "closed_reason": [risk.closed_reason, reason]},
-        risk_id=risk.id,
-        summary=f"Closed {risk.ref}: {reason}",
-        at=at,
-    )
-    risk.status, risk.closed_at, risk.closed_reason = "closed", at, reason
+    if closing:
+        action, summary = "close", f"Closed {risk.ref}: {reason}"
+        changes = {"status": ["open", "closed"], "closed_reason": [risk.closed_reason, reason]}
+    else:
+        action, summary = "reopen", f"Reopened {risk.ref}: {reason}"
+        changes = {"status": ["closed", "open"], "reopen_reason": [None, reason]}
+    audit.record("risk", risk.id, action, changes, risk_id=risk.id, summary=summary, at=at)
+    risk.status = "closed" if closing else "open"
+    risk.closed_at, risk.closed_reason = (at, reason) if closing else (None, "")
     mark_changed(risk, at)
 
 
-def reopen_risk(
-    risk: Risk,
-    reason: str,
-    *,
-    expected_version: int | None = None,
-    at: datetime | None = None,
-) -> None:
-    check_version(risk, expected_version)
-    at = at or now_utc()
-    audit.record(
-        "risk",
-        risk.id,
-        "reopen",
-        {"status": ["closed", "open"], "reopen_reason": [None, reason]},
-        risk_id=risk.id,
-        summary=f"Reopened {risk.ref}: {reason}",
-        at=at,
-    )
-    risk.status, risk.closed_at, risk.closed_reason = "open", None, ""
-    mark_changed(risk, at)
+close_risk = partial(change_status, closing=True)
+reopen_risk = partial(change_status, closing=False)
 
 
 def save_mitigation(
