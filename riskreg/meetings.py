@@ -5,7 +5,6 @@ from flask import (
     Blueprint,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -30,6 +29,7 @@ from .meetings_compare import compare_meetings
 from .meetings_due import countdown, due_by, next_meeting, today_utc
 from .models import Assessment, Meeting, Risk, User
 from .readmodel import register_rows
+from .reports import pdf_response
 from .security import role_required
 
 __all__ = ["bp", "init_app", "next_meeting", "due_by", "countdown"]
@@ -248,16 +248,6 @@ def changes_pdf(meeting_id):
         pdf=True,
     )
     return pdf_response(html, f"since-last-meeting-{meeting.held_on:%Y-%m-%d}.pdf")
-
-
-def pdf_response(html: str, filename: str):
-    """HTML rendered to an A4 PDF by WeasyPrint, as a download."""
-    from weasyprint import HTML  # slow to import: only when a PDF is asked for
-
-    response = make_response(HTML(string=html, base_url=request.host_url).write_pdf())
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @bp.route("/meetings/compare")

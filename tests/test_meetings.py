@@ -243,6 +243,22 @@ def test_since_the_last_meeting_as_a_pdf(app, login, tmp_path):
     assert "Page 1 of" in text
 
 
+def test_since_the_last_meeting_pdf_is_made_by_the_one_pdf_helper(app, login, monkeypatch):
+    """The summary's render_pdf (no-network fetcher) makes it, not a WeasyPrint call of its own."""
+    from riskreg import reports
+
+    client = login("member")
+    with app.app_context():
+        make_risk(title="Capacity")
+        meeting_id = make_meeting(TODAY + timedelta(days=5)).id
+    rendered = []
+    monkeypatch.setattr(reports, "render_pdf", lambda html: rendered.append(html) or b"%PDF-")
+    response = client.get(f"/meetings/{meeting_id}/changes.pdf")
+    assert response.status_code == 200 and response.data == b"%PDF-"
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="since-')
+    assert len(rendered) == 1 and "Since the last meeting" in rendered[0]
+
+
 def add_register(count):
     for n in range(count):
         risk = make_risk(section="SG" if n % 2 else "BR", title=f"Risk {n}", current=(n % 5 + 1, 3))

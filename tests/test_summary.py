@@ -283,3 +283,11 @@ def test_pdf_fetches_nothing_over_the_network(app, login, monkeypatch):
     monkeypatch.setattr(reports, "no_fetching", lambda url, **kw: asked.append(url))
     assert client.get("/summary.pdf").status_code == 200
     assert asked == []
+
+
+def test_pdf_rendering_leaves_garbage_collection_on(app, login):
+    import gc
+
+    client = login("member")
+    assert client.get("/summary.pdf").status_code == 200
+    assert gc.isenabled()
