@@ -141,6 +141,14 @@ def user_page(person: User, status=200, **forms):
     ), status
 
 
+def change_user(person: User, field: str, value, summary: str) -> None:
+    """Set one field of a user, audited, and commit."""
+    changes = audit.diff({field: getattr(person, field)}, {field: value})
+    audit.record("user", person.id, "update", changes, summary=summary)
+    setattr(person, field, value)
+    db.session.commit()
+
+
 @bp.route("/users/<int:user_id>")
 @admin_only
 def user(user_id):
@@ -161,15 +169,9 @@ def change_role(user_id):
     if problem:
         form.role.errors.append(problem)
         return user_page(person, 400, role_form=form)
-    audit.record(
-        "user",
-        person.id,
-        "update",
-        audit.diff({"role": person.role}, {"role": form.role.data}),
-        summary=f"Changed {person.email}'s role to {form.role.data}",
+    change_user(
+        person, "role", form.role.data, f"Changed {person.email}'s role to {form.role.data}"
     )
-    person.role = form.role.data
-    db.session.commit()
     flash(f"{person.name} is now {person.role}.")
     if person.id == current_user.id and person.role != "admin":
         return redirect(url_for("register.dashboard"))
@@ -191,15 +193,9 @@ def change_status(user_id):
     if problem:
         form.change_status.errors = [problem]
         return user_page(person, 400, status_form=form)
-    audit.record(
-        "user",
-        person.id,
-        "update",
-        audit.diff({"active": person.active}, {"active": active}),
-        summary=f"{'Reactivated' if active else 'Deactivated'} {person.email}",
+    change_user(
+        person, "active", active, f"{'Reactivated' if active else 'Deactivated'} {person.email}"
     )
-    person.active = active
-    db.session.commit()
     if active:
         flash(f"{person.name} can sign in again.")
     else:

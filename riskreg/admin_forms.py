@@ -4,38 +4,16 @@ a field enforces is stated in its hint; every message says what to do."""
 import re
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovPasswordInput,
-    GovRadioInput,
-    GovSubmitInput,
-    GovTextInput,
-)
-from wtforms import (
-    FieldList,
-    Form,
-    FormField,
-    HiddenField,
-    IntegerField,
-    RadioField,
-    StringField,
-    SubmitField,
-)
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    Regexp,
-    StopValidation,
-)
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput
+from wtforms import FieldList, Form, FormField, HiddenField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, Optional, Regexp
 
+from . import form_fields
+from .form_fields import ChoiceField, clean_line, whole_number
 from .models import ROLES
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200  # the sign-in form accepts no longer
-# Characters no column should hold (PostgreSQL refuses NUL outright).
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 ROLE_HINTS = {
     "admin": "Manages users, the scoring scheme, sections and settings; can also edit the register",
     "manager": "Keeps the register: logs, rescores and mitigates risks",
@@ -48,57 +26,15 @@ HEATMAP_ORIENTATIONS = {
 MAX_BANDS = 10
 
 
-def clean_text(value):
-    """Trim, and drop control characters (tabs and line breaks from pasting included)."""
-    if not isinstance(value, str):
-        return value
-    return CONTROL_CHARACTERS.sub(" ", value).strip()
-
-
-def text(label, limit, required, hint="", state_limit=True, **kwargs):
+def line(label, limit, required, *, filters=(), **kwargs):
     """A one-line text input; `required` is the message when it is empty."""
-    return StringField(
+    return form_fields.text(
         label,
-        description=f"{hint} {limit} characters at most.".strip() if state_limit else hint,
-        filters=[clean_text, *kwargs.pop("filters", [])],
-        validators=[
-            InputRequired(required),
-            Length(max=limit, message=f"{label} must be {limit} characters or fewer"),
-            *kwargs.pop("validators", []),
-        ],
-        widget=GovTextInput(),
+        limit,
+        required=required,
+        presence=InputRequired,
+        filters=(clean_line, *filters),
         **kwargs,
-    )
-
-
-class WholeNumberField(IntegerField):
-    """An integer input whose 'not a number' message names the field, GOV.UK style."""
-
-    widget = GovTextInput()
-
-    def __init__(self, label, *args, **kwargs):
-        self.not_a_number = kwargs.pop("not_a_number", f"{label} must be a whole number")
-        super().__init__(label, *args, **kwargs)
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        value = valuelist[0].strip()
-        if not re.fullmatch(r"-?[0-9]{1,6}", value):
-            self.data = None
-            raise ValueError(self.not_a_number)
-        self.data = int(value)
-
-
-def whole_number(label, low, high, required, hint=""):
-    return WholeNumberField(
-        label,
-        description=hint,
-        validators=[
-            InputRequired(required) if required else Optional(),
-            NumberRange(low, high, f"{label} must be between {low} and {high}"),
-        ],
     )
 
 
@@ -120,21 +56,6 @@ def password_field(label):
     )
 
 
-class ChoiceField(RadioField):
-    """Radios whose value must be one of the choices, with a message that says so."""
-
-    def __init__(self, label, choices, message, **kwargs):
-        choices = [SelectChoice(value, text) for value, text in choices]
-        super().__init__(label, choices=choices, widget=GovRadioInput(), **kwargs)
-        self.message = message
-
-    def pre_validate(self, form):
-        if not self.data:
-            raise StopValidation(self.message)
-        if self.data not in {choice.value for choice in self.choices}:
-            raise StopValidation(f"{self.message} from the list")
-
-
 def role_field(label="Role"):
     return ChoiceField(label, [(role, role.title()) for role in ROLES], "Choose a role")
 
@@ -143,8 +64,8 @@ def role_field(label="Role"):
 
 
 class NewUserForm(FlaskForm):
-    email = text("Email address", 254, "Enter the person's email address")
-    name = text("Full name", 120, "Enter the person's full name")
+    email = line("Email address", 254, "Enter the person's email address")
+    name = line("Full name", 120, "Enter the person's full name")
     role = role_field()
     password = password_field("Initial password")
     submit = SubmitField("Create user", widget=GovSubmitInput())
@@ -170,15 +91,15 @@ class PasswordForm(FlaskForm):
 
 
 class LevelForm(Form):
-    name = text("Name", 40, "Enter the level's name")
-    descriptor = text("Descriptor", 300, "Enter the level's descriptor")
+    name = line("Name", 40, "Enter the level's name")
+    descriptor = line("Descriptor", 300, "Enter the level's descriptor")
 
 
 class BandForm(Form):
     """One band. A row left wholly blank is no band at all, so rows can be added and removed
     without script."""
 
-    name = text(
+    name = line(
         "Name",
         30,
         "Enter the band's name",
@@ -189,7 +110,7 @@ class BandForm(Form):
             )
         ],
     )
-    colour = text(
+    colour = line(
         "Colour",
         7,
         "Enter the band's colour",
@@ -206,7 +127,7 @@ class BandForm(Form):
         "Enter how often risks in the band are reviewed",
         hint="0 means at every board meeting.",
     )
-    response = text("Expected response", 300, "Enter the expected response")
+    response = line("Expected response", 300, "Enter the expected response")
 
     def is_blank(self) -> bool:
         return not any(str(field.data or "").strip() for field in self)
@@ -289,8 +210,8 @@ class SchemeForm(FlaskForm):
 
 
 class SectionForm(FlaskForm):
-    name = text("Name", 120, "Enter the section's name")
-    prefix = text(
+    name = line("Name", 120, "Enter the section's name")
+    prefix = line(
         "Reference prefix",
         4,
         "Enter the reference prefix",
@@ -319,13 +240,13 @@ class SectionForm(FlaskForm):
 
 
 class SettingsForm(FlaskForm):
-    board_name = text(
+    board_name = line(
         "Board name",
         120,
         "Enter the board's name",
         hint="Shown in the header of every page and on every report.",
     )
     heatmap_orientation = ChoiceField(
-        "Heat map layout", HEATMAP_ORIENTATIONS.items(), "Choose a heat map layout"
+        "Heat map layout", HEATMAP_ORIENTATIONS, "Choose a heat map layout"
     )
     submit = SubmitField("Save settings", widget=GovSubmitInput())

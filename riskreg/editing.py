@@ -21,10 +21,10 @@ from .editing_forms import (
     ReasonForm,
     RescoreForm,
     keep_their_changes,
-    options,
     score_context,
 )
 from .extensions import db
+from .form_fields import options
 from .models import (
     ACTION_STATUSES,
     EFFECTIVENESS,
@@ -36,6 +36,7 @@ from .models import (
     Section,
 )
 from .readmodel import RegisterQuery, active_scheme, register_rows
+from .register_detail import changes_since
 from .security import role_required
 
 bp = Blueprint("editing", __name__)
@@ -132,16 +133,12 @@ def save(risk: Risk, form, change, message: str, render):
 def conflict(ref: str, form, render):
     risk = find_risk(ref)
     since = form.seen_event_id
-    events = select(AuditEvent).where(AuditEvent.risk_id == risk.id)
-    if since is None:  # not known: show the latest few
-        events = events.order_by(AuditEvent.id.desc()).limit(10)
-        found = list(reversed(db.session.scalars(events).all()))
-    else:
-        events = events.where(AuditEvent.id > since).order_by(AuditEvent.id)
-        found = db.session.scalars(events).all()
+    # What changed since the form was loaded; when that is not known, the latest few.
+    changes = changes_since(risk.id, after_event_id=since, latest=10 if since is None else None)
+    changes.reverse()  # in the order they were made
     lock(form, risk)
-    kept = keep_their_changes(form, found)
-    return render(409, risk=risk, conflict=found, kept_theirs=kept)
+    kept = keep_their_changes(form, changes)
+    return render(409, risk=risk, conflict=changes, kept_theirs=kept)
 
 
 # --- Create and edit --------------------------------------------------------------------------

@@ -2,178 +2,17 @@
 message says what to do, in the GOV.UK error-message style."""
 
 import re
-from datetime import date
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
-    GovDateInput,
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextInput,
-)
-from wtforms import Field, HiddenField, RadioField, SelectField, StringField, SubmitField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (
-    DataRequired,
-    Email,
-    InputRequired,
-    Length,
-    Optional,
-    StopValidation,
-    ValidationError,
-)
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
+from wtforms import HiddenField, SelectField, SubmitField
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from . import audit, domain, services
+from .form_fields import ChoiceField, DayField, ScoreField, TextField, clean_text, text, values
 from .models import ACTION_STATUSES, EFFECTIVENESS
 
 LONG_TEXT = 2000
-EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
-# Characters no database column should hold (PostgreSQL refuses NUL outright).
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_text(value):
-    """Trim, and normalise browser line endings so limits count what the user sees; a field
-    left out of the request is blank."""
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        return value
-    return CONTROL_CHARACTERS.sub("", value.replace("\r\n", "\n")).strip()
-
-
-class TextField(StringField):
-    def set_value(self, value: str | None) -> None:
-        self.data = value or ""
-        self.raw_data = [self.data]
-
-
-def options(pairs) -> list[SelectChoice]:
-    """(value, label) pairs, or a {value: label} dict, as WTForms choices."""
-    pairs = pairs.items() if isinstance(pairs, dict) else pairs
-    return [SelectChoice(str(value), label) for value, label in pairs]
-
-
-def values(field) -> set[str]:
-    return {choice.value for choice in field.choices}
-
-
-def text(label, limit, *, required=None, long=False, hint=""):
-    """A text input or character-counted textarea; `required` is the message when empty."""
-    # DataRequired checks the trimmed value: spaces alone are not an answer.
-    validators = [DataRequired(required)] if required else [Optional()]
-    validators.append(Length(max=limit, message=f"{label} must be {limit} characters or fewer"))
-    # A character count states its own limit; a one-line input says it in the hint.
-    description = hint if long else f"{hint} {limit} characters at most.".strip()
-    return TextField(
-        label,
-        description=description,
-        filters=[clean_text],
-        validators=validators,
-        widget=GovCharacterCount() if long else GovTextInput(),
-    )
-
-
-class DayField(Field):
-    """A GOV.UK date input: three boxes sharing one name; blank means no date."""
-
-    widget = GovDateInput()
-
-    def __init__(self, label, required=None, **kwargs):
-        super().__init__(label, **kwargs)
-        self.required_message = required
-
-    def _value(self):
-        return ""
-
-    def process_formdata(self, valuelist):
-        # Always three parts, however many arrived, so the widget can redisplay them.
-        parts = [clean_text(str(v))[:10] for v in valuelist[:3]]
-        parts += [""] * (3 - len(parts))
-        self.raw_data = parts
-        self.data = None
-        day, month, year = parts
-        if not any(parts):
-            return
-        label = self.label.text
-        if not all(parts):
-            missing = [n for n, v in zip(("day", "month", "year"), parts, strict=True) if not v]
-            raise ValueError(f"{label} must include a {' and a '.join(missing)}")
-        if not (
-            re.fullmatch(r"[0-9]{1,2}", day)
-            and re.fullmatch(r"[0-9]{1,2}", month)
-            and re.fullmatch(r"[0-9]{4}", year)
-        ):
-            raise ValueError(f"{label} must be a real date, for example 27 3 2026")
-        try:
-            self.data = date(int(year), int(month), int(day))
-        except ValueError:
-            raise ValueError(f"{label} must be a real date, for example 27 3 2026") from None
-        if not EARLIEST_YEAR <= self.data.year <= LATEST_YEAR:
-            self.data = None
-            raise ValueError(f"{label} must be between {EARLIEST_YEAR} and {LATEST_YEAR}")
-
-    def set_value(self, iso_date: str | None) -> None:
-        self.data = date.fromisoformat(iso_date) if iso_date else None
-        self.raw_data = self.data.strftime("%-d %-m %Y").split() if self.data else ["", "", ""]
-
-    def pre_validate(self, form):
-        if self.required_message and self.data is None and not self.process_errors:
-            raise ValidationError(self.required_message)
-
-
-class ScoreField(RadioField):
-    """Likelihood or impact, 1-5; labels and descriptors come from the active scheme."""
-
-    def __init__(self, label, message, *, required=True, **kwargs):
-        super().__init__(
-            label,
-            choices=options((n, str(n)) for n in domain.LEVELS),
-            coerce=int,
-            validate_choice=False,
-            widget=GovRadioInput(),
-            **kwargs,
-        )
-        self.message = message
-        self.required = required
-        self.out_of_range = False
-
-    def process_formdata(self, valuelist):
-        self.data, self.out_of_range = None, False
-        if valuelist and valuelist[0] != "":
-            try:
-                value = int(valuelist[0])
-            except ValueError:
-                value = None
-            if value in domain.LEVELS:
-                self.data = value
-            else:
-                self.out_of_range = True
-
-    def pre_validate(self, form):
-        if self.out_of_range:
-            raise ValidationError(f"{self.label.text} must be a whole number from 1 to 5")
-        if self.required and self.data is None:
-            raise ValidationError(self.message)
-
-    def use_scheme(self, levels):
-        self.choices = options((level.value, f"{level.value} {level.name}") for level in levels)
-
-
-class ChoiceField(RadioField):
-    """Radios whose value must be one of the choices, with a message that says so."""
-
-    def __init__(self, label, choices, message, **kwargs):
-        super().__init__(label, choices=options(choices), widget=GovRadioInput(), **kwargs)
-        self.message = message
-
-    def pre_validate(self, form):
-        if not self.data:
-            raise StopValidation(self.message)
-        if self.data not in values(self):
-            raise StopValidation(f"{self.message} from the list")
 
 
 class LockedForm(FlaskForm):
@@ -398,15 +237,16 @@ class ConfirmForm(LockedForm):
 # --- Filling forms in ------------------------------------------------------------------------
 
 
-def keep_their_changes(form, events) -> list[str]:
+def keep_their_changes(form, changes) -> list[str]:
     """Where the other person changed a risk field this user left as it was, put their value in
-    the form, so saving again does not undo it. Returns the labels of those fields."""
+    the form, so saving again does not undo it. `changes` are register_detail.Change rows, oldest
+    first. Returns the labels of those fields."""
     if not isinstance(form, EditRiskForm):
         return []
     theirs = {}
-    for event in events:
-        if event.entity == "risk":
-            for name, (old, new) in event.changes.items():
+    for change in changes:
+        if change.entity == "risk":
+            for name, (old, new) in change.changes.items():
                 theirs.setdefault(name, [old, new])[1] = new
     kept = []
     for name, (old, new) in theirs.items():

@@ -12,12 +12,11 @@ from . import domain
 from .readmodel import FLAGS, RegisterQuery, active_scheme, register_rows, sections
 from .register_detail import (
     actions_of,
-    audit_trail,
+    changes_since,
     controls_of,
     field_label,
     is_overdue,
     load_risk,
-    recent_changes,
     score_history,
     value_text,
 )
@@ -65,7 +64,7 @@ def dashboard():
         by_band=Counter(row.current.band.name for row in rows if row.current),
         by_section=by_section,
         figures=figures,
-        changes=recent_changes(10),
+        changes=changes_since(latest=10),
     )
 
 
@@ -119,7 +118,7 @@ def risk(ref):
         history=score_history(risk.id),
         controls=controls_of(risk.id),
         actions=actions_of(risk.id),
-        trail=audit_trail(risk.id),
+        trail=changes_since(risk.id),
         today=today(),
     )
 

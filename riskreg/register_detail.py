@@ -38,6 +38,7 @@ class HistoryEntry:
 @dataclass(frozen=True)
 class Change:
     at: datetime
+    entity: str  # "risk", "control", "action"
     by: str
     action: str
     summary: str
@@ -134,6 +135,7 @@ def _changes(query) -> list[Change]:
     return [
         Change(
             at=event.at,
+            entity=event.entity,
             by=event.user.name if event.user else "",
             action=event.action,
             summary=event.summary,
@@ -144,22 +146,19 @@ def _changes(query) -> list[Change]:
     ]
 
 
-def audit_trail(risk_id: int) -> list[Change]:
-    return _changes(
-        select(AuditEvent)
-        .where(AuditEvent.risk_id == risk_id)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    )
-
-
-def recent_changes(limit: int = 10) -> list[Change]:
-    """The latest changes to the register (to risks, not to users or settings)."""
-    return _changes(
-        select(AuditEvent)
-        .where(AuditEvent.risk_id.is_not(None))
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(limit)
-    )
+def changes_since(
+    risk_id: int | None = None, after_event_id: int | None = None, latest: int | None = None
+) -> list[Change]:
+    """Changes to one risk (or to any risk, not to users or settings), newest first: only
+    those after the event `after_event_id`, and only the `latest` few, when given."""
+    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if risk_id is None:
+        query = query.where(AuditEvent.risk_id.is_not(None))
+    else:
+        query = query.where(AuditEvent.risk_id == risk_id)
+    if after_event_id is not None:
+        query = query.where(AuditEvent.id > after_event_id)
+    return _changes(query.limit(latest))
 
 
 # How the audit trail names fields and coded values.
