@@ -6,7 +6,7 @@ import re
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput
 from wtforms import FieldList, Form, FormField, HiddenField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms.validators import Length, Optional, Regexp
 
 from . import form_fields
 from .form_fields import ChoiceField, clean_line, whole_number
@@ -32,7 +32,6 @@ def line(label, limit, required, *, filters=(), **kwargs):
         label,
         limit,
         required=required,
-        presence=InputRequired,
         filters=(clean_line, *filters),
         **kwargs,
     )

@@ -73,14 +73,12 @@ def text(
     long=False,
     hint="",
     state_limit=True,
-    presence=DataRequired,
     filters=(clean_text,),
     validators=(),
 ):
-    """A text input or character-counted textarea; `required` is the message when empty, and
-    `presence` the validator that checks it (DataRequired checks the trimmed value, so spaces
-    alone are not an answer; InputRequired checks what was typed)."""
-    checks = [presence(required)] if required else [Optional()]
+    """A text input or character-counted textarea; `required` is the message when empty (checked
+    after trimming, so spaces alone are not an answer)."""
+    checks = [DataRequired(required)] if required else [Optional()]
     checks.append(Length(max=limit, message=f"{label} must be {limit} characters or fewer"))
     # A character count states its own limit; a one-line input says it in the hint.
     state_limit = state_limit and not long

@@ -643,3 +643,22 @@ def test_malformed_list_fields_in_the_scheme_form_are_a_400(app, login):
     assert client.post("/admin/scheme/edit", data=post).status_code == 400
     with app.app_context():
         assert table_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("url", "data", "message"),
+    [
+        ("/admin/settings", {"board_name": "   ", "heatmap_orientation": "likelihood-vertical"},
+         "Enter"),
+        ("/admin/sections/new", {"name": "   ", "prefix": "QA", "position": "3"}, "Enter"),
+    ],
+)  # fmt: skip
+def test_spaces_alone_are_not_an_answer(app, login, url, data, message):
+    client = login("admin")
+    with app.app_context():
+        before = table_counts()
+    response = client.post(url, data=data)
+    assert response.status_code == 400
+    assert message in response.text
+    with app.app_context():
+        assert table_counts() == before
