@@ -6,11 +6,12 @@ band are the same everywhere."""
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, request
 
 from . import domain, readmodel, ui
 from .heatmap_svg import SvgLayout, svg_layout
 from .register_query import RegisterView, register_query_from_args
+from .ui import long_date
 
 bp = Blueprint("heatmap", __name__)
 
@@ -158,10 +159,6 @@ def build_heatmap(
     )
 
 
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def caption_for(basis: str, section_name: str | None, as_at: date) -> str:
     """'Current scores, all sections, as at 26 November 2026'."""
     return f"{BASES[basis]} scores, {section_name or 'all sections'}, as at {long_date(as_at)}"
@@ -201,13 +198,6 @@ def heatmap_for(
     )
 
 
-def risk_href(ref: str) -> str:
-    """A risk's page; before the register has one, the register searched for the ref."""
-    if "register.risk" in current_app.view_functions:
-        return url_for("register.risk", ref=ref)
-    return url_for("register.index", text=ref)
-
-
 def heatmap_args(args) -> tuple[RegisterView, str, str | None, dict[str, str]]:
     """The register filters, basis and arrows from a query string, with any errors."""
     view = register_query_from_args(args)
@@ -242,4 +232,3 @@ def index():
 
 def init_app(app):
     app.register_blueprint(bp)
-    app.add_template_global(risk_href)

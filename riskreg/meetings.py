@@ -3,7 +3,6 @@ the last meeting (page and PDF), and two agreed registers compared."""
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -31,6 +30,7 @@ from .models import Assessment, Meeting, Risk, User
 from .readmodel import register_rows
 from .reports import pdf_response
 from .security import role_required
+from .ui import long_date
 
 __all__ = ["bp", "init_app", "next_meeting", "due_by", "countdown"]
 
@@ -75,13 +75,6 @@ class MeetingForm(FlaskForm):
 
 class AgreeForm(FlaskForm):
     submit = SubmitField("Agree the register", widget=GovSubmitInput())
-
-
-def risk_href(ref: str) -> str:
-    """A risk's page, once the register's risk page exists; the register until then."""
-    if "register.risk" in current_app.view_functions:
-        return url_for("register.risk", ref=ref)
-    return url_for("register.index")
 
 
 def meeting_or_404(meeting_id: int) -> Meeting:
@@ -304,14 +297,8 @@ def compare():
     )
 
 
-def long_date(day) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def init_app(app):
     app.register_blueprint(bp)
-    # The heat map module defines the same helper; whichever is there serves both.
-    app.jinja_env.globals.setdefault("risk_href", risk_href)
     app.cli.add_command(meetings_cli.reviews)
     # For the dashboard's next-meeting panel (templates/meetings/dashboard_panel.html).
     for helper in (next_meeting, due_by, countdown):

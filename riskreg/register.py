@@ -27,6 +27,7 @@ from .register_query import (
     register_query_from_args,
     sort_rows,
 )
+from .ui import long_date
 
 __all__ = ["bp", "init_app", "register_query_from_args", "sort_rows"]
 
@@ -150,7 +151,7 @@ def format_date(value, style: str = "long") -> str:
     """3 March 2025 ("long") or 3 Mar 2025 ("short"); blank for no date."""
     if value is None:
         return ""
-    return f"{value:%-d %b %Y}" if style == "short" else f"{value:%-d %B %Y}"
+    return f"{value:%-d %b %Y}" if style == "short" else long_date(value)
 
 
 @bp.app_template_filter("rr_datetime")

@@ -20,10 +20,10 @@ from sqlalchemy import select
 
 from . import readmodel
 from .extensions import db
-from .heatmap import heatmap_for, long_date, today
+from .heatmap import heatmap_for, today
 from .models import EFFECTIVENESS, Action, Control
 from .register_query import register_query_from_args
-from .ui import board_name
+from .ui import board_name, long_date
 
 bp = Blueprint("reports", __name__)
 

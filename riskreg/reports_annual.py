@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 
 from . import domain, readmodel
 from .extensions import db
-from .heatmap import Heatmap, heatmap_for, long_date
+from .heatmap import Heatmap, heatmap_for
 from .models import Risk
-from .ui import board_name, setting
+from .ui import board_name, long_date, setting
 
 bp = Blueprint("reports_annual", __name__)
 

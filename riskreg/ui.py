@@ -55,6 +55,15 @@ def navigation():
     return items
 
 
+def long_date(day) -> str:
+    """26 November 2026: how dates read in captions, headings and documents."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def risk_href(ref: str) -> str:
+    return url_for("register.risk", ref=ref)
+
+
 def direction_tag(direction: str):
     """Direction of travel as an arrow with words for screen readers (and a tooltip)."""
     arrow, words = domain.DIRECTIONS[direction]
@@ -110,6 +119,7 @@ def init_app(app):
     app.add_template_global(band_tag)
     app.add_template_global(band_css)
     app.add_template_global(direction_tag)
+    app.add_template_global(risk_href)
     app.add_template_global(board_name)
     app.add_template_global(navigation)
     app.add_template_global(domain.DIRECTIONS, "DIRECTIONS")

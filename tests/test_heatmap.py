@@ -10,10 +10,11 @@ from sqlalchemy import select
 
 from riskreg import services
 from riskreg.extensions import db
-from riskreg.heatmap import Appetite, build_heatmap, caption_for, long_date
+from riskreg.heatmap import Appetite, build_heatmap, caption_for
 from riskreg.heatmap_svg import CELL_W
 from riskreg.models import Section, Setting, now_utc
 from riskreg.readmodel import active_scheme, register_rows
+from riskreg.ui import long_date
 
 TODAY = now_utc().date()
 

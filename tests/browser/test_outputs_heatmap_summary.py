@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from riskreg.demo import load_demo
 from riskreg.extensions import db
-from riskreg.heatmap import long_date
 from riskreg.models import now_utc
+from riskreg.ui import long_date
 
 
 def test_heatmap_controls_then_summary_then_pdf(page, users, app):
