@@ -21,8 +21,10 @@ from sqlalchemy import select
 from . import readmodel
 from .extensions import db
 from .heatmap import heatmap_for, today
-from .models import EFFECTIVENESS, Action, Control
+from .meetings_due import next_meeting
+from .models import EFFECTIVENESS, Action, Control, Meeting
 from .register_query import register_query_from_args
+from .snapshots import changes_for
 from .ui import board_name, long_date
 
 bp = Blueprint("reports", __name__)
@@ -36,6 +38,8 @@ def outputs() -> list[dict[str, str]]:
          "register by section, with controls, open actions and flags."),
         ("reports.summary_pdf", {}, "Risk summary (PDF)", "The same summary as an A4 landscape "
          "PDF."),
+        ("reports.summary_pdf", {"changes": "1"}, "Meeting pack (PDF)", "The summary opening "
+         "with what has changed since the last agreed register, for the next meeting."),
         ("reports_annual.report", {}, "Annual report: key risks and challenges", "The section "
          "for the annual report, as a page, Markdown or Word."),
         ("exports.csv", {}, "Register as CSV", "Every risk and field, for spreadsheets."),
@@ -81,7 +85,15 @@ def mitigations(rows, as_at: date | None) -> tuple[dict, dict]:
     return controls, actions
 
 
-def summary_context(view) -> dict:
+def meeting_for_pack() -> Meeting | None:
+    """The meeting a pack is for: the next one, or before it is scheduled the latest."""
+    return (
+        next_meeting()
+        or db.session.scalars(select(Meeting).order_by(Meeting.held_on.desc()).limit(1)).first()
+    )
+
+
+def summary_context(view, with_changes: bool = False) -> dict:
     query = view.query
     rows = readmodel.register_rows(query)  # every matching row: the summary is never paged
     as_at = query.as_at or today()
@@ -91,23 +103,22 @@ def summary_context(view) -> dict:
         in_section = [row for row in rows if row.risk.section_prefix == section.prefix]
         if in_section:
             groups.append((section, in_section))
-    overdue = {
-        row.risk.id: sum(1 for a in actions[row.risk.id] if a.due_on and a.due_on < as_at)
-        for row in rows
-    }
+    meeting = meeting_for_pack() if with_changes else None
     return {
         "rows": rows,
         "groups": groups,
         "controls": controls,
         "actions": actions,
-        "overdue_actions": overdue,
+        # The meeting pack may open with what changed since the last agreed register.
+        "changes": changes_for(meeting) if meeting else None,
         "as_at": as_at,
         "as_at_text": long_date(as_at),
         "grid": heatmap_for(rows, query),
         "filters": describe_filters(query),
         "effectiveness": EFFECTIVENESS,
         "board": board_name(),
-        "args": view.args(),
+        "args": {**view.args(), **({"changes": "1"} if meeting else {})},
+        "plain_args": view.args(),
     }
 
 
@@ -144,7 +155,10 @@ def summary():
     if view.errors:
         return summary_errors(view)
     return render_template(
-        "reports/summary.html", title="Risk register summary", errors={}, **summary_context(view)
+        "reports/summary.html",
+        title="Risk register summary",
+        errors={},
+        **summary_context(view, request.args.get("changes") == "1"),
     )
 
 
@@ -191,7 +205,7 @@ def summary_pdf():
     view = register_query_from_args(request.args)
     if view.errors:
         return summary_errors(view)
-    context = summary_context(view)
+    context = summary_context(view, request.args.get("changes") == "1")
     html = render_template(
         "reports/summary.html", title="Risk register summary", errors={}, pdf=True, **context
     )

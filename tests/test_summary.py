@@ -12,10 +12,10 @@ from sqlalchemy import select
 from test_heatmap import add_risks, set_appetite
 from test_one_truth import current_by_ref, pdf_text, tables
 
-from riskreg import services
+from riskreg import demo, services
 from riskreg.extensions import db
-from riskreg.heatmap import long_date
 from riskreg.models import Action, Control, Setting, now_utc
+from riskreg.ui import long_date
 
 TODAY = now_utc().date()
 
@@ -291,3 +291,21 @@ def test_pdf_rendering_leaves_garbage_collection_on(app, login):
     client = login("member")
     assert client.get("/summary.pdf").status_code == 200
     assert gc.isenabled()
+
+
+def test_the_meeting_pack_can_open_with_since_the_last_meeting(app, login):
+    with app.app_context():
+        demo.load_demo()
+        db.session.commit()
+    client = login("member")
+    assert "Since the last meeting" not in client.get("/summary").text
+    html = client.get("/summary?changes=1").text
+    assert "Since the last meeting: Board meeting" in html
+    assert re.search(r"Rescored up: worse \(1\).*SG-01", html, re.S)
+    assert "changes=1" in html  # the PDF link keeps the choice
+
+    pdf = client.get("/summary.pdf?changes=1").data
+    first_page = pdf_text(pdf, "-f", "1", "-l", "1")
+    assert "Since the last meeting" in first_page
+    assert "Current scores, all sections" not in first_page  # the heat map follows on its own
+    assert "Current scores, all sections" in pdf_text(pdf)
