@@ -14,6 +14,7 @@ from . import (
     exports,
     health,
     heatmap,
+    importer,
     meetings,
     register,
     reports,
@@ -55,6 +56,7 @@ def create_app(test_config=None):
         reports,
         reports_annual,
         exports,
+        importer,
         meetings,
         admin,
     ):

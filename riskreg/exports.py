@@ -219,7 +219,10 @@ def csv_export():
     found = wanted_rows()
     if isinstance(found, str):
         return bad_query(found)
-    query, rows = found
+    return download(csv_body(*found), "text/csv; charset=utf-8", "csv")
+
+
+def csv_body(query: RegisterQuery, rows: list[domain.RegisterRow]) -> bytes:
     extras = extra_fields(query)
     buffer = io.StringIO()
     buffer.write("\ufeff")  # the BOM: Excel then reads the file as UTF-8
@@ -228,7 +231,7 @@ def csv_export():
     for row in rows:
         extra = extras.get(row.risk.id, {})
         writer.writerow([neutralised(c.value(row, extra)) for c in COLUMNS])
-    return download(buffer.getvalue().encode("utf-8"), "text/csv; charset=utf-8", "csv")
+    return buffer.getvalue().encode("utf-8")
 
 
 # --- XLSX -----------------------------------------------------------------------------------
@@ -284,7 +287,10 @@ def xlsx_export():
     found = wanted_rows()
     if isinstance(found, str):
         return bad_query(found)
-    query, rows = found
+    return download(xlsx_body(*found), XLSX_TYPE, "xlsx")
+
+
+def xlsx_body(query: RegisterQuery, rows: list[domain.RegisterRow]) -> bytes:
     extras = extra_fields(query)
     styles = CellStyles()
     workbook = Workbook(write_only=True)
@@ -310,7 +316,7 @@ def xlsx_export():
         )
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return download(buffer.getvalue(), XLSX_TYPE, "xlsx")
+    return buffer.getvalue()
 
 
 def init_app(app):

@@ -88,10 +88,17 @@ def create_risk(
     *,
     user_id: int | None = None,
     at: datetime | None = None,
+    number: int | None = None,
 ) -> Risk:
-    """A new risk with its inherent, current and target scores."""
+    """A new risk with its inherent, current and target scores; `number` gives its ref (an
+    import keeping a spreadsheet's refs), else the section's next free one."""
     at = at or now_utc()
-    number = next_number(section)
+    if number is None:
+        number = next_number(section)
+    elif db.session.scalar(
+        select(Risk.id).where(Risk.section_id == section.id, Risk.number == number)
+    ):
+        raise ValueError(f"{section.prefix}-{number:02d} is already used")
     risk = Risk(
         section=section,
         number=number,
