@@ -1,15 +1,20 @@
 """Administration: users, sections and the board's settings (admins only); the scoring scheme's
-views are in admin_scheme.py. The last-admin rule here is shared with the command line."""
+views are in admin_scheme.py. Account rules live in accounts.py, shared with the command line."""
 
-import secrets
-
-from email_validator import EmailNotValidError, validate_email
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from . import audit
+from .accounts import (
+    add_user,
+    change_user,
+    last_admin_problem,
+    new_password,
+    normalised_email,
+    set_password,
+)
 from .admin_forms import (
     HEATMAP_ORIENTATIONS,
     ROLE_HINTS,
@@ -28,37 +33,6 @@ from .ui import board_name, setting
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 admin_only = role_required("admin")
 HEATMAP_ORIENTATION_DEFAULT = "likelihood-vertical"
-
-
-# --- Rules shared with the command line ------------------------------------------------------
-
-
-def last_admin_problem(user: User, new_role: str, active: bool) -> str | None:
-    """Why `user` may not become `new_role` / `active`, or None: the last active admin can never
-    be demoted or deactivated, or nobody could administer the register. The active admins are
-    locked (on PostgreSQL) so that two admins cannot demote each other at once."""
-    if user.role != "admin" or not user.active or (new_role == "admin" and active):
-        return None
-    admins = db.session.scalars(
-        select(User.id).where(User.role == "admin", User.active.is_(True)).with_for_update()
-    ).all()
-    if set(admins) - {user.id}:
-        return None
-    return (
-        f"{user.name} is the last active admin, so they cannot be demoted or deactivated. "
-        "Make someone else an admin first."
-    )
-
-
-def new_password() -> str:
-    return secrets.token_urlsafe(12)
-
-
-def normalised_email(email: str) -> str | None:
-    try:
-        return validate_email(email, check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
-        return None
 
 
 # --- Pages -------------------------------------------------------------------------------
@@ -92,21 +66,11 @@ def new_user():
             form.email.errors.append(f"There is already a user with the email address {email}")
         else:
             password = form.password.data or new_password()
-            user = User(email=email, name=form.name.data, role=form.role.data)
-            user.set_password(password)
-            db.session.add(user)
             try:
-                db.session.flush()
+                user = add_user(email, form.name.data, form.role.data, password)
             except IntegrityError:  # the same email, added by someone else a moment ago
                 db.session.rollback()
                 abort(409)
-            audit.record(
-                "user",
-                user.id,
-                "create",
-                {"email": [None, email], "name": [None, user.name], "role": [None, user.role]},
-                summary=f"Created {user.role} {email}",
-            )
             db.session.commit()
             if form.password.data:
                 flash(f"Created {user.name} ({user.role}).")
@@ -141,14 +105,6 @@ def user_page(person: User, status=200, **forms):
     ), status
 
 
-def change_user(person: User, field: str, value, summary: str) -> None:
-    """Set one field of a user, audited, and commit."""
-    changes = audit.diff({field: getattr(person, field)}, {field: value})
-    audit.record("user", person.id, "update", changes, summary=summary)
-    setattr(person, field, value)
-    db.session.commit()
-
-
 @bp.route("/users/<int:user_id>")
 @admin_only
 def user(user_id):
@@ -172,6 +128,7 @@ def change_role(user_id):
     change_user(
         person, "role", form.role.data, f"Changed {person.email}'s role to {form.role.data}"
     )
+    db.session.commit()
     flash(f"{person.name} is now {person.role}.")
     if person.id == current_user.id and person.role != "admin":
         return redirect(url_for("register.dashboard"))
@@ -196,6 +153,7 @@ def change_status(user_id):
     change_user(
         person, "active", active, f"{'Reactivated' if active else 'Deactivated'} {person.email}"
     )
+    db.session.commit()
     if active:
         flash(f"{person.name} can sign in again.")
     else:
@@ -211,14 +169,7 @@ def reset_password(user_id):
     if not form.validate():
         return user_page(person, 400, password_form=form)
     password = form.new_password.data or new_password()
-    person.set_password(password)
-    audit.record(
-        "user",
-        person.id,
-        "reset-password",
-        {"password": ["(hidden)", "(changed)"]},
-        summary=f"Reset the password of {person.email}",
-    )
+    set_password(person, password)
     db.session.commit()
     if form.new_password.data:
         flash(f"The password of {person.name} is changed.")

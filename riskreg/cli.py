@@ -9,8 +9,8 @@ import click
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
-from . import audit, demo
-from .admin import last_admin_problem, normalised_email
+from . import demo
+from .accounts import add_user, change_user, last_admin_problem, normalised_email, set_password
 from .admin_forms import MIN_PASSWORD_LENGTH
 from .extensions import db
 from .models import ROLES, User
@@ -62,11 +62,7 @@ def create_user(email, name, role, password_stdin):
         fail(f"A user with email {email} already exists.")
     if not name.strip() or len(name) > 120:
         fail("--name must be 1 to 120 characters.")
-    user = User(email=email, name=name.strip(), role=role.lower())
-    user.set_password(read_password(password_stdin))
-    db.session.add(user)
-    db.session.flush()
-    audit.record("user", user.id, "create", {"email": [None, email], "role": [None, user.role]})
+    user = add_user(email, name.strip(), role.lower(), read_password(password_stdin))
     db.session.commit()
     click.echo(f"Created {user.role} {email}.")
 
@@ -88,8 +84,7 @@ def set_role(email, role):
     role = role.lower()
     if problem := last_admin_problem(user, role, user.active):
         fail(problem)
-    audit.record("user", user.id, "update", audit.diff({"role": user.role}, {"role": role}))
-    user.role = role
+    change_user(user, "role", role, f"Changed {user.email}'s role to {role}")
     db.session.commit()
     click.echo(f"{user.email} is now {role}.")
 
@@ -101,8 +96,7 @@ def deactivate(email):
     user = find_user(email)
     if problem := last_admin_problem(user, user.role, False):
         fail(problem)
-    audit.record("user", user.id, "update", audit.diff({"active": user.active}, {"active": False}))
-    user.active = False
+    change_user(user, "active", False, f"Deactivated {user.email}")
     db.session.commit()
     click.echo(f"Deactivated {user.email}.")
 
@@ -113,8 +107,7 @@ def deactivate(email):
 def reset_password(email, password_stdin):
     """Set a new password for a user."""
     user = find_user(email)
-    user.set_password(read_password(password_stdin))
-    audit.record("user", user.id, "reset-password", {"password": ["(hidden)", "(changed)"]})
+    set_password(user, read_password(password_stdin))
     db.session.commit()
     click.echo(f"Password reset for {user.email}.")
 

@@ -1,11 +1,11 @@
 """Loading the demo register (riskreg/demo_data.py) with every date relative to today."""
 
-import secrets
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import delete, func, select
 
 from . import audit, demo_data, services, snapshots
+from .accounts import add_user, new_password
 from .extensions import db
 from .models import (
     Action,
@@ -17,7 +17,6 @@ from .models import (
     Section,
     Setting,
     SnapshotRow,
-    User,
     now_utc,
 )
 
@@ -114,11 +113,7 @@ def create_demo_accounts() -> list[tuple[str, str, str]]:
     """The three demo accounts with fresh random passwords: (email, role, password)."""
     created = []
     for email, name, role in DEMO_ACCOUNTS:
-        password = secrets.token_urlsafe(12)
-        user = User(email=email, name=name, role=role)
-        user.set_password(password)
-        db.session.add(user)
-        db.session.flush()
-        audit.record("user", user.id, "create", {"email": [None, email], "role": [None, role]})
+        password = new_password()
+        add_user(email, name, role, password)
         created.append((email, role, password))
     return created
