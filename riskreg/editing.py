@@ -36,7 +36,7 @@ from .models import (
     Section,
 )
 from .readmodel import RegisterQuery, active_scheme, register_rows
-from .register_detail import changes_since
+from .register_detail import changes_since, is_plausible_ref
 from .security import role_required
 
 bp = Blueprint("editing", __name__)
@@ -49,8 +49,8 @@ MITIGATIONS = {"control": (Control, ControlForm), "action": (Action, ActionForm)
 
 
 def find_risk(ref: str) -> Risk:
-    if len(ref) > 16 or "\x00" in ref:
-        abort(404)  # longer than any ref, or with a NUL (which PostgreSQL refuses)
+    if not is_plausible_ref(ref):
+        abort(404)
     return db.first_or_404(select(Risk).where(Risk.ref == ref))
 
 

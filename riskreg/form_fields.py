@@ -211,6 +211,15 @@ class WholeNumberField(IntegerField):
         self.data = int(value)
 
 
+def positive_int(text: str) -> int | None:
+    """A query-string id or page number: 1 or more, plain ASCII digits ("²".isdigit() is true,
+    but int() refuses it), small enough for any database's integer column; else None."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 9 or int(text) < 1:
+        return None
+    return int(text)
+
+
 def whole_number(label, low, high, required, hint=""):
     """A whole number from `low` to `high`; `required` is the message when empty (or None)."""
     return WholeNumberField(

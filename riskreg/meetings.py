@@ -23,6 +23,7 @@ from wtforms.validators import InputRequired, Length
 from . import audit, meetings_cli, snapshots
 from .errors import render_error
 from .extensions import db
+from .form_fields import positive_int
 from .heatmap import build_heatmap
 from .meetings_compare import compare_meetings
 from .meetings_due import countdown, due_by, next_meeting, today_utc
@@ -248,12 +249,11 @@ def compare():
     """Two agreed registers side by side: /meetings/compare?from=<id>&to=<id>."""
     ids = {}
     for name in ("from", "to"):
-        value = request.args.get(name, "")
-        if not value.isdigit():
+        ids[name] = positive_int(request.args.get(name, ""))
+        if ids[name] is None:
             return render_error(
                 400, "Choose two meetings at which the register was agreed, to compare them."
             )
-        ids[name] = int(value)
     found = {
         m.id: m for m in db.session.scalars(select(Meeting).where(Meeting.id.in_(ids.values())))
     }

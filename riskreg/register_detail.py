@@ -65,8 +65,15 @@ def _blank(value) -> bool:
     return value is None or value == ""
 
 
+def is_plausible_ref(ref: str) -> bool:
+    """Longer than any ref, or with a NUL (which PostgreSQL refuses), is no ref at all."""
+    return len(ref) <= 16 and "\x00" not in ref
+
+
 def load_risk(ref: str) -> tuple[Risk, str] | None:
-    """The risk (its section joined) and the name of whoever raised it."""
+    """The risk (its section joined) and the name of whoever raised it; None for an unknown ref."""
+    if not is_plausible_ref(ref):
+        return None
     found = db.session.execute(
         select(Risk, User.name)
         .outerjoin(User, User.id == Risk.created_by_id)

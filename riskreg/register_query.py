@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 
 from . import domain
+from .form_fields import positive_int
 from .readmodel import FLAGS, STATUSES, RegisterQuery, schemes_by_version, sections
 
 PAGE_SIZE = 100
@@ -113,13 +114,14 @@ def parse_register_args(
         value = (args.get(name) or "").strip()
         if not value:
             return default
-        if not value.isdigit() or int(value) < 1:
+        number = positive_int(value)
+        if number is None:
             errors[name] = f"{label} must be a whole number, 1 or more"
             return default
-        if highest is not None and int(value) > highest:
+        if highest is not None and number > highest:
             errors[name] = f"{label} must be {highest} or fewer"
             return default
-        return int(value)
+        return number
 
     as_at = None
     if raw := (args.get("as_at") or "").strip():
