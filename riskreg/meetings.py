@@ -33,7 +33,7 @@ from .reports import pdf_response
 from .security import role_required
 from .ui import long_date
 
-__all__ = ["bp", "init_app", "next_meeting", "due_by", "countdown"]
+__all__ = ["bp", "init_app"]
 
 bp = Blueprint("meetings", __name__)
 EDITORS = ("admin", "manager")
@@ -301,5 +301,3 @@ def init_app(app):
     app.register_blueprint(bp)
     app.cli.add_command(meetings_cli.reviews)
     # For the dashboard's next-meeting panel (templates/meetings/dashboard_panel.html).
-    for helper in (next_meeting, due_by, countdown):
-        app.add_template_global(helper)

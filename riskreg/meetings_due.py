@@ -74,11 +74,14 @@ def due_by(meeting: Meeting, today: date | None = None) -> DueList:
     return due_before(meeting.held_on, today)
 
 
-def due_before(by: date, today: date | None = None) -> DueList:
+def due_before(
+    by: date, today: date | None = None, rows: list[domain.RegisterRow] | None = None
+) -> DueList:
     """Open risks whose review falls due on or before `by`, those in a band reviewed at every
-    meeting, open actions due by then, and risks past their target date. Fixed statements."""
+    meeting, open actions due by then, and risks past their target date. Fixed statements;
+    pass the open register's `rows` when the page already has them."""
     today = today or today_utc()
-    rows = register_rows(today=today)
+    rows = register_rows(today=today) if rows is None else rows
     reviews = sorted(
         (r for r in rows if r.risk.next_review is not None and r.risk.next_review <= by),
         key=lambda r: (r.risk.next_review, r.ref),

@@ -9,6 +9,7 @@ from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from . import domain
+from .meetings_due import countdown, due_before, next_meeting
 from .readmodel import FLAGS, RegisterQuery, active_scheme, register_rows, sections
 from .register_detail import (
     actions_of,
@@ -55,9 +56,14 @@ def dashboard():
         "actions_overdue_risks": sum(row.overdue_actions > 0 for row in rows),
         "past_target": sum(row.past_target for row in rows),
     }
+    meeting = next_meeting()
     return render_template(
         "register/dashboard.html",
         title="Dashboard",
+        meeting=meeting,
+        countdown=countdown(meeting) if meeting else "",
+        # What is due by the next meeting, from the rows this page already has.
+        due=due_before(meeting.held_on, rows=rows) if meeting else None,
         rows=rows,
         bands=bands,
         sections=sections(),
