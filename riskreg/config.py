@@ -31,7 +31,6 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     LOGIN_FAILURE_LIMIT = 5
     LOGIN_FAILURE_WINDOW_MINUTES = 15
-    REGISTER_PAGE_SIZE = 100
     # An import's preview carries the file (compressed) in a form field to its confirmation.
     MAX_FORM_MEMORY_SIZE = 3 * 1024 * 1024
     MAIL_SERVER = None  # None: no email is sent

@@ -15,7 +15,6 @@ from .register_detail import (
     actions_of,
     changes_since,
     controls_of,
-    field_label,
     is_overdue,
     load_risk,
     score_history,
@@ -180,7 +179,6 @@ def options(choices, selected: str) -> list[dict]:
 def register_helpers():
     return {
         "options": options,
-        "field_label": field_label,
         "value_text": value_text,
         "is_overdue": is_overdue,
         "DIRECTION_WORDS": {key: words for key, (_, words) in domain.DIRECTIONS.items()},

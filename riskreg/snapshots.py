@@ -214,18 +214,6 @@ class Changes:
     past_target: list[domain.RegisterRow]
     above_appetite: list[domain.RegisterRow]
 
-    @property
-    def nothing_changed(self) -> bool:
-        return not (
-            self.raised
-            or self.closed
-            or self.rescored_up
-            or self.rescored_down
-            or self.controls_added
-            or self.actions_added
-            or self.actions_completed
-        )
-
 
 def changes_for(meeting: Meeting, now: datetime | None = None) -> Changes:
     """What changed between the previous agreed register and this meeting's (its snapshot if
