@@ -8,16 +8,16 @@ refs are stable: a known ref updates its risk, an unknown one creates the risk w
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from . import audit, domain, services
+from . import audit, domain, readmodel, services
 from .editing_forms import LONG_TEXT, RiskFieldsForm
 from .exports import COLUMNS as EXPORT_COLUMNS
 from .extensions import db
 from .form_fields import ScoreField, clean_text
 from .importer_files import MAX_BYTES, MAX_ROWS, BadFile, cell_text, parse_date, read_table
-from .models import Assessment, Risk, Section
+from .models import Risk, Section, now_utc
 
 MAX_NUMBER = 99_999  # a ref's number: SG-99999 still fits the ref column
 
@@ -240,21 +240,8 @@ def latest_scores(risk_ids: list[int]) -> dict[tuple[int, str], tuple[int, int]]
     """(risk id, kind) -> the latest (likelihood, impact): one statement."""
     if not risk_ids:
         return {}
-    ranked = select(
-        Assessment.risk_id,
-        Assessment.kind,
-        Assessment.likelihood,
-        Assessment.impact,
-        func.row_number()
-        .over(
-            partition_by=(Assessment.risk_id, Assessment.kind),
-            order_by=(Assessment.created_at.desc(), Assessment.id.desc()),
-        )
-        .label("rank"),
-    ).subquery()
-    rows = db.session.execute(select(ranked).where(ranked.c.rank == 1))
-    wanted = set(risk_ids)
-    return {(r.risk_id, r.kind): (r.likelihood, r.impact) for r in rows if r.risk_id in wanted}
+    facts = readmodel.score_facts(now_utc(), risk_ids)
+    return {key: (fact.likelihood, fact.impact) for key, fact in facts.items()}
 
 
 def plan_import(filename: str, data: bytes, max_bytes: int = MAX_BYTES) -> ImportPlan:

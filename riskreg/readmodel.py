@@ -158,7 +158,9 @@ def _ranked_assessments(at: datetime, risk_ids, kinds=domain.KINDS):
     )
 
 
-def _score_facts(at: datetime, risk_ids, kinds=domain.KINDS, rank: int = 1):
+def score_facts(at: datetime, risk_ids, kinds=domain.KINDS, rank: int = 1):
+    """(risk id, kind) -> its assessment `rank` places from the latest made by `at` (1: the
+    latest), for the given risk ids or id subquery: one statement."""
     ranked = _ranked_assessments(at, risk_ids, kinds)
     rows = db.session.execute(select(ranked).where(ranked.c.rank == rank))
     return {
@@ -220,12 +222,12 @@ def register_rows(
 
     ids = risks_q.with_only_columns(Risk.id) if risks else []
     schemes = schemes_by_version()
-    latest = _score_facts(at, ids) if risks else {}
+    latest = score_facts(at, ids) if risks else {}
     agreed = last_agreed_before(at)
     if agreed is not None:
-        baselines = _score_facts(agreed.agreed_at, ids, kinds=("current",)) if risks else {}
+        baselines = score_facts(agreed.agreed_at, ids, kinds=("current",)) if risks else {}
     else:
-        baselines = _score_facts(at, ids, kinds=("current",), rank=2) if risks else {}
+        baselines = score_facts(at, ids, kinds=("current",), rank=2) if risks else {}
     actions = _action_counts(ids, today, at if past else None) if risks else {}
 
     rows = []
