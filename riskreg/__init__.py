@@ -9,20 +9,19 @@ from . import (
     auth,
     cli,
     config,
-    editing,
+    dashboard,
+    demo,
     errors,
-    exports,
     health,
     heatmap,
     importer,
     meetings,
     register,
     reports,
-    reports_annual,
     security,
     ui,
 )
-from .extensions import csrf, db, migrate
+from .extensions import csrf, db, login_manager, migrate
 
 
 def create_app(test_config=None):
@@ -31,8 +30,8 @@ def create_app(test_config=None):
         __name__,
         instance_path=os.path.join(project_root, "instance"),
         instance_relative_config=True,
-        # Templates live at the top of the checkout, one folder per blueprint, so that designers
-        # find every page in one place rather than inside each Python package.
+        # Templates live at the top of the checkout, one folder per feature package, so that
+        # designers find every page in one place rather than inside each Python package.
         template_folder=os.path.join(project_root, "templates"),
         # Built by `make assets` from the govuk-frontend package; GOV.UK's CSS expects /assets.
         static_folder=os.path.join(project_root, "static"),
@@ -44,21 +43,21 @@ def create_app(test_config=None):
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(project_root, "migrations"))
     csrf.init_app(app)
+    login_manager.init_app(app)
     ui.init_app(app)
     security.init_app(app)
 
     for feature in (
         auth,
         health,
+        dashboard,
         register,
-        editing,
         heatmap,
         reports,
-        reports_annual,
-        exports,
-        importer,
         meetings,
+        importer,
         admin,
+        demo,
     ):
         feature.init_app(app)
 

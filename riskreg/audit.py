@@ -6,8 +6,9 @@ from typing import Any
 from flask import has_request_context
 from flask_login import current_user
 
+from .clock import now_utc
 from .extensions import db
-from .models import AuditEvent, now_utc
+from .models import AuditEvent
 
 
 def plain(value: Any) -> Any:

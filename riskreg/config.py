@@ -1,6 +1,9 @@
 """Configuration: code defaults here, then instance/config.py, then the environment."""
 
 import os
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .clock import DEFAULT_TIME_ZONE
 
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
 
@@ -9,6 +12,7 @@ ENVIRONMENT_SETTINGS = {
     "SECRET_KEY": str,
     "DATABASE_URL": str,
     "RISKREG_BOARD_NAME": str,
+    "RISKREG_TIME_ZONE": str,
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes"},
     "MAIL_SERVER": str,
     "MAIL_PORT": int,
@@ -22,6 +26,7 @@ class Defaults:
     SECRET_KEY = DEFAULT_SECRET_KEY
     DATABASE_URL = None  # None: SQLite in the instance folder
     RISKREG_BOARD_NAME = "Local Safeguarding Children Board"
+    RISKREG_TIME_ZONE = DEFAULT_TIME_ZONE  # the board's "today" and every time shown
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -58,6 +63,14 @@ def load(app, test_config=None):
     if url.startswith(("postgres://", "postgresql://")):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     app.config["SQLALCHEMY_DATABASE_URI"] = url
+
+    try:
+        ZoneInfo(app.config["RISKREG_TIME_ZONE"])
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise RuntimeError(
+            f"RISKREG_TIME_ZONE {app.config['RISKREG_TIME_ZONE']!r} is not a time zone; "
+            "use an IANA name such as Europe/London."
+        ) from error
 
     if app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY and not (app.debug or app.testing):
         raise RuntimeError(

@@ -24,4 +24,5 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
+login_manager.login_view = "auth.login"
 csrf = CSRFProtect()

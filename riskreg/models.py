@@ -1,6 +1,6 @@
 """The data model (PRODUCT.md section 2). Assessments and audit events are append-only."""
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask_login import UserMixin
@@ -8,6 +8,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .clock import now_utc
 from .extensions import db
 
 ROLES = ("admin", "manager", "member")
@@ -23,11 +24,6 @@ ACTION_STATUSES = {
     "in_progress": "In progress",
     "complete": "Complete",
 }
-
-
-def now_utc() -> datetime:
-    """Naive UTC: every timestamp is stored this way, on SQLite and PostgreSQL alike."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class User(UserMixin, db.Model):

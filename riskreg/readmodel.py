@@ -7,9 +7,11 @@ from datetime import UTC, date, datetime, time
 from flask import g
 from sqlalchemy import case, func, select
 
-from . import domain
+from riskreg import domain
+
+from .clock import now_utc
 from .extensions import db
-from .models import Action, Assessment, Meeting, Risk, ScoringScheme, Section, now_utc
+from .models import Action, Assessment, Meeting, Risk, ScoringScheme, Section
 
 STATUSES = ("open", "closed", "all")
 # The register's flags: what needs the board's attention, by the name the query string uses.
@@ -90,7 +92,15 @@ def scheme_from_row(row: ScoringScheme) -> domain.Scheme:
     return domain.Scheme.from_data(row.version, row.likelihood, row.impact, row.bands)
 
 
+def active_scheme_row() -> ScoringScheme:
+    """The scheme version new scores are made under (the latest), as its row."""
+    return db.session.scalars(
+        select(ScoringScheme).order_by(ScoringScheme.version.desc()).limit(1)
+    ).one()
+
+
 def active_scheme(schemes: dict[int, domain.Scheme] | None = None) -> domain.Scheme:
+    """The scheme version new scores are made under: the latest."""
     schemes = schemes if schemes is not None else schemes_by_version()
     return schemes[max(schemes)]
 

@@ -6,9 +6,9 @@ from contextlib import contextmanager
 from sqlalchemy import event, inspect, select, text
 from werkzeug.security import generate_password_hash
 
-from riskreg import services
 from riskreg.extensions import db
 from riskreg.models import Action, Control, Meeting, Section, User
+from riskreg.register import services
 
 PASSWORD = "correct horse battery staple"
 # Hashing is deliberately slow: hash once, reuse for every test user.

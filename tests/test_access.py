@@ -27,7 +27,7 @@ def routes(app):
 
 def test_the_url_map_has_routes_to_check(app):
     endpoints = {rule.endpoint for rule, _ in routes(app)}
-    assert {"auth.login", "auth.logout", "register.index", "register.dashboard"} <= endpoints
+    assert {"auth.login", "auth.logout", "register.index", "dashboard.index"} <= endpoints
 
 
 def test_anonymous_users_are_sent_to_login_everywhere_but_the_public_pages(app, client):

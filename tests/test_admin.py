@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from riskreg import admin
+from riskreg.auth import accounts
 from riskreg.extensions import db
 from riskreg.models import AuditEvent, ScoringScheme, Section, Setting, User
 from riskreg.readmodel import RegisterQuery, register_rows, schemes_by_version
@@ -204,13 +204,13 @@ def test_an_admin_may_be_demoted_while_another_admin_remains(app, login):
     with app.app_context():
         other = make_user("admin", email="other-admin@example.org")
         other_id = other.id
-        assert admin.last_admin_problem(other, "manager", True) is None
+        assert accounts.last_admin_problem(other, "manager", True) is None
     assert client.post(f"/admin/users/{other_id}/role", data={"role": "manager"}).status_code == 302
     with app.app_context():
         me = db.session.scalar(select(User).where(User.role == "admin"))
-        assert "last active admin" in admin.last_admin_problem(me, "member", True)
-        assert "last active admin" in admin.last_admin_problem(me, "admin", False)
-        assert admin.last_admin_problem(me, "admin", True) is None
+        assert "last active admin" in accounts.last_admin_problem(me, "member", True)
+        assert "last active admin" in accounts.last_admin_problem(me, "admin", False)
+        assert accounts.last_admin_problem(me, "admin", True) is None
 
 
 def test_a_deactivated_user_cannot_sign_in_until_reactivated(app, login, client):

@@ -11,10 +11,11 @@ from docx.shared import RGBColor
 from helpers import count_statements, make_risk
 from sqlalchemy import select
 
-from riskreg import services
+from riskreg.domain import last_complete_year, parse_year
 from riskreg.extensions import db
 from riskreg.models import Risk, Setting
-from riskreg.reports_annual import DEFAULT_LEAD, last_complete_year, parse_year
+from riskreg.register import services
+from riskreg.reports.annual import DEFAULT_LEAD
 
 REPORT = "/report/risks-and-challenges"
 YEAR = "2013-14"

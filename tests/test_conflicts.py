@@ -8,9 +8,9 @@ from helpers import make_action, make_control, make_risk, table_counts
 from sqlalchemy import update
 from test_editing import form_state, new_risk_form, risk_by_ref
 
-from riskreg import services
 from riskreg.extensions import db
 from riskreg.models import Risk
+from riskreg.register import services
 
 
 def someone_else_edits(ref, title="Retitled by a colleague"):

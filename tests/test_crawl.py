@@ -5,7 +5,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from riskreg import demo
+from riskreg.demo import load as demo
 from riskreg.extensions import db
 
 HREF = re.compile(r'href="([^"#]*)"')

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from riskreg import demo
+from riskreg.demo import load as demo
 from riskreg.extensions import db
 from riskreg.models import Meeting
 from riskreg.readmodel import register_rows

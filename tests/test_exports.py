@@ -10,9 +10,9 @@ from helpers import count_statements, make_action, make_meeting, make_risk
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from riskreg import services
 from riskreg.extensions import db
 from riskreg.models import Assessment, Risk
+from riskreg.register import services
 
 HOSTILE = {
     "title": '=HYPERLINK("http://evil.example","Click")',

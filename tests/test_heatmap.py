@@ -8,12 +8,13 @@ import pytest
 from helpers import count_statements, make_meeting, make_risk
 from sqlalchemy import select
 
-from riskreg import services
+from riskreg.clock import now_utc
 from riskreg.extensions import db
-from riskreg.heatmap import Appetite, build_heatmap, caption_for
-from riskreg.heatmap_svg import CELL_W
-from riskreg.models import Section, Setting, now_utc
+from riskreg.heatmap.grid import Appetite, build_heatmap, caption_for
+from riskreg.heatmap.svg import CELL_W, svg_layout
+from riskreg.models import Section, Setting
 from riskreg.readmodel import active_scheme, register_rows
+from riskreg.register import services
 from riskreg.ui import long_date
 
 TODAY = now_utc().date()
@@ -174,7 +175,7 @@ def test_appetite_is_a_boundary_between_cells_within_and_above_it(app, login):
         make_risk(current=(3, 4))
         grid_rows = register_rows()
         grid = build_heatmap(grid_rows, appetites=[])
-        assert grid.svg.lines == ()
+        assert svg_layout(grid).lines == ()
     html = client.get("/heatmap?section=SG").text
     lines = re.findall(r'<g class="rr-hm__appetite" data-section="([A-Z]+)">', html)
     assert lines == ["SG"]
@@ -192,7 +193,7 @@ def test_appetite_is_a_boundary_between_cells_within_and_above_it(app, login):
 def test_appetite_line_follows_the_staircase(ctx):
     make_risk()
     grid = build_heatmap(register_rows(), appetites=[Appetite("SG", "SG", 12)])
-    svg = grid.svg
+    svg = svg_layout(grid)
     line = svg.lines[0]
     # Impact 1 and 2: all five likelihoods within 12, so no horizontal edge there; impact 3:
     # likelihood 4 (12) within and 5 (15) above: an edge on top of the likelihood-4 row.
@@ -203,7 +204,9 @@ def test_appetite_line_follows_the_staircase(ctx):
     assert (svg.left + 2 * CELL_W, svg.cells[5].y) in flat  # top of row 2 (likelihood 4)
     assert row_top[5] < row_top[4]
     # Appetite 25: nothing is above it, so there is no line.
-    assert build_heatmap(register_rows(), appetites=[Appetite("SG", "SG", 25)]).svg.lines == ()
+    assert (
+        svg_layout(build_heatmap(register_rows(), appetites=[Appetite("SG", "SG", 25)])).lines == ()
+    )
 
 
 def test_key_names_every_band_with_its_scores(app, login):

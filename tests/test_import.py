@@ -13,10 +13,12 @@ from helpers import count_statements, make_risk, table_counts
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
-from riskreg import demo, exports, importer, services
+from riskreg.demo import load as demo
 from riskreg.extensions import db
-from riskreg.importer_plan import FIELD_COLUMNS, SCORE_COLUMNS, plan_import
+from riskreg.importer import views as importer
+from riskreg.importer.plan import FIELD_COLUMNS, SCORE_COLUMNS, plan_import
 from riskreg.models import Assessment, AuditEvent, Risk, Section
+from riskreg.register import exports, services
 
 HEADINGS = ["Ref", "Section", "Title", "Statement", "Owner", "Lead agency"]
 HEADINGS += ["Current likelihood", "Current impact"]
@@ -291,7 +293,7 @@ def test_a_failure_while_applying_rolls_back_everything(login, ctx, monkeypatch)
     def broken(*args, **kwargs):
         raise ValueError("SG-01 is already used")
 
-    monkeypatch.setattr("riskreg.services.update_risk", broken)
+    monkeypatch.setattr("riskreg.register.services.update_risk", broken)
     response = confirm(client, preview)
     assert response.status_code == 409
     assert "nothing was imported" in response.text

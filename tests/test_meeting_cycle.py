@@ -27,11 +27,12 @@ from datetime import date, datetime
 from helpers import make_meeting, make_risk
 from sqlalchemy import select
 
-from riskreg import services, snapshots
 from riskreg.extensions import db
-from riskreg.meetings_compare import compare_meetings
+from riskreg.meetings import snapshots
+from riskreg.meetings.compare import compare_meetings
 from riskreg.models import Action, Control, Risk, Section
 from riskreg.readmodel import RegisterQuery, register_rows
+from riskreg.register import services
 
 S = services.Scoring
 

@@ -7,8 +7,8 @@ import pytest
 from helpers import count_statements, make_action, make_meeting, make_risk, table_counts
 from sqlalchemy import select
 
-from riskreg import snapshots
 from riskreg.extensions import db
+from riskreg.meetings import snapshots
 from riskreg.models import AuditEvent, Meeting, SnapshotRow
 
 TODAY = date.today()
@@ -93,7 +93,7 @@ def test_agreeing_records_a_snapshot_once_and_refuses_a_second_time(app, login):
         make_risk(title="Capacity", current=(4, 4))
         make_risk(section="BR", title="Funding", current=(2, 3))
         closed = make_risk(title="Old risk")
-        from riskreg import services
+        from riskreg.register import services
 
         services.close_risk(closed, "Done")
         db.session.commit()
@@ -200,7 +200,7 @@ def test_compare_refuses_bad_or_missing_meetings(app, login, query, status, mess
 def test_compare_shows_movement_and_both_heat_maps(app, login):
     client = login("member")
     with app.app_context():
-        from riskreg import services
+        from riskreg.register import services
 
         risk = make_risk(current=(3, 4), at=datetime(2024, 12, 1))
         first = make_meeting(date(2025, 1, 1))
@@ -221,7 +221,7 @@ def test_compare_shows_movement_and_both_heat_maps(app, login):
 def test_since_the_last_meeting_as_a_pdf(app, login, tmp_path):
     client = login("member")
     with app.app_context():
-        from riskreg import services
+        from riskreg.register import services
 
         risk = make_risk(title="Capacity", current=(3, 4), at=datetime(2024, 12, 1))
         first = make_meeting(date(2025, 1, 1))
@@ -245,7 +245,7 @@ def test_since_the_last_meeting_as_a_pdf(app, login, tmp_path):
 
 def test_since_the_last_meeting_pdf_is_made_by_the_one_pdf_helper(app, login, monkeypatch):
     """The summary's render_pdf (no-network fetcher) makes it, not a WeasyPrint call of its own."""
-    from riskreg import reports
+    from riskreg.reports import pdf as reports
 
     client = login("member")
     with app.app_context():

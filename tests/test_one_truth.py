@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 import pytest
 from helpers import make_risk
 
-from riskreg.demo import load_demo
+from riskreg.demo.load import load_demo
 from riskreg.extensions import db
 
 SCORE_BAND = re.compile(r"(\d+) (Low|Moderate|High|Extreme)\b|Not scored")
@@ -176,7 +176,7 @@ def annual_report(client, extension):
     """The annual report for the year running now: its heat map is the register as it is."""
     from datetime import UTC, datetime
 
-    from riskreg.reports_annual import year_containing
+    from riskreg.domain import year_containing
 
     year = year_containing(datetime.now(UTC).date()).label
     response = client.get(f"/report/risks-and-challenges.{extension}?year={year}&scores=1")

@@ -7,11 +7,12 @@ import pytest
 from helpers import count_statements, make_action, make_control, make_meeting, make_risk
 from sqlalchemy import select
 
-from riskreg import services, snapshots
 from riskreg.extensions import db
-from riskreg.meetings_due import countdown, due_by, next_meeting
+from riskreg.meetings import snapshots
+from riskreg.meetings.due import countdown, due_by, next_meeting
 from riskreg.models import Action, Meeting, SnapshotImmutable, SnapshotRow
 from riskreg.readmodel import register_rows
+from riskreg.register import services
 
 TODAY = date.today()
 

@@ -12,9 +12,11 @@ from sqlalchemy import select
 from test_heatmap import add_risks, set_appetite
 from test_one_truth import current_by_ref, pdf_text, tables
 
-from riskreg import demo, services
+from riskreg.clock import now_utc
+from riskreg.demo import load as demo
 from riskreg.extensions import db
-from riskreg.models import Action, Control, Setting, now_utc
+from riskreg.models import Action, Control, Setting
+from riskreg.register import services
 from riskreg.ui import long_date
 
 TODAY = now_utc().date()
@@ -261,7 +263,7 @@ def test_reports_page_lists_the_outputs_that_exist(app, login):
     html = client.get("/reports").text
     assert 'href="/summary"' in html and 'href="/summary.pdf"' in html
     assert 'href="/heatmap"' in html
-    for endpoint, title in [("reports_annual.report", "Annual report"),
+    for endpoint, title in [("reports.annual", "Annual report"),
                             ("exports.csv", "Register as CSV"),
                             ("exports.xlsx", "Register as Excel")]:  # fmt: skip
         assert (title in html) == (endpoint in app.view_functions)
@@ -274,7 +276,7 @@ def test_every_output_needs_sign_in(client):
 
 def test_pdf_fetches_nothing_over_the_network(app, login, monkeypatch):
     """WeasyPrint is given everything inline; the fetcher refuses any URL it is asked for."""
-    from riskreg import reports
+    from riskreg.reports import pdf as reports
 
     with pytest.raises(ValueError):
         reports.no_fetching("http://169.254.169.254/latest/meta-data")

@@ -8,8 +8,8 @@ from helpers import make_meeting, make_risk
 from journeys import serious_accessibility_violations, sign_in
 from playwright.sync_api import expect
 
-from riskreg import snapshots
 from riskreg.extensions import db
+from riskreg.meetings import snapshots
 
 
 def test_manager_agrees_rescores_and_a_member_sees_what_changed(app, new_page, users):

@@ -12,8 +12,8 @@ from journeys import serious_accessibility_violations, sign_in
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from riskreg.models import now_utc
-from riskreg.reports_annual import year_containing
+from riskreg.clock import now_utc
+from riskreg.domain import year_containing
 
 
 def download(page, link_name):

@@ -6,9 +6,9 @@ import re
 from journeys import serious_accessibility_violations, sign_in
 from playwright.sync_api import expect
 
-from riskreg.demo import load_demo
+from riskreg.clock import now_utc
+from riskreg.demo.load import load_demo
 from riskreg.extensions import db
-from riskreg.models import now_utc
 from riskreg.ui import long_date
 
 

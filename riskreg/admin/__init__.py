@@ -1,0 +1,8 @@
+"""Setting the app up (admins only): users, sections, board settings and the scoring scheme."""
+
+from . import scheme, sections, settings, users  # noqa: F401  (their views join the blueprint)
+from .blueprint import bp
+
+
+def init_app(app):
+    app.register_blueprint(bp)

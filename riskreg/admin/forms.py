@@ -1,0 +1,248 @@
+"""The administrator's forms: users, the scoring scheme, sections and board settings. Every limit
+a field enforces is stated in its hint; every message says what to do."""
+
+import re
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput
+from wtforms import FieldList, Form, FormField, HiddenField, StringField, SubmitField
+from wtforms.validators import Length, Optional, Regexp
+
+from riskreg.auth.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from riskreg.heatmap.grid import ORIENTATIONS
+from riskreg.models import ROLES
+from riskreg.ui import forms as form_fields
+from riskreg.ui.forms import ChoiceField, clean_line, whole_number
+
+ROLE_HINTS = {
+    "admin": "Manages users, the scoring scheme, sections and settings; can also edit the register",
+    "manager": "Keeps the register: logs, rescores and mitigates risks",
+    "member": "Reads the register and reports; cannot change anything",
+}
+MAX_BANDS = 10
+
+
+def line(label, limit, required, *, filters=(), **kwargs):
+    """A one-line text input; `required` is the message when it is empty."""
+    return form_fields.text(
+        label,
+        limit,
+        required=required,
+        filters=(clean_line, *filters),
+        **kwargs,
+    )
+
+
+def password_field(label):
+    return StringField(
+        label,
+        description=f"At least {MIN_PASSWORD_LENGTH} characters. Leave it blank to have one "
+        "made up for you: it is shown once, on the next page.",
+        validators=[
+            Optional(strip_whitespace=False),
+            Length(
+                MIN_PASSWORD_LENGTH,
+                MAX_PASSWORD_LENGTH,
+                f"The password must be {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters",
+            ),
+            Regexp(r"^[^\x00-\x1f\x7f]*$", message="The password must not contain control keys"),
+        ],
+        widget=GovPasswordInput(),
+    )
+
+
+def role_field(label="Role"):
+    return ChoiceField(label, [(role, role.title()) for role in ROLES], "Choose a role")
+
+
+# --- Users ---------------------------------------------------------------------------------
+
+
+class NewUserForm(FlaskForm):
+    email = line("Email address", 254, "Enter the person's email address")
+    name = line("Full name", 120, "Enter the person's full name")
+    role = role_field()
+    password = password_field("Initial password")
+    submit = SubmitField("Create user", widget=GovSubmitInput())
+
+
+class RoleForm(FlaskForm):
+    role = role_field("Change role")
+    save_role = SubmitField("Save role", widget=GovSubmitInput())
+
+
+class StatusForm(FlaskForm):
+    """Deactivate or reactivate: the button is the whole form; errors are shown beside it."""
+
+    change_status = SubmitField("Deactivate", widget=GovSubmitInput())
+
+
+class PasswordForm(FlaskForm):
+    new_password = password_field("New password")
+    reset = SubmitField("Reset password", widget=GovSubmitInput())
+
+
+# --- Scoring scheme ------------------------------------------------------------------------
+
+
+class LevelForm(Form):
+    name = line("Name", 40, "Enter the level's name")
+    descriptor = line("Descriptor", 300, "Enter the level's descriptor")
+
+
+class BandForm(Form):
+    """One band. A row left wholly blank is no band at all, so rows can be added and removed
+    without script."""
+
+    name = line(
+        "Name",
+        30,
+        "Enter the band's name",
+        validators=[
+            Regexp(
+                r"^[A-Za-z0-9][A-Za-z0-9 '-]*$",
+                message="The band name must use letters, numbers, spaces, hyphens or apostrophes",
+            )
+        ],
+    )
+    colour = line(
+        "Colour",
+        7,
+        "Enter the band's colour",
+        hint="# and 6 hex digits, such as #f47738.",
+        state_limit=False,
+        validators=[Regexp(r"^#[0-9a-fA-F]{6}$", message="Enter the colour as # and 6 hex digits")],
+    )
+    min = whole_number("Lowest score", 1, 25, "Enter the band's lowest score")
+    max = whole_number("Highest score", 1, 25, "Enter the band's highest score")
+    review_months = whole_number(
+        "Review at least every (months)",
+        0,
+        36,
+        "Enter how often risks in the band are reviewed",
+        hint="0 means at every board meeting.",
+    )
+    response = line("Expected response", 300, "Enter the expected response")
+
+    def is_blank(self) -> bool:
+        return not any(str(field.data or "").strip() for field in self)
+
+    def validate(self, extra_validators=None):
+        if self.is_blank():
+            for field in self:
+                field.errors = []
+            return True
+        valid = super().validate(extra_validators)
+        if valid and self.min.data > self.max.data:
+            self.max.errors.append("The highest score must not be below the lowest score")
+            return False
+        return valid
+
+    def band_data(self) -> dict:
+        return {
+            "name": self.name.data,
+            "min": self.min.data,
+            "max": self.max.data,
+            "colour": self.colour.data.lower(),
+            "review_months": self.review_months.data,
+            "response": self.response.data,
+        }
+
+
+class SchemeForm(FlaskForm):
+    # The version the user started from: saving over a newer one is a conflict.
+    base_version = HiddenField()
+    likelihood = FieldList(FormField(LevelForm), min_entries=5, max_entries=5)
+    impact = FieldList(FormField(LevelForm), min_entries=5, max_entries=5)
+    bands = FieldList(FormField(BandForm), min_entries=1, max_entries=MAX_BANDS)
+    # Never rendered as an input: carries the problems of the band table as a whole, which the
+    # page shows above the bands (id "coverage").
+    coverage = HiddenField()
+    submit = SubmitField("Save as a new version", widget=GovSubmitInput())
+
+    def filled_bands(self) -> list[BandForm]:
+        return [entry.form for entry in self.bands if not entry.form.is_blank()]
+
+    def scheme_data(self) -> dict:
+        def levels(entries):
+            return [
+                {"name": e.form.name.data, "descriptor": e.form.descriptor.data} for e in entries
+            ]
+
+        bands = sorted((b.band_data() for b in self.filled_bands()), key=lambda b: b["min"])
+        return {
+            "likelihood": levels(self.likelihood),
+            "impact": levels(self.impact),
+            "bands": bands,
+        }
+
+    def check_names(self) -> bool:
+        """Names unique within each list (bands by the CSS class they become)."""
+        ok = True
+        for entries in (
+            [e.form for e in self.likelihood],
+            [e.form for e in self.impact],
+            self.filled_bands(),
+        ):
+            seen = set()
+            for form in entries:
+                key = re.sub(r"[^a-z0-9]", "-", (form.name.data or "").lower())
+                if key and key in seen:
+                    form.name.errors.append(f"“{form.name.data}” is used twice: names must differ")
+                    ok = False
+                seen.add(key)
+        if not self.filled_bands():
+            self.coverage.errors.append("Enter at least one band")
+            ok = False
+        # A FieldList copies its entries' errors when it validates: copy them again.
+        for entries in (self.likelihood, self.impact, self.bands):
+            errors = [entry.errors for entry in entries]
+            entries.errors = errors if any(errors) else []
+        return ok
+
+
+# --- Sections and settings -----------------------------------------------------------------
+
+
+class SectionForm(FlaskForm):
+    name = line("Name", 120, "Enter the section's name")
+    prefix = line(
+        "Reference prefix",
+        4,
+        "Enter the reference prefix",
+        hint="2 to 4 capital letters, such as SG; risks are numbered SG-01, SG-02 and so on. "
+        "Once the section has risks the prefix cannot change, because references are "
+        "permanent and never reused.",
+        validators=[Regexp(r"^[A-Z]{2,4}$", message="The prefix must be 2 to 4 capital letters")],
+        filters=[lambda value: value.upper() if isinstance(value, str) else value],
+    )
+    appetite = whole_number(
+        "Risk appetite",
+        1,
+        25,
+        None,
+        hint="The highest current score the board tolerates in this section, 1 to 25. "
+        "Leave it blank for none.",
+    )
+    position = whole_number(
+        "Position",
+        1,
+        99,
+        "Enter the section's position",
+        hint="Sections are listed in this order, lowest first: 1 to 99.",
+    )
+    submit = SubmitField("Save section", widget=GovSubmitInput())
+
+    def values(self) -> dict:
+        return {name: self[name].data for name in ("name", "prefix", "appetite", "position")}
+
+
+class SettingsForm(FlaskForm):
+    board_name = line(
+        "Board name",
+        120,
+        "Enter the board's name",
+        hint="Shown in the header of every page and on every report.",
+    )
+    heatmap_orientation = ChoiceField("Heat map layout", ORIENTATIONS, "Choose a heat map layout")
+    submit = SubmitField("Save settings", widget=GovSubmitInput())

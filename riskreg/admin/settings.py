@@ -1,0 +1,32 @@
+"""The board's settings (admins only): its name and the heat map's layout."""
+
+from flask import flash, redirect, render_template, url_for
+
+from riskreg.extensions import db
+from riskreg.heatmap.grid import ORIENTATIONS, board_orientation
+from riskreg.ui import board_name
+
+from . import services
+from .blueprint import admin_only, bp
+from .forms import SettingsForm
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@admin_only
+def settings():
+    current = {"board_name": board_name(), "heatmap_orientation": board_orientation()}
+    form = SettingsForm(data=current)
+    if form.validate_on_submit():
+        after = {
+            "board_name": form.board_name.data,
+            "heatmap_orientation": form.heatmap_orientation.data,
+        }
+        if services.save_settings(current, after):
+            db.session.commit()
+            flash("Saved the settings.")
+        else:
+            flash("Nothing was changed.")
+        return redirect(url_for(".settings"))
+    return render_template(
+        "admin/settings.html", title="Board settings", form=form, orientations=ORIENTATIONS
+    ), (400 if form.errors else 200)

@@ -1,0 +1,78 @@
+"""User accounts: the rules and audited changes shared by the admin pages, the command line
+and the demo."""
+
+import secrets
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+
+from riskreg import audit
+from riskreg.extensions import db
+from riskreg.models import User
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 200  # the sign-in form accepts no longer
+
+
+def normalised_email(email: str) -> str | None:
+    try:
+        return validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        return None
+
+
+def new_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def last_admin_problem(user: User, new_role: str, active: bool) -> str | None:
+    """Why `user` may not become `new_role` / `active`, or None: the last active admin can never
+    be demoted or deactivated, or nobody could administer the register. The active admins are
+    locked (on PostgreSQL) so that two admins cannot demote each other at once."""
+    if user.role != "admin" or not user.active or (new_role == "admin" and active):
+        return None
+    admins = db.session.scalars(
+        select(User.id).where(User.role == "admin", User.active.is_(True)).with_for_update()
+    ).all()
+    if set(admins) - {user.id}:
+        return None
+    return (
+        f"{user.name} is the last active admin, so they cannot be demoted or deactivated. "
+        "Make someone else an admin first."
+    )
+
+
+def add_user(email: str, name: str, role: str, password: str) -> User:
+    """A new account, audited; the email must already be normalised. The caller commits (the
+    flush raises IntegrityError if someone added the same email a moment ago)."""
+    user = User(email=email, name=name, role=role)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        "user",
+        user.id,
+        "create",
+        {"email": [None, email], "name": [None, name], "role": [None, role]},
+        summary=f"Created {role} {email}",
+    )
+    return user
+
+
+def change_user(user: User, field: str, value, summary: str) -> None:
+    """Set one field of a user (role, active), audited. The caller commits."""
+    changes = audit.diff({field: getattr(user, field)}, {field: value})
+    audit.record("user", user.id, "update", changes, summary=summary)
+    setattr(user, field, value)
+
+
+def set_password(user: User, password: str) -> None:
+    """A new password, audited without the password. The caller commits."""
+    user.set_password(password)
+    audit.record(
+        "user",
+        user.id,
+        "reset-password",
+        {"password": ["(hidden)", "(changed)"]},
+        summary=f"Reset the password of {user.email}",
+    )

@@ -1,0 +1,115 @@
+"""`flask --app riskreg users ...`: create and manage user accounts from the command line."""
+
+import sys
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from riskreg.cli import fail
+from riskreg.extensions import db
+from riskreg.models import ROLES, User
+
+from .accounts import (
+    MIN_PASSWORD_LENGTH,
+    add_user,
+    change_user,
+    last_admin_problem,
+    normalised_email,
+    set_password,
+)
+
+users = AppGroup("users", help="Create and manage user accounts.")
+
+
+def valid_email(email: str) -> str:
+    normalised = normalised_email(email)
+    if normalised is None:
+        fail(f"{email!r} is not a valid email address.")
+    return normalised
+
+
+def find_user(email: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        fail(f"No user with email {email!r}. `flask --app riskreg users list` shows them.")
+    return user
+
+
+def read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        fail(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.")
+    return password
+
+
+role_choice = click.Choice(ROLES, case_sensitive=False)
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's full name.")
+@click.option("--role", required=True, type=role_choice)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user(email, name, role, password_stdin):
+    """Create a user account."""
+    email = valid_email(email)
+    if db.session.scalar(select(User).where(User.email == email)):
+        fail(f"A user with email {email} already exists.")
+    if not name.strip() or len(name) > 120:
+        fail("--name must be 1 to 120 characters.")
+    user = add_user(email, name.strip(), role.lower(), read_password(password_stdin))
+    db.session.commit()
+    click.echo(f"Created {user.role} {email}.")
+
+
+@users.command("list")
+def list_users():
+    """List user accounts."""
+    for user in db.session.scalars(select(User).order_by(User.email)):
+        state = "active" if user.active else "deactivated"
+        click.echo(f"{user.email}\t{user.name}\t{user.role}\t{state}")
+
+
+@users.command("set-role")
+@click.argument("email")
+@click.argument("role", type=role_choice)
+def set_role(email, role):
+    """Change a user's role."""
+    user = find_user(email)
+    role = role.lower()
+    if problem := last_admin_problem(user, role, user.active):
+        fail(problem)
+    change_user(user, "role", role, f"Changed {user.email}'s role to {role}")
+    db.session.commit()
+    click.echo(f"{user.email} is now {role}.")
+
+
+@users.command("deactivate")
+@click.argument("email")
+def deactivate(email):
+    """Stop a user logging in (their history stays)."""
+    user = find_user(email)
+    if problem := last_admin_problem(user, user.role, False):
+        fail(problem)
+    change_user(user, "active", False, f"Deactivated {user.email}")
+    db.session.commit()
+    click.echo(f"Deactivated {user.email}.")
+
+
+@users.command("reset-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def reset_password(email, password_stdin):
+    """Set a new password for a user."""
+    user = find_user(email)
+    set_password(user, read_password(password_stdin))
+    db.session.commit()
+    click.echo(f"Password reset for {user.email}.")
+
+
+def init_app(app):
+    app.cli.add_command(users)

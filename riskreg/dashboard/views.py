@@ -1,0 +1,45 @@
+"""The dashboard: the open register by section and band, what is flagged, the next meeting and
+what is due by it, and the latest changes."""
+
+from collections import Counter
+
+from flask import Blueprint, render_template
+
+from riskreg.meetings.due import countdown, due_before, next_meeting
+from riskreg.readmodel import active_scheme, register_rows, sections
+from riskreg.register.detail import audit_changes
+
+bp = Blueprint("dashboard", __name__)
+
+
+@bp.route("/")
+def index():
+    rows = register_rows()
+    bands = sorted(active_scheme().bands, key=lambda band: band.min, reverse=True)
+    by_cell = Counter(
+        (row.risk.section_prefix, row.current.band.name) for row in rows if row.current
+    )
+    by_section = Counter(row.risk.section_prefix for row in rows)
+    figures = {
+        "review_overdue": sum(row.review_overdue for row in rows),
+        "actions_overdue": sum(row.overdue_actions for row in rows),
+        "actions_overdue_risks": sum(row.overdue_actions > 0 for row in rows),
+        "past_target": sum(row.past_target for row in rows),
+    }
+    meeting = next_meeting()
+    return render_template(
+        "dashboard/index.html",
+        title="Dashboard",
+        meeting=meeting,
+        countdown=countdown(meeting) if meeting else "",
+        # What is due by the next meeting, from the rows this page already has.
+        due=due_before(meeting.held_on, rows=rows) if meeting else None,
+        rows=rows,
+        bands=bands,
+        sections=sections(),
+        by_cell=by_cell,
+        by_band=Counter(row.current.band.name for row in rows if row.current),
+        by_section=by_section,
+        figures=figures,
+        changes=audit_changes(latest=10),
+    )

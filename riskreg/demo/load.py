@@ -1,0 +1,123 @@
+"""Loading the demo register (riskreg/demo_data.py) with every date relative to today."""
+
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import delete, func, select
+
+from riskreg import audit
+from riskreg.auth.accounts import add_user, new_password
+from riskreg.clock import now_utc
+from riskreg.extensions import db
+from riskreg.meetings import snapshots
+from riskreg.models import (
+    Action,
+    Assessment,
+    AuditEvent,
+    Control,
+    Meeting,
+    Risk,
+    Section,
+    Setting,
+    SnapshotRow,
+)
+from riskreg.register import services
+
+from . import data as demo_data
+
+DEMO_APPETITES = {"SG": 12, "BR": 9}
+DEMO_ACCOUNTS = [
+    ("admin@example.org", "Alex Admin", "admin"),
+    ("manager@example.org", "Morgan Manager", "manager"),
+    ("member@example.org", "Sam Member", "member"),
+]
+
+
+def risk_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Risk))
+
+
+def clear_register() -> None:
+    """Remove every risk and meeting (for `demo load --force`)."""
+    for model in (AuditEvent, SnapshotRow, Assessment, Control, Action, Risk, Meeting):
+        db.session.execute(delete(model))
+
+
+def load_demo(now: datetime | None = None) -> int:
+    """Load the demo register; returns how many risks it added. The caller commits."""
+    now = now or now_utc()
+    today = now.date()
+
+    def days_ago(n: int) -> datetime:
+        # Mid-morning, so "N days ago" is the same calendar day in any UK time zone.
+        return datetime.combine(today - timedelta(days=n), time(10, 0))
+
+    db.session.merge(Setting(key="board_name", value=demo_data.BOARD_NAME))
+    sections = {s.prefix: s for s in db.session.scalars(select(Section))}
+    for prefix, appetite in DEMO_APPETITES.items():
+        sections[prefix].appetite = appetite
+
+    meetings = {}
+    agreements = []
+    for spec in demo_data.MEETINGS:
+        held = days_ago(spec["days_ago"])
+        meeting = Meeting(held_on=held.date(), title=spec["title"], notes=spec["notes"])
+        if spec["agreed"]:
+            # Agreed at the end of the meeting, after the rescoring it agreed.
+            agreements.append((meeting, held + timedelta(hours=3)))
+        db.session.add(meeting)
+        meetings[spec["key"]] = meeting
+    db.session.flush()
+
+    for spec in demo_data.RISKS:
+        created = spec["assessments"][0]
+        at = days_ago(created["days_ago"])
+        risk = services.create_risk(
+            sections[spec["section"]],
+            {
+                "title": spec["title"],
+                "statement": spec["statement"],
+                "causes": spec["causes"],
+                "consequences": spec["consequences"],
+                "owner_name": spec["owner_name"],
+                "owner_role": spec["owner_role"],
+                "lead_agency": spec["lead_agency"],
+                "partner_agencies": spec["partner_agencies"],
+                "priority": spec["priority"],
+                "target_date": today + timedelta(days=spec["target_in_days"]),
+            },
+            {},
+            "",
+            at=at,
+        )
+        for item in spec["assessments"]:
+            meeting = meetings.get(item["meeting"]) if item["meeting"] else None
+            services.rescore_risk(
+                risk,
+                {item["kind"]: services.Scoring(item["l"], item["i"])},
+                item["rationale"],
+                meeting_id=meeting.id if meeting else None,
+                at=days_ago(item["days_ago"]),
+            )
+        for control in spec["controls"]:
+            services.save_mitigation(risk, None, Control, control, at=at)
+        for action in spec["actions"]:
+            fields = {k: action[k] for k in ("description", "owner", "status")}
+            fields["due_on"] = today + timedelta(days=action["due_in_days"])
+            if action["completed_days_ago"] is not None:
+                fields["completed_on"] = today - timedelta(days=action["completed_days_ago"])
+            services.save_mitigation(risk, None, Action, fields, at=at)
+    # Once the history is in place: each agreed register as it stood when it was agreed.
+    for meeting, agreed_at in agreements:
+        snapshots.agree_register(meeting, at=agreed_at)
+    audit.record("register", None, "demo-load", summary="Loaded the demo register")
+    return len(demo_data.RISKS)
+
+
+def create_demo_accounts() -> list[tuple[str, str, str]]:
+    """The three demo accounts with fresh random passwords: (email, role, password)."""
+    created = []
+    for email, name, role in DEMO_ACCOUNTS:
+        password = new_password()
+        add_user(email, name, role, password)
+        created.append((email, role, password))
+    return created

@@ -1,0 +1,218 @@
+"""The register as plain data: risk and score facts, register rows with their flags, direction
+of travel, register order and the heat map's cells."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from .scoring import LEVELS, Band, Scheme
+
+# The three scorings of a risk: before controls, with controls as they are, after planned actions.
+KINDS = ("inherent", "current", "target")
+DIRECTIONS = {
+    "up": ("↑", "Worse"),
+    "down": ("↓", "Better"),
+    "same": ("→", "No change"),
+    "new": ("new", "New"),
+}
+
+
+def direction_of_travel(now: int | None, before: int | None) -> str:
+    """'up' when the current score rose (worse), 'down' when it fell, 'new' with no baseline."""
+    if before is None or now is None:
+        return "new"
+    if now > before:
+        return "up"
+    if now < before:
+        return "down"
+    return "same"
+
+
+@dataclass(frozen=True)
+class ScoreFact:
+    """One assessment, as the register needs it."""
+
+    id: int
+    risk_id: int
+    kind: str
+    likelihood: int
+    impact: int
+    score: int
+    scheme_version: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class RiskFact:
+    """A risk's own fields, as the register needs them."""
+
+    id: int
+    ref: str
+    title: str
+    statement: str
+    section_id: int
+    section_name: str
+    section_prefix: str
+    section_position: int
+    appetite: int | None
+    owner_name: str
+    owner_role: str
+    lead_agency: str
+    partner_agencies: str
+    priority: str
+    status: str
+    created_at: datetime
+    closed_at: datetime | None
+    closed_reason: str
+    target_date: date | None
+    next_review: date | None
+    version: int
+
+
+@dataclass(frozen=True)
+class ScoreView:
+    likelihood: int
+    impact: int
+    score: int
+    band: Band
+    scheme_version: int
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    risk: RiskFact
+    inherent: ScoreView | None
+    current: ScoreView | None
+    target: ScoreView | None
+    baseline: ScoreView | None  # the current score the direction of travel compares with
+    direction: str
+    open_actions: int = 0
+    overdue_actions: int = 0
+    review_overdue: bool = False
+    past_target: bool = False
+    above_appetite: bool = False
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def ref(self) -> str:
+        return self.risk.ref
+
+    @property
+    def baseline_score(self) -> int | None:
+        return self.baseline.score if self.baseline else None
+
+
+def view_of_fact(fact: ScoreFact | None, schemes: dict[int, Scheme]) -> ScoreView | None:
+    """A score with the band of the scheme version it was made under, never rescored."""
+    if fact is None:
+        return None
+    return ScoreView(
+        fact.likelihood,
+        fact.impact,
+        fact.score,
+        schemes[fact.scheme_version].band_for(fact.score),
+        fact.scheme_version,
+    )
+
+
+def build_row(
+    risk: RiskFact,
+    scores: dict[str, ScoreFact],
+    baseline: ScoreFact | None,
+    schemes: dict[int, Scheme],
+    today: date,
+    open_actions: int = 0,
+    overdue_actions: int = 0,
+) -> RegisterRow:
+    """One register row from a risk, its latest score per kind and its baseline current score."""
+    inherent, current, target = (view_of_fact(scores.get(k), schemes) for k in KINDS)
+    return row_from_views(
+        risk,
+        inherent,
+        current,
+        target,
+        view_of_fact(baseline, schemes),
+        today,
+        open_actions,
+        overdue_actions,
+    )
+
+
+def row_from_views(
+    risk: RiskFact,
+    inherent: ScoreView | None,
+    current: ScoreView | None,
+    target: ScoreView | None,
+    baseline: ScoreView | None,
+    today: date,
+    open_actions: int = 0,
+    overdue_actions: int = 0,
+) -> RegisterRow:
+    """A register row and its flags from scores already banded (live, or from a snapshot)."""
+    is_open = risk.status == "open"
+    return RegisterRow(
+        risk=risk,
+        inherent=inherent,
+        current=current,
+        target=target,
+        baseline=baseline,
+        direction=direction_of_travel(
+            current.score if current else None, baseline.score if baseline else None
+        ),
+        open_actions=open_actions,
+        overdue_actions=overdue_actions,
+        review_overdue=is_open and risk.next_review is not None and risk.next_review < today,
+        past_target=is_open
+        and risk.target_date is not None
+        and risk.target_date < today
+        and current is not None
+        and target is not None
+        and current.score > target.score,
+        above_appetite=risk.appetite is not None
+        and current is not None
+        and current.score > risk.appetite,
+    )
+
+
+def ref_key(row: RegisterRow) -> tuple[str, int, str]:
+    """SG-9 before SG-10: the ref's number compared as a number."""
+    prefix, _, number = row.ref.rpartition("-")
+    return (prefix, int(number) if number.isdigit() else 0, row.ref)
+
+
+def sort_rows(rows: list[RegisterRow]) -> list[RegisterRow]:
+    """Section order, then highest current score first, then ref."""
+    return sorted(
+        rows,
+        key=lambda r: (r.risk.section_position, -(r.current.score if r.current else 0), ref_key(r)),
+    )
+
+
+def heatmap_cells(
+    rows: Iterable[RegisterRow], basis: str = "current"
+) -> dict[tuple[int, int], list[RegisterRow]]:
+    """The register on the 5 x 5 grid: (likelihood, impact) -> the rows scored there on
+    `basis` ("inherent", "current" or "target"), highest score first as the register orders
+    them. Every cell is present, empty or not; a row not scored on that basis is left out."""
+    if basis not in KINDS:
+        raise ValueError(f"basis must be one of {', '.join(KINDS)}")
+    cells: dict[tuple[int, int], list[RegisterRow]] = {
+        (likelihood, impact): [] for likelihood in LEVELS for impact in LEVELS
+    }
+    for row in rows:
+        view = getattr(row, basis)
+        if view is not None:
+            cells[(view.likelihood, view.impact)].append(row)
+    return cells
+
+
+def action_open_on(status: str, completed_on: date | None, day: date) -> bool:
+    """An action is open on a day until it is complete, and was complete on the day only if it
+    had been completed by then (actions keep no other history)."""
+    return status != "complete" or (completed_on is not None and completed_on > day)
+
+
+def action_overdue_on(status: str, completed_on: date | None, due_on: date | None, day: date):
+    """Open on the day and due before it."""
+    return action_open_on(status, completed_on, day) and due_on is not None and due_on < day

@@ -1,0 +1,194 @@
+"""The heat map's grid: the register on the 5 x 5 grid. build_heatmap() is the one place a grid
+is made: the page, the printable summary, the annual report and the Word export all render the
+Heatmap it returns, so a cell's score and band are the same everywhere."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from riskreg import domain, readmodel, ui
+from riskreg.clock import today
+from riskreg.ui import long_date
+
+BASES = {"inherent": "Inherent", "current": "Current", "target": "Target"}
+# The board's choice of layout (an admin setting): name -> what it looks like.
+ORIENTATIONS = {
+    "likelihood-vertical": "Likelihood up the side, impact along the bottom (the usual layout)",
+    "impact-vertical": "Impact up the side, likelihood along the bottom",
+}
+DEFAULT_ORIENTATION = "likelihood-vertical"
+# ?arrows=...: where each risk's movement arrow starts (it always ends at the current score).
+ARROWS = {"": None, "0": None, "1": "inherent", "inherent": "inherent", "meeting": "meeting"}
+
+
+@dataclass(frozen=True)
+class Cell:
+    likelihood: int
+    impact: int
+    score: int
+    band: domain.Band  # from the active scheme: one band table colours every grid
+    risks: tuple[domain.RiskFact, ...]
+
+    @property
+    def refs(self) -> tuple[str, ...]:
+        return tuple(risk.ref for risk in self.risks)
+
+
+@dataclass(frozen=True)
+class Appetite:
+    prefix: str
+    name: str
+    score: int  # the highest current score the board tolerates in the section
+
+
+@dataclass(frozen=True)
+class Move:
+    ref: str
+    start: tuple[int, int]  # (likelihood, impact)
+    end: tuple[int, int]
+
+    @property
+    def start_score(self) -> int:
+        return self.start[0] * self.start[1]
+
+    @property
+    def end_score(self) -> int:
+        return self.end[0] * self.end[1]
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    basis: str
+    orientation: str
+    scheme: domain.Scheme
+    cells: dict[tuple[int, int], Cell]  # (likelihood, impact) -> cell, all 25 present
+    appetites: tuple[Appetite, ...] = ()
+    moves: tuple[Move, ...] = ()
+    arrows_from: str | None = None
+    caption: str = ""
+
+    @property
+    def likelihood_vertical(self) -> bool:
+        return self.orientation != "impact-vertical"
+
+    @property
+    def row_axis(self) -> str:
+        return "Likelihood" if self.likelihood_vertical else "Impact"
+
+    @property
+    def column_axis(self) -> str:
+        return "Impact" if self.likelihood_vertical else "Likelihood"
+
+    @property
+    def row_levels(self) -> tuple[domain.Level, ...]:
+        """The vertical axis top to bottom: 5 at the top."""
+        levels = self.scheme.likelihood if self.likelihood_vertical else self.scheme.impact
+        return tuple(reversed(levels))
+
+    @property
+    def column_levels(self) -> tuple[domain.Level, ...]:
+        return self.scheme.impact if self.likelihood_vertical else self.scheme.likelihood
+
+    def cell_at(self, row_level: int, column_level: int) -> Cell:
+        if self.likelihood_vertical:
+            return self.cells[(row_level, column_level)]
+        return self.cells[(column_level, row_level)]
+
+    @property
+    def grid(self) -> list[tuple[domain.Level, list[Cell]]]:
+        """Display order: each row of the grid from the top, with its cells left to right."""
+        return [
+            (row, [self.cell_at(row.value, column.value) for column in self.column_levels])
+            for row in self.row_levels
+        ]
+
+    @property
+    def placed(self) -> int:
+        return sum(len(cell.risks) for cell in self.cells.values())
+
+
+def build_heatmap(
+    rows,
+    basis: str = "current",
+    scheme: domain.Scheme | None = None,
+    orientation: str = "likelihood-vertical",
+    appetites=(),
+    arrows_from: str | None = None,
+    baselines: dict[int, tuple[int, int]] | None = None,
+    caption: str = "",
+) -> Heatmap:
+    """The grid for register rows on `basis`. Arrows run from each risk's inherent position
+    (`arrows_from="inherent"`) or its position in `baselines` (risk id -> (likelihood, impact),
+    `arrows_from="meeting"`) to its current one; a risk that has not moved gets none."""
+    rows = list(rows)
+    scheme = scheme or readmodel.active_scheme()
+    placed = domain.heatmap_cells(rows, basis)
+    cells = {
+        (likelihood, impact): Cell(
+            likelihood,
+            impact,
+            likelihood * impact,
+            scheme.band_for(likelihood * impact),
+            tuple(row.risk for row in placed[(likelihood, impact)]),
+        )
+        for likelihood, impact in placed
+    }
+    moves = []
+    for row in rows if arrows_from else ():
+        start = None
+        if arrows_from == "inherent" and row.inherent:
+            start = (row.inherent.likelihood, row.inherent.impact)
+        elif arrows_from == "meeting":
+            start = (baselines or {}).get(row.risk.id)
+        end = (row.current.likelihood, row.current.impact) if row.current else None
+        if start and end and start != end:
+            moves.append(Move(row.ref, start, end))
+    return Heatmap(
+        basis=basis,
+        orientation=orientation if orientation in ORIENTATIONS else DEFAULT_ORIENTATION,
+        scheme=scheme,
+        cells=cells,
+        appetites=tuple(appetites),
+        moves=tuple(moves),
+        arrows_from=arrows_from,
+        caption=caption,
+    )
+
+
+def board_orientation() -> str:
+    """The heat map layout the board has chosen."""
+    return ui.setting("heatmap_orientation", DEFAULT_ORIENTATION)
+
+
+def caption_for(basis: str, section_name: str | None, as_at: date) -> str:
+    """'Current scores, all sections, as at 26 November 2026'."""
+    return f"{BASES[basis]} scores, {section_name or 'all sections'}, as at {long_date(as_at)}"
+
+
+def baseline_positions(rows) -> dict[int, tuple[int, int]]:
+    """Each risk's current position when the register was last agreed (before any agreed
+    meeting, its previous current assessment): what the direction of travel compares with."""
+    return {
+        row.risk.id: (row.baseline.likelihood, row.baseline.impact) for row in rows if row.baseline
+    }
+
+
+def heatmap_for(
+    rows, query: readmodel.RegisterQuery, basis: str = "current", arrows_from: str | None = None
+) -> Heatmap:
+    """The heat map of register rows as the board sees it: the board's orientation setting,
+    the chosen section's appetite (or every section's), and the caption."""
+    known = readmodel.sections()
+    chosen = [s for s in known if s.prefix == query.section]
+    appetites = [
+        Appetite(s.prefix, s.name, s.appetite) for s in (chosen or known) if s.appetite is not None
+    ]
+    return build_heatmap(
+        rows,
+        basis,
+        readmodel.active_scheme(),
+        board_orientation(),
+        appetites,
+        arrows_from,
+        baseline_positions(rows) if arrows_from == "meeting" else None,
+        caption_for(basis, chosen[0].name if chosen else None, query.as_at or today()),
+    )

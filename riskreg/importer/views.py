@@ -1,0 +1,166 @@
+"""Importing a spreadsheet register on the web: upload, check the preview, confirm.
+
+No state lives in a process between the preview and the confirmation: the file itself travels
+in the confirmation form (compressed, base64) and is read and validated again from scratch."""
+
+import base64
+import binascii
+import re
+import zlib
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms import HiddenField, SubmitField
+from wtforms.validators import InputRequired
+
+from riskreg.extensions import db
+from riskreg.security import role_required
+
+from .files import MAX_BYTES
+from .plan import ImportPlan, apply_plan, plan_import
+
+bp = Blueprint("importer", __name__)
+
+# Werkzeug refuses form fields larger than this (Flask's MAX_FORM_MEMORY_SIZE default).
+DEFAULT_FORM_MEMORY = 500_000
+SHOWN_ERRORS = 100
+
+
+class UploadForm(FlaskForm):
+    spreadsheet = FileField(
+        "Upload a spreadsheet",
+        description="A CSV (UTF-8) or Excel (.xlsx) file with the columns of the register’s "
+        "export, 2 MB at most.",
+        validators=[
+            FileRequired("Select a CSV or Excel file"),
+            FileAllowed(
+                ["csv", "xlsx"], "The selected file must be a CSV or an Excel (.xlsx) file"
+            ),
+        ],
+        widget=GovFileInput(),
+    )
+    submit = SubmitField("Check the file", widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    filename = HiddenField(validators=[InputRequired()])
+    content = HiddenField(validators=[InputRequired()])
+    submit = SubmitField("Confirm import", widget=GovSubmitInput())
+
+
+def display_name(filename: str) -> str:
+    """The file's own name, without any folder a browser sent, for the preview and audit."""
+    name = re.sub(r"[\x00-\x1f\x7f]", "", filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return name.strip()[-100:] or "upload"
+
+
+def carried(data: bytes) -> str:
+    return base64.b64encode(zlib.compress(data, 9)).decode("ascii")
+
+
+def uncarried(text: str) -> bytes:
+    """The file back from the confirmation form; ValueError if it was tampered with."""
+    try:
+        inflater = zlib.decompressobj()
+        data = inflater.decompress(base64.b64decode(text, validate=True), MAX_BYTES + 1)
+    except (binascii.Error, zlib.error):
+        raise ValueError("the file in the form is damaged") from None
+    if len(data) > MAX_BYTES or inflater.unconsumed_tail or not inflater.eof:
+        raise ValueError("the file in the form is damaged")
+    return data
+
+
+def refuse(name: str, problems: list[str], status: int = 400, form: UploadForm | None = None):
+    """The upload page again, saying why the file cannot be imported."""
+    form = form or UploadForm(formdata=None)
+    form.spreadsheet.errors = [
+        f"{name} cannot be imported: correct the problems listed on this page and upload it again"
+        if len(problems) > 1 or problems[0].startswith("Row")
+        else f"{name}: {problems[0]}"
+    ]
+    return upload_page(form, status, name=name, problems=problems)
+
+
+def upload_page(form: UploadForm, status: int = 200, **context):
+    return render_template(
+        "importer/upload.html",
+        title="Import a spreadsheet",
+        form=form,
+        shown=SHOWN_ERRORS,
+        export_href=url_for("exports.csv", status="all"),
+        **context,
+    ), status
+
+
+@bp.route("/import", methods=["GET", "POST"], endpoint="upload")
+@role_required("admin", "manager")
+def upload():
+    form = UploadForm()
+    if request.method == "GET":
+        return upload_page(form)
+    if not form.validate():
+        return upload_page(form, 400)
+    name = display_name(form.spreadsheet.data.filename)
+    data = form.spreadsheet.data.stream.read(MAX_BYTES + 1)
+    plan = plan_import(name, data)
+    if plan.errors:
+        return refuse(name, plan.errors, form=form)
+    content = carried(data)
+    if len(content) > current_app.config.get("MAX_FORM_MEMORY_SIZE", DEFAULT_FORM_MEMORY) - 1000:
+        return refuse(
+            name,
+            ["It is valid but too large to import from this page. Split it, or ask the "
+             "administrator to run `flask --app riskreg register import`."],
+            form=form,
+        )  # fmt: skip
+    confirm_form = ConfirmForm(formdata=None, filename=name, content=content)
+    return render_template(
+        "importer/preview.html", title="Check the import", plan=plan, form=confirm_form
+    )
+
+
+@bp.route("/import/confirm", methods=["POST"], endpoint="confirm")
+@role_required("admin", "manager")
+def confirm():
+    form = ConfirmForm()
+    try:
+        if not form.validate():
+            raise ValueError("the form was incomplete")
+        data = uncarried(form.content.data)
+    except ValueError as error:
+        return refuse("The file", [f"Nothing was imported: {error}."])
+    name = display_name(form.filename.data)
+    # Validated again: the register may have changed since the preview.
+    plan = plan_import(name, data)
+    if plan.errors:
+        return refuse(name, plan.errors)
+    try:
+        apply_plan(plan, user_id=current_user.id)
+        db.session.commit()
+    except (StaleDataError, IntegrityError, ValueError):
+        # Someone changed the same risks, or took a ref, while this import ran.
+        db.session.rollback()
+        message = "The register changed while importing, so nothing was imported. Try again."
+        return refuse(name, [message], status=409)
+    flash(f"Imported {name}: {done_summary(plan)}.")
+    return redirect(url_for("register.index"))
+
+
+def done_summary(plan: ImportPlan) -> str:
+    return (
+        f"{plan.count('create')} created, {plan.count('update')} updated, "
+        f"{plan.count('unchanged')} unchanged"
+    )

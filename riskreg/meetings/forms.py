@@ -1,0 +1,57 @@
+"""The meeting forms: a board meeting's date, title and notes, and agreeing the register."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovDateInput,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import DateField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+
+class MeetingForm(FlaskForm):
+    held_on = DateField(
+        "Date of the meeting",
+        format="%d %m %Y",
+        validators=[InputRequired(message="Enter the date of the meeting, like 27 3 2025")],
+        widget=GovDateInput(),
+    )
+    title = StringField(
+        "Title",
+        default="Board meeting",
+        validators=[
+            InputRequired(message="Enter a title for the meeting"),
+            Length(max=200, message="The title must be 200 characters or fewer"),
+        ],
+        widget=GovTextInput(),
+    )
+    notes = TextAreaField(
+        "Notes",
+        validators=[Length(max=5000, message="The notes must be 5,000 characters or fewer")],
+        widget=GovCharacterCount(),
+    )
+    submit = SubmitField("Save meeting", widget=GovSubmitInput())
+
+    def validate(self, extra_validators=None):
+        # A date that is not a real date arrives as a parse error worded for programmers.
+        valid = super().validate(extra_validators)
+        if self.held_on.errors and self.held_on.raw_data and any(self.held_on.raw_data):
+            self.held_on.errors[:] = ["The date must be a real date, like 27 3 2025"]
+        if self.title.data is not None and not self.title.data.strip():
+            self.title.errors = [*self.title.errors, "Enter a title for the meeting"]
+            valid = False
+        return valid
+
+    def values(self) -> dict:
+        """The meeting's fields as the form gives them, tidied."""
+        return {
+            "held_on": self.held_on.data,
+            "title": self.title.data.strip(),
+            "notes": self.notes.data or "",
+        }
+
+
+class AgreeForm(FlaskForm):
+    submit = SubmitField("Agree the register", widget=GovSubmitInput())

@@ -1,0 +1,369 @@
+"""The agreed register: the snapshot taken when the board agrees the register at a meeting, what
+changed since the last agreed meeting, and two meetings' snapshots side by side.
+
+Snapshots are built from readmodel.register_rows, so the agreed register shows exactly what the
+register showed; each computation here runs a fixed number of SQL statements."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select, update
+
+from riskreg import audit, domain
+from riskreg.clock import now_utc
+from riskreg.domain.dates import long_date
+from riskreg.extensions import db
+from riskreg.models import Action, Assessment, Control, Meeting, Risk, SnapshotRow, User
+from riskreg.readmodel import RegisterQuery, register_rows, schemes_by_version
+
+
+class AlreadyAgreed(Exception):
+    """The register was agreed at this meeting already; an agreed snapshot is never redone."""
+
+    def __init__(self, meeting: Meeting):
+        super().__init__(f"The register was already agreed at the meeting of {meeting.held_on}")
+        self.meeting = meeting
+
+
+# --- Agreeing the register -----------------------------------------------------------------
+
+
+def agree_register(
+    meeting: Meeting, *, user_id: int | None = None, at: datetime | None = None
+) -> int:
+    """Record that the board agreed the register at `meeting`, with a snapshot of every open
+    risk as the register shows it now (or, given `at`, as it stood at the end of that day: the
+    history the register is rebuilt from is kept by day). Returns how many risks it holds.
+    The caller commits."""
+    when = at or now_utc()
+    rows = register_rows(RegisterQuery(as_at=at.date()) if at else RegisterQuery())
+    user_id = user_id if user_id is not None else audit.acting_user_id()
+    # A conditional update, so two managers agreeing at once cannot both succeed.
+    claimed = db.session.execute(
+        update(Meeting)
+        .where(Meeting.id == meeting.id, Meeting.agreed_at.is_(None))
+        .values(agreed_at=when, agreed_by_id=user_id)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        db.session.refresh(meeting)
+        raise AlreadyAgreed(meeting)
+    db.session.refresh(meeting)
+    db.session.add_all(snapshot_row(meeting.id, row) for row in rows)
+    audit.record(
+        "meeting",
+        meeting.id,
+        "agree",
+        {"agreed_at": [None, audit.plain(when)], "risks": [None, len(rows)]},
+        summary=f"Agreed the register at {meeting.title} on {long_date(meeting.held_on)}: "
+        f"{len(rows)} open risks",
+        user_id=user_id,
+        at=when,
+    )
+    db.session.flush()
+    return len(rows)
+
+
+# The risk's own fields a snapshot keeps, by the same name on domain.RiskFact and SnapshotRow.
+KEPT_FIELDS = (
+    "ref", "title", "statement", "section_name", "section_prefix", "section_position",
+    "appetite", "owner_name", "owner_role", "lead_agency", "partner_agencies", "priority",
+    "status", "next_review", "target_date",
+)  # fmt: skip
+
+
+def snapshot_row(meeting_id: int, row: domain.RegisterRow) -> SnapshotRow:
+    values = {}
+    for kind in domain.KINDS:
+        view = getattr(row, kind)
+        values[f"{kind}_likelihood"] = view.likelihood if view else None
+        values[f"{kind}_impact"] = view.impact if view else None
+        values[f"{kind}_score"] = view.score if view else None
+        values[f"{kind}_band"] = view.band.name if view else None
+        values[f"{kind}_scheme_version"] = view.scheme_version if view else None
+    kept = {name: getattr(row.risk, name) for name in KEPT_FIELDS}
+    return SnapshotRow(meeting_id=meeting_id, risk_id=row.risk.id, **kept, **values)
+
+
+# --- Reading snapshots back as register rows ---------------------------------------------
+
+
+def snapshots_of(meetings: list[Meeting]) -> dict[int, list[domain.RegisterRow]]:
+    """Each agreed meeting's snapshot as register rows (one statement for all of them), so the
+    same templates, band tags and heat map render an agreed register and the live one alike.
+    A snapshot row carries no direction of travel: it shows "same" against itself."""
+    agreed = {m.id: m for m in meetings if m.agreed_at is not None}
+    found: dict[int, list[domain.RegisterRow]] = {meeting_id: [] for meeting_id in agreed}
+    if not agreed:
+        return found
+    schemes = schemes_by_version()
+    for snap in db.session.scalars(
+        select(SnapshotRow).where(SnapshotRow.meeting_id.in_(agreed)).order_by(SnapshotRow.id)
+    ):
+        meeting = agreed[snap.meeting_id]
+        found[snap.meeting_id].append(row_from_snapshot(snap, meeting.agreed_at, schemes))
+    return {meeting_id: domain.sort_rows(rows) for meeting_id, rows in found.items()}
+
+
+def row_from_snapshot(
+    snap: SnapshotRow, agreed_at: datetime, schemes: dict[int, domain.Scheme]
+) -> domain.RegisterRow:
+    risk = domain.RiskFact(
+        id=snap.risk_id,
+        section_id=0,
+        created_at=agreed_at,  # not kept: the snapshot records the risk as agreed, not its origin
+        closed_at=None,
+        closed_reason="",
+        version=0,
+        **{name: getattr(snap, name) for name in KEPT_FIELDS},
+    )
+    inherent, current, target = (snapshot_score_view(snap, kind, schemes) for kind in domain.KINDS)
+    # As the board saw it: compared with itself, so the direction reads "same".
+    return domain.row_from_views(risk, inherent, current, target, current, agreed_at.date())
+
+
+def snapshot_score_view(
+    snap: SnapshotRow, kind: str, schemes: dict[int, domain.Scheme]
+) -> domain.ScoreView | None:
+    score = getattr(snap, f"{kind}_score")
+    if score is None:
+        return None
+    version = getattr(snap, f"{kind}_scheme_version")
+    name = getattr(snap, f"{kind}_band")
+    scheme = schemes.get(version) or schemes[max(schemes)]
+    # The band the board saw, by name; its colour from the scheme version it was scored under.
+    band = next((b for b in scheme.bands if b.name == name), None) or scheme.band_for(score)
+    return domain.ScoreView(
+        getattr(snap, f"{kind}_likelihood"), getattr(snap, f"{kind}_impact"), score, band, version
+    )
+
+
+def previous_agreed(meeting: Meeting) -> Meeting | None:
+    """The last meeting before this one's date at which the register was agreed."""
+    return db.session.scalars(
+        select(Meeting)
+        .where(Meeting.agreed_at.is_not(None), Meeting.held_on < meeting.held_on)
+        .order_by(Meeting.held_on.desc(), Meeting.agreed_at.desc())
+        .limit(1)
+    ).first()
+
+
+# --- Since the last meeting ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reason:
+    at: datetime
+    likelihood: int
+    impact: int
+    score: int
+    rationale: str
+    by: str
+
+
+@dataclass(frozen=True)
+class Rescore:
+    row: domain.RegisterRow  # the risk as it is at the end of the window
+    old: domain.ScoreView
+    new: domain.ScoreView
+    reasons: tuple[Reason, ...]
+
+    @property
+    def direction(self) -> str:
+        return domain.direction_of_travel(self.new.score, self.old.score)
+
+    @property
+    def change(self) -> int:
+        return self.new.score - self.old.score
+
+
+@dataclass(frozen=True)
+class Closure:
+    row: domain.RegisterRow  # as agreed at the previous meeting
+    closed_at: datetime | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Mitigation:
+    kind: str  # "control" or "action"
+    risk_id: int
+    ref: str
+    risk_title: str
+    description: str
+    owner: str
+    on: date | None  # added on, completed on, or due on, as the list says
+    due_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Changes:
+    meeting: Meeting
+    previous: Meeting | None
+    since: datetime | None  # when the previous register was agreed (None: from the start)
+    until: datetime
+    as_of: date  # the day the overdue lists are judged at
+    live: bool  # True: this meeting is not agreed yet, so "now" is the register as it stands
+    raised: list[domain.RegisterRow]
+    closed: list[Closure]
+    rescored_up: list[Rescore]
+    rescored_down: list[Rescore]
+    controls_added: list[Mitigation]
+    actions_added: list[Mitigation]
+    actions_completed: list[Mitigation]
+    reviews_overdue: list[domain.RegisterRow]
+    actions_overdue: list[Mitigation]
+    past_target: list[domain.RegisterRow]
+    above_appetite: list[domain.RegisterRow]
+
+
+def changes_for(meeting: Meeting, now: datetime | None = None) -> Changes:
+    """What changed between the previous agreed register and this meeting's (its snapshot if
+    agreed, else the register now)."""
+    return changes_between(previous_agreed(meeting), meeting, now)
+
+
+def changes_between(
+    previous: Meeting | None, meeting: Meeting, now: datetime | None = None
+) -> Changes:
+    live = meeting.agreed_at is None
+    until = (now or now_utc()) if live else meeting.agreed_at
+    since = previous.agreed_at if previous else None
+    as_of = until.date()
+    snapshots = snapshots_of([m for m in (previous, meeting) if m is not None])
+    before = snapshots.get(previous.id, []) if previous else []
+    after = register_rows(RegisterQuery(), today=as_of) if live else snapshots[meeting.id]
+    before_by_id = {row.risk.id: row for row in before}
+    after_ids = {row.risk.id for row in after}
+
+    closed_ids = [row.risk.id for row in before if row.risk.id not in after_ids]
+    closed_risks = (
+        {r.id: r for r in db.session.scalars(select(Risk).where(Risk.id.in_(closed_ids)))}
+        if closed_ids
+        else {}
+    )
+    closed = [
+        Closure(
+            before_by_id[risk_id],
+            closed_risks[risk_id].closed_at,
+            closed_risks[risk_id].closed_reason,
+        )
+        for risk_id in closed_ids
+    ]
+
+    reasons = rescore_reasons(since, until)
+    rescored = [
+        Rescore(row, old.current, row.current, tuple(reasons.get(row.risk.id, ())))
+        for row in after
+        if (old := before_by_id.get(row.risk.id)) is not None
+        and old.current is not None
+        and row.current is not None
+        and old.current.score != row.current.score
+    ]
+    rescored.sort(key=lambda r: (-abs(r.change), r.row.ref))
+
+    mitigations = mitigations_in(since, until, as_of, after_ids)
+    return Changes(
+        meeting=meeting,
+        previous=previous,
+        since=since,
+        until=until,
+        as_of=as_of,
+        live=live,
+        raised=[row for row in after if row.risk.id not in before_by_id],
+        closed=closed,
+        rescored_up=[r for r in rescored if r.direction == "up"],
+        rescored_down=[r for r in rescored if r.direction == "down"],
+        reviews_overdue=[
+            row for row in after if row.risk.next_review and row.risk.next_review < as_of
+        ],
+        past_target=[row for row in after if row.past_target],
+        above_appetite=[row for row in after if row.above_appetite],
+        **mitigations,
+    )
+
+
+def rescore_reasons(since: datetime | None, until: datetime) -> dict[int, list[Reason]]:
+    """The current-score assessments made in the window, oldest first, with their reasons."""
+    query = (
+        select(Assessment, User.name)
+        .outerjoin(User, User.id == Assessment.created_by_id)
+        .where(Assessment.kind == "current", Assessment.created_at <= until)
+        .order_by(Assessment.created_at, Assessment.id)
+    )
+    if since is not None:
+        query = query.where(Assessment.created_at > since)
+    reasons: dict[int, list[Reason]] = {}
+    for assessment, name in db.session.execute(query):
+        reasons.setdefault(assessment.risk_id, []).append(
+            Reason(
+                assessment.created_at,
+                assessment.likelihood,
+                assessment.impact,
+                assessment.score,
+                assessment.rationale,
+                name or "",
+            )
+        )
+    return reasons
+
+
+def mitigations_in(
+    since: datetime | None, until: datetime, as_of: date, open_ids: set[int]
+) -> dict[str, list[Mitigation]]:
+    """Controls and actions added in the window, actions completed in it (completion is a day:
+    after the previous agreement's day, up to `as_of`), and actions overdue at `as_of` on the
+    risks open then. Two statements."""
+    since_day = since.date() if since else date.min
+    controls_q = (
+        select(Control, Risk.ref, Risk.title)
+        .join(Risk, Risk.id == Control.risk_id)
+        .where(Control.created_at <= until)
+        .order_by(Control.created_at, Control.id)
+    )
+    if since is not None:
+        controls_q = controls_q.where(Control.created_at > since)
+    controls_added = [
+        Mitigation("control", c.risk_id, ref, title, c.description, c.owner, c.created_at.date())
+        for c, ref, title in db.session.execute(controls_q)
+    ]
+
+    lists: dict[str, list[Mitigation]] = {
+        "actions_added": [],
+        "actions_completed": [],
+        "actions_overdue": [],
+    }
+    actions_q = (
+        select(Action, Risk.ref, Risk.title)
+        .join(Risk, Risk.id == Action.risk_id)
+        .order_by(Action.due_on, Action.id)
+    )
+    for action, ref, title in db.session.execute(actions_q):
+        item = dict(
+            kind="action",
+            risk_id=action.risk_id,
+            ref=ref,
+            risk_title=title,
+            description=action.description,
+            owner=action.owner,
+            due_on=action.due_on,
+        )
+        if (since is None or action.created_at > since) and action.created_at <= until:
+            lists["actions_added"].append(Mitigation(**item, on=action.created_at.date()))
+        done = action.completed_on
+        if done is not None and since_day < done <= as_of:
+            lists["actions_completed"].append(Mitigation(**item, on=done))
+        not_done_then = (done is None and action.status != "complete") or (
+            done is not None and done > as_of
+        )
+        if (
+            action.risk_id in open_ids
+            and action.due_on is not None
+            and action.due_on < as_of
+            and action.created_at <= until
+            and not_done_then
+        ):
+            lists["actions_overdue"].append(Mitigation(**item, on=action.due_on))
+    lists["actions_added"].sort(key=lambda m: (m.on, m.ref))
+    lists["actions_completed"].sort(key=lambda m: (m.on, m.ref))
+    return {"controls_added": controls_added, **lists}

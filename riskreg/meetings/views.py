@@ -1,0 +1,214 @@
+"""Board meetings: the list, each meeting with what is due by it, agreeing the register, since
+the last meeting (its PDF is with the other documents, in reports), and two agreed registers
+compared."""
+
+from flask import (
+    Blueprint,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import select
+
+from riskreg import clock
+from riskreg.domain.dates import long_date
+from riskreg.errors import render_error
+from riskreg.extensions import db
+from riskreg.heatmap.grid import build_heatmap
+from riskreg.models import Assessment, Meeting, Risk, User
+from riskreg.readmodel import register_rows
+from riskreg.security import role_required
+from riskreg.ui.forms import positive_int
+
+from . import services, snapshots
+from .compare import compare_meetings
+from .due import countdown, due_by, next_meeting
+from .forms import AgreeForm, MeetingForm
+
+bp = Blueprint("meetings", __name__)
+EDITORS = ("admin", "manager")
+
+
+def meeting_or_404(meeting_id: int) -> Meeting:
+    return db.get_or_404(Meeting, meeting_id)
+
+
+@bp.route("/meetings")
+def index():
+    today = clock.today()
+    meetings = list(db.session.scalars(select(Meeting).order_by(Meeting.held_on.desc())))
+    upcoming = sorted((m for m in meetings if m.held_on >= today), key=lambda m: m.held_on)
+    past = [m for m in meetings if m.held_on < today]
+    agreed = [m for m in meetings if m.agreed_at is not None]
+    return render_template(
+        "meetings/index.html",
+        title="Board meetings",
+        upcoming=upcoming,
+        past=past,
+        agreed=agreed,
+        today=today,
+        countdown=countdown,
+    )
+
+
+@bp.route("/meetings/new", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def new():
+    form = MeetingForm()
+    if form.validate_on_submit():
+        meeting = services.add_meeting(form.values())
+        db.session.commit()
+        flash(f"Added {meeting.title} on {long_date(meeting.held_on)}.")
+        return redirect(url_for(".view", meeting_id=meeting.id))
+    status = 400 if form.errors else 200
+    return render_template(
+        "meetings/form.html", title="Add a board meeting", form=form, meeting=None
+    ), status
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def edit(meeting_id):
+    meeting = meeting_or_404(meeting_id)
+    form = MeetingForm(obj=meeting)
+    if form.validate_on_submit():
+        if meeting.agreed_at is not None and form.held_on.data != meeting.held_on:
+            # The date places the agreed register in the meeting cycle; it cannot move.
+            form.held_on.errors = [
+                "The register was agreed at this meeting, so its date cannot change"
+            ]
+        else:
+            changes = services.update_meeting(meeting, form.values())
+            db.session.commit()
+            flash("Saved the meeting." if changes else "Nothing had changed.")
+            return redirect(url_for(".view", meeting_id=meeting.id))
+    status = 400 if form.errors else 200
+    return render_template(
+        "meetings/form.html", title="Edit the board meeting", form=form, meeting=meeting
+    ), status
+
+
+@bp.route("/meetings/<int:meeting_id>")
+def view(meeting_id):
+    meeting = meeting_or_404(meeting_id)
+    upcoming = next_meeting()
+    is_next = upcoming is not None and upcoming.id == meeting.id
+    agreed_rows = snapshots.snapshots_of([meeting]).get(meeting.id, [])
+    agreed_by = db.session.get(User, meeting.agreed_by_id) if meeting.agreed_by_id else None
+    rescores = db.session.execute(
+        select(Assessment, Risk.ref, Risk.title)
+        .join(Risk, Risk.id == Assessment.risk_id)
+        .where(Assessment.meeting_id == meeting.id)
+        .order_by(Risk.ref, Assessment.kind)
+    ).all()
+    return render_template(
+        "meetings/view.html",
+        title=f"{meeting.title}, {long_date(meeting.held_on)}",
+        meeting=meeting,
+        is_next=is_next,
+        due=due_by(meeting) if is_next else None,
+        countdown=countdown,
+        agreed_rows=agreed_rows,
+        agreed_by=agreed_by,
+        rescores=rescores,
+        previous=snapshots.previous_agreed(meeting),
+    )
+
+
+@bp.route("/meetings/<int:meeting_id>/agree", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def agree(meeting_id):
+    meeting = meeting_or_404(meeting_id)
+    form = AgreeForm()
+    if meeting.agreed_at is not None:
+        return already_agreed(meeting)
+    if form.validate_on_submit():
+        try:
+            count = snapshots.agree_register(meeting)
+        except snapshots.AlreadyAgreed:
+            db.session.rollback()
+            return already_agreed(meeting)
+        db.session.commit()
+        flash(
+            f"The register is agreed at {meeting.title} on {long_date(meeting.held_on)}: "
+            f"{count} open risks recorded as the board saw them."
+        )
+        return redirect(url_for(".view", meeting_id=meeting.id))
+    return render_template(
+        "meetings/agree.html",
+        title="Agree the register",
+        meeting=meeting,
+        form=form,
+        open_risks=len(register_rows()),
+    ), (400 if request.method == "POST" else 200)
+
+
+def already_agreed(meeting: Meeting):
+    return render_template(
+        "meetings/already_agreed.html", title="The register is already agreed", meeting=meeting
+    ), 409
+
+
+@bp.route("/meetings/<int:meeting_id>/changes")
+def changes(meeting_id):
+    meeting = meeting_or_404(meeting_id)
+    return render_template(
+        "meetings/changes.html",
+        title=f"Since the last meeting – {meeting.title}, {long_date(meeting.held_on)}",
+        changes=snapshots.changes_for(meeting),
+    )
+
+
+@bp.route("/meetings/compare")
+def compare():
+    """Two agreed registers side by side: /meetings/compare?from=<id>&to=<id>."""
+    ids = {}
+    for name in ("from", "to"):
+        ids[name] = positive_int(request.args.get(name, ""))
+        if ids[name] is None:
+            return render_error(
+                400, "Choose two meetings at which the register was agreed, to compare them."
+            )
+    found = {
+        m.id: m for m in db.session.scalars(select(Meeting).where(Meeting.id.in_(ids.values())))
+    }
+    if any(i not in found for i in ids.values()):
+        return render_error(404, "There is no such meeting. Choose one from the list.")
+    first, second = found[ids["from"]], found[ids["to"]]
+    if first.id == second.id:
+        return render_error(400, "Choose two different meetings to compare.")
+    for meeting in (first, second):
+        if meeting.agreed_at is None:
+            return render_error(
+                400,
+                f"The register was not agreed at {meeting.title} on "
+                f"{long_date(meeting.held_on)}, so there is no agreed register to compare.",
+            )
+    comparison = compare_meetings(first, second)
+    earlier, later = comparison.earlier, comparison.later
+    baselines = {
+        row.risk.id: (row.current.likelihood, row.current.impact)
+        for row in comparison.earlier_rows
+        if row.current
+    }
+    grids = (
+        build_heatmap(
+            comparison.earlier_rows,
+            caption=f"Current scores agreed at {earlier.title}, {long_date(earlier.held_on)}",
+        ),
+        build_heatmap(
+            comparison.later_rows,
+            arrows_from="meeting",
+            baselines=baselines,
+            caption=f"Current scores agreed at {later.title}, {long_date(later.held_on)}; "
+            "arrows from the earlier positions",
+        ),
+    )
+    return render_template(
+        "meetings/compare.html",
+        title="Compare agreed registers",
+        comparison=comparison,
+        grids=grids,
+    )

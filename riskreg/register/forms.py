@@ -1,0 +1,284 @@
+"""The board manager's forms. Every limit a field enforces is stated in its hint, and every
+message says what to do, in the GOV.UK error-message style."""
+
+import re
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
+from wtforms import HiddenField, SelectField, SubmitField
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+
+from riskreg import audit, domain
+from riskreg.models import ACTION_STATUSES, EFFECTIVENESS
+from riskreg.ui.forms import ChoiceField, DayField, ScoreField, TextField, clean_text, text, values
+
+from . import services
+
+LONG_TEXT = 2000
+
+
+class LockedForm(FlaskForm):
+    """Carries the risk's version (optimistic lock) and the last audit event the user saw, so
+    a save against a stale version is refused and the conflict page can say what changed."""
+
+    version = HiddenField(
+        validators=[InputRequired("This form is out of date. Reload the page and try again")]
+    )
+    seen_event = HiddenField()
+
+    def validate_version(self, field):
+        if not re.fullmatch(r"[0-9]{1,9}", field.data or ""):
+            raise ValidationError("This form is out of date. Reload the page and try again")
+
+    @property
+    def expected_version(self) -> int:
+        return int(self.version.data)
+
+    @property
+    def seen_event_id(self) -> int | None:
+        raw = (self.seen_event.data or "").strip()
+        return int(raw) if re.fullmatch(r"[0-9]{1,18}", raw) else None
+
+    def lock_to(self, version: int, seen_event: int) -> None:
+        """Point the hidden fields at the risk as it now stands (after a conflict)."""
+        for field, value in ((self.version, version), (self.seen_event, seen_event)):
+            field.data = str(value)
+            field.raw_data = [str(value)]
+
+
+class RiskFieldsForm(FlaskForm):
+    title = text("Title", 200, required="Enter a short title", hint="A few words.")
+    statement = text(
+        "Risk statement",
+        LONG_TEXT,
+        required="Enter the risk statement",
+        long=True,
+        hint="As it would read in the annual report.",
+    )
+    causes = text("Causes", LONG_TEXT, long=True)
+    consequences = text("Consequences for children", LONG_TEXT, long=True)
+    owner_name = text("Owner’s name", 120, required="Enter the owner’s name")
+    owner_role = text("Owner’s role", 120)
+    owner_email = TextField(
+        "Owner’s email address (optional)",
+        description="254 characters at most.",
+        filters=[clean_text],
+        validators=[
+            Optional(),
+            Length(max=254, message="Owner’s email address must be 254 characters or fewer"),
+            Email("Enter an email address in the correct format, like name@example.org"),
+        ],
+        widget=GovTextInput(),
+    )
+    lead_agency = text("Lead agency", 120, required="Enter the lead agency")
+    partner_agencies = text("Partner agencies", 500, hint="Separate them with commas.")
+    priority = text("Board priority or sub-group", 200)
+    target_date = DayField(
+        "Target date",
+        description="When the target score should be reached. For example, 31 3 2027.",
+    )
+    next_review = DayField("Next review date", description="For example, 30 9 2026.")
+
+    risk_fields = services.RISK_FIELDS
+
+    def risk_values(self) -> dict:
+        return {name: getattr(self, name).data for name in self.risk_fields}
+
+
+KIND_LABELS = {
+    "inherent": ("Inherent", "before any controls"),
+    "current": ("Current", "with the controls as they are"),
+    "target": ("Target", "after the planned actions"),
+}
+
+
+def score_field(kind: str, axis: str, required: bool = True) -> ScoreField:
+    return ScoreField(
+        f"{KIND_LABELS[kind][0]} {axis}", f"Choose the {kind} {axis}", required=required
+    )
+
+
+class ScoredForm:
+    """Likelihood and impact radios for each of its `kinds` of score (score_field names)."""
+
+    kinds: tuple[str, ...] = ()
+
+    def score_fields(self, kind: str) -> tuple[ScoreField, ScoreField]:
+        return self[f"{kind}_likelihood"], self[f"{kind}_impact"]
+
+    def scores(self) -> dict[str, tuple[int, int]]:
+        """(likelihood, impact) of each kind given in full."""
+        pairs = {kind: tuple(f.data for f in self.score_fields(kind)) for kind in self.kinds}
+        return {kind: pair for kind, pair in pairs.items() if None not in pair}
+
+
+class NewRiskForm(ScoredForm, RiskFieldsForm):
+    section = ChoiceField("Section", [], "Choose the section")
+    inherent_likelihood = score_field("inherent", "likelihood")
+    inherent_impact = score_field("inherent", "impact")
+    current_likelihood = score_field("current", "likelihood")
+    current_impact = score_field("current", "impact")
+    target_likelihood = score_field("target", "likelihood")
+    target_impact = score_field("target", "impact")
+    rationale = text(
+        "Reason for these scores",
+        LONG_TEXT,
+        required="Enter the reason for these scores",
+        long=True,
+    )
+    submit = SubmitField("Save risk", widget=GovSubmitInput())
+
+    kinds = domain.KINDS
+
+
+class EditRiskForm(LockedForm, RiskFieldsForm):
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class RescoreForm(ScoredForm, LockedForm):
+    current_likelihood = score_field("current", "likelihood", required=False)
+    current_impact = score_field("current", "impact", required=False)
+    target_likelihood = score_field("target", "likelihood", required=False)
+    target_impact = score_field("target", "impact", required=False)
+    rationale = text(
+        "Reason for the new scores",
+        LONG_TEXT,
+        required="Enter the reason for the new scores",
+        long=True,
+        hint="It appears in the risk’s score history.",
+    )
+    meeting = SelectField("Board meeting", choices=[], validate_choice=False, widget=GovSelect())
+    next_review = DayField(
+        "Next review date (optional)",
+        description="Leave blank to set it from the new current score’s band.",
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+    kinds = ("current", "target")
+
+    def validate_meeting(self, field):
+        if field.data and field.data not in values(field):
+            raise ValidationError("Choose a board meeting from the list")
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        given = []
+        for kind in self.kinds:
+            likelihood, impact = self.score_fields(kind)
+            if likelihood.errors or impact.errors:
+                continue
+            if likelihood.data is None and impact.data is not None:
+                likelihood.errors.append(f"Choose the {kind} likelihood as well as the impact")
+                valid = False
+            elif impact.data is None and likelihood.data is not None:
+                impact.errors.append(f"Choose the {kind} impact as well as the likelihood")
+                valid = False
+            elif likelihood.data is not None:
+                given.append(kind)
+        if valid and not given:
+            self.current_likelihood.errors.append(
+                "Choose a new current likelihood and impact, or a new target, or both"
+            )
+            valid = False
+        return valid
+
+    def carried(self) -> list[tuple[str, str]]:
+        """The values as entered, for the confirmation step's hidden fields."""
+        pairs = []
+        for field in self:
+            if field.name not in ("csrf_token", "submit"):
+                raw = field.raw_data or ([] if field.data is None else [str(field.data)])
+                pairs.extend((field.name, str(value)) for value in raw)
+        return pairs
+
+
+class MitigationForm(LockedForm):
+    """A control or an action; `item_fields` are the fields it saves."""
+
+    description = text("Description", LONG_TEXT, required="Enter a description", long=True)
+    owner = text("Owner", 120)
+    item_fields: tuple[str, ...] = ()
+
+    def item_values(self) -> dict:
+        return {name: self[name].data for name in self.item_fields}
+
+
+class ControlForm(MitigationForm):
+    assurance_source = text(
+        "Source of assurance",
+        200,
+        hint="For example, section 11 audit, multi-agency case audit or performance data.",
+    )
+    effectiveness = ChoiceField(
+        "How effective is it?", EFFECTIVENESS, "Choose how effective it is", default="not_yet_known"
+    )
+    submit = SubmitField("Save control", widget=GovSubmitInput())
+
+    item_fields = services.CONTROL_FIELDS
+
+
+class ActionForm(MitigationForm):
+    due_on = DayField("Due date (optional)", description="For example, 31 3 2027.")
+    status = ChoiceField("Status", ACTION_STATUSES, "Choose the status", default="not_started")
+    submit = SubmitField("Save action", widget=GovSubmitInput())
+
+    item_fields = services.ACTION_FIELDS
+
+
+class ReasonForm(LockedForm):
+    reason = text("Reason", LONG_TEXT, required="Enter the reason", long=True)
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class ConfirmForm(LockedForm):
+    """Remove a control or action, or mark an action complete."""
+
+    submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+# --- Filling forms in ------------------------------------------------------------------------
+
+
+def keep_their_changes(form, changes) -> list[str]:
+    """Where the other person changed a risk field this user left as it was, put their value in
+    the form, so saving again does not undo it. `changes` are register_detail.Change rows, oldest
+    first. Returns the labels of those fields."""
+    if not isinstance(form, EditRiskForm):
+        return []
+    theirs = {}
+    for change in changes:
+        if change.entity == "risk":
+            for name, (old, new) in change.changes.items():
+                theirs.setdefault(name, [old, new])[1] = new
+    kept = []
+    for name, (old, new) in theirs.items():
+        field = form._fields.get(name)
+        if name in form.risk_fields and audit.plain(field.data) == old:
+            field.set_value(new)
+            kept.append(field.label.text)
+    return kept
+
+
+def score_context(form: ScoredForm, scheme: domain.Scheme) -> dict:
+    """What the score radios need: descriptors, the band table and a preview per kind."""
+    previews = {}
+    for kind in form.kinds:
+        likelihood, impact = form.score_fields(kind)
+        likelihood.use_scheme(scheme.likelihood)
+        impact.use_scheme(scheme.impact)
+        if likelihood.data in domain.LEVELS and impact.data in domain.LEVELS:
+            score = likelihood.data * impact.data
+            band = scheme.band_for(score)
+            previews[kind] = f"Score {likelihood.data} × {impact.data} = {score} {band.name}"
+        else:
+            previews[kind] = "Choose likelihood and impact to see the score"
+    return {
+        "scheme": scheme,
+        "kind_labels": KIND_LABELS,
+        "hints": {
+            axis: [{"hint": {"text": level.descriptor}} for level in getattr(scheme, axis)]
+            for axis in ("likelihood", "impact")
+        },
+        "bands_data": [{"name": b.name, "min": b.min, "max": b.max} for b in scheme.bands],
+        "previews": previews,
+    }

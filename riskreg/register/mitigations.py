@@ -1,0 +1,106 @@
+"""Controls (mitigations in place) and actions (further mitigation planned) on a risk: adding,
+editing, removing, and marking an action complete. Their views join the editing blueprint."""
+
+from functools import partial
+
+from flask import request
+
+from riskreg.models import ACTION_STATUSES, EFFECTIVENESS, Action, Control
+
+from . import services
+from .editing import bp, filled_in, find_item, find_risk, lock, managers_only, run_form
+from .forms import ActionForm, ConfirmForm, ControlForm
+
+# The kinds of mitigation, as their URLs and endpoints name them: kind -> (model, form).
+MITIGATIONS = {"control": (Control, ControlForm), "action": (Action, ActionForm)}
+
+
+@bp.route("/risks/<ref>/controls/new", methods=["GET", "POST"])
+@managers_only
+def add_control(ref):
+    return mitigation_form(ref, "control")
+
+
+@bp.route("/risks/<ref>/controls/<int:item_id>/edit", methods=["GET", "POST"])
+@managers_only
+def edit_control(ref, item_id):
+    return mitigation_form(ref, "control", item_id)
+
+
+@bp.route("/risks/<ref>/controls/<int:item_id>/remove", methods=["GET", "POST"])
+@managers_only
+def remove_control(ref, item_id):
+    return confirm_item(ref, "control", item_id, "remove")
+
+
+@bp.route("/risks/<ref>/actions/new", methods=["GET", "POST"])
+@managers_only
+def add_action(ref):
+    return mitigation_form(ref, "action")
+
+
+@bp.route("/risks/<ref>/actions/<int:item_id>/edit", methods=["GET", "POST"])
+@managers_only
+def edit_action(ref, item_id):
+    return mitigation_form(ref, "action", item_id)
+
+
+@bp.route("/risks/<ref>/actions/<int:item_id>/remove", methods=["GET", "POST"])
+@managers_only
+def remove_action(ref, item_id):
+    return confirm_item(ref, "action", item_id, "remove")
+
+
+@bp.route("/risks/<ref>/actions/<int:item_id>/complete", methods=["GET", "POST"])
+@managers_only
+def complete_action(ref, item_id):
+    return confirm_item(ref, "action", item_id, "complete")
+
+
+def mitigation_form(ref: str, kind: str, item_id: int | None = None):
+    """Add a control or action (no item_id), or edit one."""
+    risk = find_risk(ref)
+    model, form_class = MITIGATIONS[kind]
+    item = None if item_id is None else find_item(risk, model, item_id)
+    form = filled_in(form_class, item)
+    heading = f"Add a {kind}" if item is None else f"Edit the {kind}"
+    return run_form(
+        risk,
+        form,
+        partial(services.save_mitigation, risk, item, model, form.item_values()),
+        f"{'Added' if item is None else 'Saved'} the {kind} on {risk.ref}",
+        "register/mitigation_form.html",
+        title=f"{heading} – {risk.ref}",
+        heading=heading,
+        noun=kind,
+    )
+
+
+def confirm_item(ref: str, kind: str, item_id: int, purpose: str):
+    """Remove a control or action (purpose "remove"), or mark an action complete, after asking."""
+    risk = find_risk(ref)
+    item = find_item(risk, MITIGATIONS[kind][0], item_id)
+    form = ConfirmForm()
+    removing = purpose == "remove"
+    if not removing and request.method == "POST" and not request.form.get("version"):
+        # A one-click "Mark complete" button need not carry the version: completing is
+        # idempotent and the audit trail records it.
+        lock(form, risk)
+    if removing:
+        change = partial(services.remove_mitigation, risk, item)
+        message = f"Removed the {kind} from {risk.ref}"
+    else:
+        change = partial(services.save_mitigation, risk, item, Action, {"status": "complete"})
+        message = f"Marked the action on {risk.ref} complete"
+    return run_form(
+        risk,
+        form,
+        change,
+        message,
+        "register/confirm.html",
+        title=f"{'Remove' if removing else 'Complete'} the {kind} – {risk.ref}",
+        noun=kind,
+        item=item,
+        purpose=purpose,
+        labels={**EFFECTIVENESS, **ACTION_STATUSES},
+    )

@@ -1,0 +1,227 @@
+"""The register's query string: filters, sort and page, parsed in one place for every page and
+export that shows the register, and the column sort they share.
+
+    view = register_query_from_args(request.args)
+    if view.errors: ...  # {field: message}: answer 400 with the messages
+    rows = sort_rows(register_rows(view.query), view.sort, view.order)
+
+Exports and the printable summary take every row; only the register page pages them."""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import UTC, date, datetime
+
+from riskreg import domain
+from riskreg.readmodel import FLAGS, STATUSES, RegisterQuery, schemes_by_version, sections
+from riskreg.ui.forms import positive_int
+
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+MAX_TEXT = 200
+
+# Sortable columns: name in the query string -> heading. Scores sort highest first on the
+# first click, everything else A to Z.
+SORT_COLUMNS = {
+    "ref": "Ref",
+    "title": "Title",
+    "section": "Section",
+    "owner": "Owner",
+    "inherent": "Inherent",
+    "current": "Current",
+    "target": "Target",
+    "direction": "Direction",
+    "next_review": "Next review",
+    "flags": "Flags",
+}
+FIRST_ORDER = {"inherent": "desc", "current": "desc", "target": "desc", "flags": "desc"}
+ORDERS = ("asc", "desc")
+DIRECTION_RANK = {"down": 0, "same": 1, "new": 2, "up": 3}
+
+
+@dataclass(frozen=True)
+class RegisterView:
+    """The register as the query string asks for it."""
+
+    query: RegisterQuery = field(default_factory=RegisterQuery)
+    sort: str = ""  # a SORT_COLUMNS key; "" keeps register order
+    order: str = "asc"
+    page: int = 1
+    page_size: int = PAGE_SIZE
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def args(self, **changes) -> dict[str, str]:
+        """Query-string arguments for a link to this view with `changes`, defaults left out so
+        that URLs stay short and bookmarkable."""
+        values = {f.name: getattr(self.query, f.name) for f in fields(RegisterQuery)}
+        values |= {"sort": self.sort, "order": self.order if self.sort else ""}
+        values |= {"page": self.page, "page_size": self.page_size}
+        values |= changes
+        if values.get("status") == "open":
+            values.pop("status")
+        if values.get("page") == 1:
+            values.pop("page")
+        if values.get("page_size") == PAGE_SIZE:
+            values.pop("page_size")
+        return {
+            name: value.isoformat() if isinstance(value, date) else str(value)
+            for name, value in values.items()
+            if value not in ("", None)
+        }
+
+    def sort_args(self, column: str) -> dict[str, str]:
+        """The link a column heading makes: sort by it, or turn its order round."""
+        if column == self.sort:
+            order = "desc" if self.order == "asc" else "asc"
+        else:
+            order = FIRST_ORDER.get(column, "asc")
+        return self.args(sort=column, order=order, page=1)
+
+    def aria_sort(self, column: str) -> str:
+        if column != self.sort:
+            return "none"
+        return "ascending" if self.order == "asc" else "descending"
+
+
+def register_query_from_args(args: Mapping[str, str], today: date | None = None) -> RegisterView:
+    """The register view a query string asks for; unknown names are ignored, bad values are
+    reported in `errors` (one message per field)."""
+    band_names = {band.name for s in schemes_by_version().values() for band in s.bands}
+    prefixes = {section.prefix for section in sections()}
+    return parse_register_args(args, prefixes, band_names, today or datetime.now(UTC).date())
+
+
+def parse_register_args(
+    args: Mapping[str, str], prefixes: set[str], band_names: set[str], today: date
+) -> RegisterView:
+    errors: dict[str, str] = {}
+
+    def text(name: str, label: str) -> str:
+        value = (args.get(name) or "").strip()
+        if len(value) > MAX_TEXT:
+            errors[name] = f"{label} must be {MAX_TEXT} characters or fewer"
+            return ""
+        return value
+
+    def choice(name: str, allowed, message: str, default: str = "") -> str:
+        value = (args.get(name) or "").strip()
+        if value and value not in allowed:
+            errors[name] = message
+            return default
+        return value or default
+
+    def whole_number(name: str, label: str, default: int, highest: int | None = None) -> int:
+        value = (args.get(name) or "").strip()
+        if not value:
+            return default
+        number = positive_int(value)
+        if number is None:
+            errors[name] = f"{label} must be a whole number, 1 or more"
+            return default
+        if highest is not None and number > highest:
+            errors[name] = f"{label} must be {highest} or fewer"
+            return default
+        return number
+
+    as_at = None
+    if raw := (args.get("as_at") or "").strip():
+        try:
+            as_at = date.fromisoformat(raw) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw) else None
+        except ValueError:
+            as_at = None
+        if as_at is None:
+            errors["as_at"] = "Enter the date as year-month-day, for example 2025-03-31"
+        elif as_at > today:
+            errors["as_at"] = "The date must be today or in the past"
+            as_at = None
+
+    query = RegisterQuery(
+        section=choice("section", prefixes, "Choose a section from the list"),
+        band=choice("band", band_names, "Choose a band from the list"),
+        owner=text("owner", "Owner or agency"),
+        status=choice("status", STATUSES, "Choose open, closed or all", default="open"),
+        text=text("text", "Search text"),
+        as_at=as_at,
+        flag=choice("flag", FLAGS, "Choose a flag from the list"),
+    )
+    sort = choice("sort", SORT_COLUMNS, "Sort by one of the register's columns")
+    order = choice("order", ORDERS, "Sort order must be asc or desc", default="asc")
+    return RegisterView(
+        query=query,
+        sort=sort,
+        order=order,
+        page=whole_number("page", "Page", 1),
+        page_size=whole_number("page_size", "Page size", PAGE_SIZE, MAX_PAGE_SIZE),
+        errors=errors,
+    )
+
+
+def _score(kind: str):
+    def key(row: domain.RegisterRow):
+        view = getattr(row, kind)
+        return None if view is None else view.score
+
+    return key
+
+
+def _flags_key(row: domain.RegisterRow):
+    flags = row.review_overdue + (row.overdue_actions > 0) + row.past_target
+    return (flags, row.overdue_actions)
+
+
+SORT_KEYS = {
+    "ref": domain.ref_key,
+    "title": lambda row: row.risk.title.casefold(),
+    "section": lambda row: (row.risk.section_position, row.risk.section_name),
+    "owner": lambda row: (row.risk.owner_name.casefold(), row.risk.lead_agency.casefold()),
+    "inherent": _score("inherent"),
+    "current": _score("current"),
+    "target": _score("target"),
+    "direction": lambda row: DIRECTION_RANK[row.direction],
+    "next_review": lambda row: row.risk.next_review,
+    "flags": _flags_key,
+}
+
+
+def sort_rows(
+    rows: list[domain.RegisterRow], column: str = "", order: str = "asc"
+) -> list[domain.RegisterRow]:
+    """Rows sorted by a register column; ties keep register order, and rows without a value
+    (not scored, no review date) come last either way. No column: register order."""
+    ordered = domain.sort_rows(rows)
+    if not column:
+        return ordered
+    key = SORT_KEYS[column]
+    present = [row for row in ordered if key(row) is not None]
+    missing = [row for row in ordered if key(row) is None]
+    return sorted(present, key=key, reverse=order == "desc") + missing
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[domain.RegisterRow]
+    number: int
+    count: int  # how many pages
+    first: int  # 1-based position of the first row shown
+    last: int
+    total: int
+
+
+def paginate(rows: list[domain.RegisterRow], page: int, page_size: int) -> Page:
+    """One page of rows; a page past the end shows the last one (a bookmark outlives risks)."""
+    count = max(1, -(-len(rows) // page_size))
+    number = min(page, count)
+    start = (number - 1) * page_size
+    shown = rows[start : start + page_size]
+    return Page(shown, number, count, start + 1 if shown else 0, start + len(shown), len(rows))
+
+
+def page_numbers(current: int, count: int) -> list[int | None]:
+    """The page links to show: the first, last, current and its neighbours; None is a gap."""
+    wanted = sorted({1, count, current - 1, current, current + 1} & set(range(1, count + 1)))
+    numbers: list[int | None] = []
+    for number in wanted:
+        if numbers and number - numbers[-1] > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers

@@ -1,0 +1,318 @@
+"""Changing the register. Each function makes one change and its audit events, and leaves the
+commit to the caller, so a change and its audit trail land together or not at all."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import partial
+
+from sqlalchemy import func, select
+
+from riskreg import audit, domain
+from riskreg.clock import now_utc
+from riskreg.domain.dates import long_date
+from riskreg.extensions import db
+from riskreg.models import Action, Assessment, Control, Meeting, Risk, Section
+from riskreg.readmodel import active_scheme, active_scheme_row
+
+# The fields a manager edits on the risk form, in the order the audit trail lists them.
+RISK_FIELDS = (
+    "title",
+    "statement",
+    "causes",
+    "consequences",
+    "owner_name",
+    "owner_role",
+    "owner_email",
+    "lead_agency",
+    "partner_agencies",
+    "priority",
+    "target_date",
+    "next_review",
+)
+CONTROL_FIELDS = ("description", "owner", "assurance_source", "effectiveness")
+ACTION_FIELDS = ("description", "owner", "due_on", "status")
+
+
+class StaleVersion(Exception):
+    """Someone else saved the risk since this form was loaded."""
+
+    def __init__(self, risk: Risk):
+        super().__init__(f"{risk.ref} was changed by someone else")
+        self.risk = risk
+
+
+@dataclass(frozen=True)
+class Scoring:
+    likelihood: int
+    impact: int
+
+    @property
+    def score(self) -> int:
+        return domain.score_of(self.likelihood, self.impact)
+
+
+def next_meeting_date(today: date) -> date | None:
+    return db.session.scalar(select(func.min(Meeting.held_on)).where(Meeting.held_on >= today))
+
+
+def suggested_review(score: int, on: date) -> date:
+    """The next review date the band's interval gives for a score made on `on`."""
+    band = active_scheme().band_for(score)
+    return domain.review_due(on, band, next_meeting_date(on))
+
+
+def check_version(risk: Risk, expected_version: int | None) -> None:
+    if expected_version is not None and risk.version != expected_version:
+        raise StaleVersion(risk)
+
+
+def risk_values(risk: Risk, names=RISK_FIELDS) -> dict:
+    return {name: getattr(risk, name) for name in names}
+
+
+def next_number(section: Section) -> int:
+    # Risks are never deleted, so the highest number ever used is still in the table.
+    highest = db.session.scalar(select(func.max(Risk.number)).where(Risk.section_id == section.id))
+    return (highest or 0) + 1
+
+
+def create_risk(
+    section: Section,
+    fields: dict,
+    scores: dict[str, Scoring],
+    rationale: str,
+    *,
+    user_id: int | None = None,
+    at: datetime | None = None,
+    number: int | None = None,
+) -> Risk:
+    """A new risk with its inherent, current and target scores; `number` gives its ref (an
+    import keeping a spreadsheet's refs), else the section's next free one."""
+    at = at or now_utc()
+    if number is None:
+        number = next_number(section)
+    elif db.session.scalar(
+        select(Risk.id).where(Risk.section_id == section.id, Risk.number == number)
+    ):
+        raise ValueError(f"{section.prefix}-{number:02d} is already used")
+    risk = Risk(
+        section=section,
+        number=number,
+        ref=f"{section.prefix}-{number:02d}",
+        created_at=at,
+        created_by_id=user_id if user_id is not None else audit.acting_user_id(),
+        **{name: value for name, value in fields.items() if value is not None},
+    )
+    if risk.next_review is None and "current" in scores:
+        risk.next_review = suggested_review(scores["current"].score, at.date())
+    db.session.add(risk)
+    db.session.flush()
+    audit.record(
+        "risk",
+        risk.id,
+        "create",
+        audit.diff({}, {"section": section.name, **risk_values(risk)}),
+        risk_id=risk.id,
+        summary=f"Raised {risk.ref}: {risk.title}",
+        user_id=user_id,
+        at=at,
+    )
+    add_assessments(risk, scores, rationale, user_id=user_id, at=at)
+    return risk
+
+
+def add_assessments(
+    risk: Risk,
+    scores: dict[str, Scoring],
+    rationale: str,
+    *,
+    meeting_id: int | None = None,
+    user_id: int | None = None,
+    at: datetime | None = None,
+) -> list[Assessment]:
+    """Append one assessment per kind given: history is never rewritten."""
+    at = at or now_utc()
+    scheme = active_scheme_row()
+    added = []
+    for kind in domain.KINDS:
+        if kind not in scores:
+            continue
+        scoring = scores[kind]
+        assessment = Assessment(
+            risk_id=risk.id,
+            kind=kind,
+            likelihood=scoring.likelihood,
+            impact=scoring.impact,
+            score=scoring.score,
+            scheme_id=scheme.id,
+            rationale=rationale,
+            meeting_id=meeting_id,
+            created_at=at,
+            created_by_id=user_id if user_id is not None else audit.acting_user_id(),
+        )
+        db.session.add(assessment)
+        added.append(assessment)
+    db.session.flush()
+    for assessment in added:
+        audit.record(
+            "assessment",
+            assessment.id,
+            "score",
+            {"kind": [None, assessment.kind], "score": [None, assessment.score]},
+            risk_id=risk.id,
+            summary=f"{risk.ref} {assessment.kind} scored {assessment.likelihood} × "
+            f"{assessment.impact} = {assessment.score}: {rationale}",
+            user_id=user_id,
+            at=at,
+        )
+    return added
+
+
+def rescore_risk(
+    risk: Risk,
+    scores: dict[str, Scoring],
+    rationale: str,
+    *,
+    expected_version: int | None = None,
+    meeting_id: int | None = None,
+    next_review: date | None = None,
+    user_id: int | None = None,
+    at: datetime | None = None,
+) -> list[Assessment]:
+    """A rescore: new current and/or target scores with the reason, and the next review date."""
+    check_version(risk, expected_version)
+    at = at or now_utc()
+    added = add_assessments(risk, scores, rationale, meeting_id=meeting_id, user_id=user_id, at=at)
+    if next_review is None and "current" in scores:
+        next_review = suggested_review(scores["current"].score, at.date())
+    if next_review is not None and next_review != risk.next_review:
+        audit.record(
+            "risk",
+            risk.id,
+            "update",
+            audit.diff({"next_review": risk.next_review}, {"next_review": next_review}),
+            risk_id=risk.id,
+            summary=f"{risk.ref} next review set to {long_date(next_review)}",
+            user_id=user_id,
+            at=at,
+        )
+        risk.next_review = next_review
+    mark_changed(risk, at)
+    return added
+
+
+def update_risk(risk: Risk, fields: dict, *, expected_version: int | None = None) -> dict:
+    """Edit the risk's own fields; returns the {field: [old, new]} that changed."""
+    check_version(risk, expected_version)
+    before = risk_values(risk, fields.keys())
+    for name, value in fields.items():
+        setattr(risk, name, value)
+    changes = audit.diff(before, fields)
+    if changes:
+        audit.record(
+            "risk",
+            risk.id,
+            "update",
+            changes,
+            risk_id=risk.id,
+            summary=f"Edited {risk.ref}: {', '.join(changes)}",
+        )
+        mark_changed(risk)
+    return changes
+
+
+def change_status(
+    risk: Risk,
+    reason: str,
+    *,
+    closing: bool,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> None:
+    """Close a risk, or reopen it (closing=False), with the reason in the audit trail."""
+    check_version(risk, expected_version)
+    at = at or now_utc()
+    if closing:
+        action, summary = "close", f"Closed {risk.ref}: {reason}"
+        changes = {"status": ["open", "closed"], "closed_reason": [risk.closed_reason, reason]}
+    else:
+        action, summary = "reopen", f"Reopened {risk.ref}: {reason}"
+        changes = {"status": ["closed", "open"], "reopen_reason": [None, reason]}
+    audit.record("risk", risk.id, action, changes, risk_id=risk.id, summary=summary, at=at)
+    risk.status = "closed" if closing else "open"
+    risk.closed_at, risk.closed_reason = (at, reason) if closing else (None, "")
+    mark_changed(risk, at)
+
+
+close_risk = partial(change_status, closing=True)
+reopen_risk = partial(change_status, closing=False)
+
+
+def save_mitigation(
+    risk: Risk,
+    item: Control | Action | None,
+    kind: type[Control] | type[Action],
+    fields: dict,
+    *,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Control | Action:
+    """Add (item None) or edit a control or action; completing an action records the date."""
+    check_version(risk, expected_version)
+    entity = kind.__tablename__
+    names = CONTROL_FIELDS if kind is Control else ACTION_FIELDS
+    if kind is Action:
+        fields = dict(fields)
+        completed_before = item is not None and item.status == "complete"
+        if fields.get("status") == "complete" and not completed_before:
+            fields.setdefault("completed_on", (at or now_utc()).date())
+        elif fields.get("status") != "complete":
+            fields["completed_on"] = None
+        names = (*names, "completed_on")
+    before = {} if item is None else {name: getattr(item, name) for name in names}
+    if item is None:
+        item = kind(risk_id=risk.id, created_at=at or now_utc())
+        db.session.add(item)
+    for name, value in fields.items():
+        setattr(item, name, value)
+    db.session.flush()
+    changes = audit.diff(before, {name: getattr(item, name) for name in names})
+    verb = "add" if not before else "update"
+    if changes:
+        audit.record(
+            entity,
+            item.id,
+            verb,
+            changes,
+            risk_id=risk.id,
+            summary=f"{'Added' if verb == 'add' else 'Edited'} {entity} on {risk.ref}: "
+            f"{item.description[:120]}",
+            at=at,
+        )
+        mark_changed(risk)
+    return item
+
+
+def remove_mitigation(
+    risk: Risk, item: Control | Action, *, expected_version: int | None = None
+) -> None:
+    check_version(risk, expected_version)
+    entity = type(item).__tablename__
+    names = CONTROL_FIELDS if isinstance(item, Control) else ACTION_FIELDS
+    audit.record(
+        entity,
+        item.id,
+        "remove",
+        audit.diff({name: getattr(item, name) for name in names}, dict.fromkeys(names)),
+        risk_id=risk.id,
+        summary=f"Removed {entity} from {risk.ref}: {item.description[:120]}",
+    )
+    db.session.delete(item)
+    mark_changed(risk)
+
+
+def mark_changed(risk: Risk, at: datetime | None = None) -> None:
+    """A change to a risk's scores, controls or actions is a change to the risk: its
+    optimistic-lock version moves on, so a form opened before it conflicts."""
+    risk.updated_at = at or now_utc()
+    db.session.flush()

@@ -1,0 +1,100 @@
+"""The register: the list of risks and each risk's page."""
+
+from flask import Blueprint, abort, render_template, request
+
+from riskreg import domain
+from riskreg.clock import today
+from riskreg.domain.dates import long_date
+from riskreg.readmodel import FLAGS, RegisterQuery, active_scheme, register_rows, sections
+
+from .detail import (
+    actions_of,
+    audit_changes,
+    controls_of,
+    load_risk,
+    score_history,
+    value_text,
+)
+from .query import (
+    SORT_COLUMNS,
+    page_numbers,
+    paginate,
+    register_query_from_args,
+    sort_rows,
+)
+
+bp = Blueprint("register", __name__)
+# The filters that are fields of the register's form (sort and page come from links).
+FILTER_FIELDS = ("section", "band", "status", "flag", "owner", "text", "as_at")
+
+
+@bp.route("/risks")
+def index():
+    view = register_query_from_args(request.args)
+    context = {
+        "view": view,
+        "values": request.args,
+        "choices": {
+            "section": [("", "All sections")] + [(s.prefix, s.name) for s in sections()],
+            "band": [("", "All bands")] + [(b.name, b.name) for b in active_scheme().bands],
+            "status": [("open", "Open"), ("closed", "Closed"), ("all", "Open and closed")],
+            "flag": [("", "Any")] + list(FLAGS.items()),
+        },
+        "columns": SORT_COLUMNS,
+    }
+    if view.errors:
+        context["error_list"] = [
+            {"text": message, "href": f"#filter-{name}" if name in FILTER_FIELDS else None}
+            for name, message in view.errors.items()
+        ]
+        return render_template("register/index.html", title="Error: Risk register", **context), 400
+    rows = sort_rows(register_rows(view.query), view.sort, view.order)
+    page = paginate(rows, view.page, view.page_size)
+    title = "Risk register"
+    if view.query.as_at:
+        title += f" as at {long_date(view.query.as_at)}"
+    return render_template(
+        "register/index.html",
+        title=title if page.count == 1 else f"{title} (page {page.number} of {page.count})",
+        page=page,
+        page_links=page_numbers(page.number, page.count),
+        **context,
+    )
+
+
+@bp.route("/risks/<ref>")
+def risk(ref):
+    found = load_risk(ref)
+    if found is None:
+        abort(404)
+    risk, raised_by = found
+    rows = register_rows(RegisterQuery(ref=risk.ref, status="all"))
+    return render_template(
+        "register/risk.html",
+        title=f"{risk.ref}: {risk.title}",
+        risk=risk,
+        raised_by=raised_by,
+        row=rows[0] if rows else None,
+        history=score_history(risk.id),
+        controls=controls_of(risk.id),
+        actions=actions_of(risk.id),
+        trail=audit_changes(risk.id),
+        today=today(),
+    )
+
+
+def select_items(choices, selected: str) -> list[dict]:
+    """GOV.UK select items from (value, text) pairs."""
+    return [
+        {"value": value, "text": text, "selected": value == selected} for value, text in choices
+    ]
+
+
+@bp.context_processor
+def register_helpers():
+    return {
+        "select_items": select_items,
+        "value_text": value_text,
+        "action_overdue_on": domain.action_overdue_on,
+        "DIRECTION_WORDS": {key: words for key, (_, words) in domain.DIRECTIONS.items()},
+    }

@@ -1,0 +1,110 @@
+"""The annual report's "Key risks and challenges" section for a reporting year (the UK
+financial year): what the page, the Markdown and the Word file (documents.py) all show."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from riskreg import clock, domain, readmodel
+from riskreg.domain import ReportingYear, year_containing
+from riskreg.domain.dates import long_date
+from riskreg.extensions import db
+from riskreg.heatmap.grid import Heatmap, heatmap_for
+from riskreg.models import Risk
+from riskreg.ui import setting
+
+# The seed report's wording; a board sets its own in the "annual_report_lead" setting.
+DEFAULT_LEAD = (
+    "There are a number of risks and challenges that will require action to mitigate against "
+    "and minimise. Some of these risks are more specific to partner agencies, others to the "
+    "work of the Board:"
+)
+HEADING = "Key risks and challenges"
+
+
+def year_choices(today: date) -> list[ReportingYear]:
+    """Every year from the first risk's to the one running now, newest first."""
+    first_created = db.session.scalar(select(func.min(Risk.created_at)))
+    latest = year_containing(today)
+    earliest = latest if first_created is None else year_containing(clock.local_date(first_created))
+    return [ReportingYear(y) for y in range(latest.first, min(earliest, latest).first - 1, -1)]
+
+
+def year_query(year: ReportingYear, today: date) -> readmodel.RegisterQuery:
+    """Every risk open at any time in the year, scored as at its end (or today, for the year
+    still running)."""
+    return readmodel.RegisterQuery(as_at=year.scored_at(today), open_from=year.start)
+
+
+def closed_in_year(row: domain.RegisterRow, year: ReportingYear) -> date | None:
+    if row.risk.closed_at is None:
+        return None
+    closed = clock.local_date(row.risk.closed_at)
+    return closed if closed <= year.end else None
+
+
+@dataclass
+class Report:
+    """Everything the page, the Markdown and the Word file show."""
+
+    year: ReportingYear
+    scored_at: date
+    complete: bool
+    lead: str
+    sections: list[tuple[str, list[domain.RegisterRow]]]
+    heatmap: Heatmap  # of the risks still open at the year's end
+    show_scores: bool
+    show_direction: bool
+
+    @property
+    def empty(self) -> bool:
+        return not self.sections
+
+    @property
+    def empty_message(self) -> str:
+        return (
+            f"No risks were open between {long_date(self.year.start)} and "
+            f"{long_date(self.scored_at)}, so there are no key risks to report for "
+            f"{self.year.label}."
+        )
+
+    @property
+    def as_at_words(self) -> str:
+        words = long_date(self.scored_at)
+        return words if self.complete else f"{words} (the year so far)"
+
+    @property
+    def heatmap_caption(self) -> str:
+        return f"Heat map: {self.heatmap.caption}"
+
+    def suffix(self, row: domain.RegisterRow) -> str:
+        """The optional "(16 Extreme, ↑ worse)" after a statement, and a closure note."""
+        parts = []
+        if self.show_scores and row.current is not None:
+            parts.append(f"{row.current.score} {row.current.band.name}")
+        if self.show_direction:
+            arrow, words = domain.DIRECTIONS[row.direction]
+            parts.append("new" if row.direction == "new" else f"{arrow} {words.lower()}")
+        closed = closed_in_year(row, self.year)
+        if closed is not None:
+            parts.append(f"closed {long_date(closed)}")
+        return f" ({', '.join(parts)})" if parts else ""
+
+
+def build_report(year: ReportingYear, today: date, show_scores=False, show_direction=False):
+    query = year_query(year, today)
+    rows = readmodel.register_rows(query)
+    sections: dict[str, list[domain.RegisterRow]] = {}
+    for row in rows:  # already in section order, highest score first
+        sections.setdefault(row.risk.section_name, []).append(row)
+    return Report(
+        year=year,
+        scored_at=year.scored_at(today),
+        complete=today > year.end,
+        lead=setting("annual_report_lead", DEFAULT_LEAD),
+        sections=list(sections.items()),
+        heatmap=heatmap_for([r for r in rows if closed_in_year(r, year) is None], query),
+        show_scores=show_scores,
+        show_direction=show_direction,
+    )

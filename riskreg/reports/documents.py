@@ -1,0 +1,131 @@
+"""The annual report section as files the board pastes into its report: Markdown, and Word
+with the heat map as a native shaded table so that it can be edited."""
+
+import io
+import re
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+
+from riskreg import domain
+from riskreg.ui import board_name
+
+from .annual import HEADING, Report
+
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def md(text: str) -> str:
+    """Text as Markdown shows it literally (no accidental emphasis, links or table cells)."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", " ".join(text.split()))
+
+
+def markdown(report: Report) -> str:
+    lines = [f"## {HEADING} {report.year.label}", "", md(report.lead), ""]
+    if report.empty:
+        return "\n".join([*lines, md(report.empty_message), ""])
+    for name, rows in report.sections:
+        lines += [f"### {md(name)}", ""]
+        lines += [f"- {md(row.risk.statement + report.suffix(row))}" for row in rows]
+        lines.append("")
+    grid = report.heatmap
+    lines += [f"### {md(report.heatmap_caption)}", ""]
+    corner = f"{grid.row_axis} ↓ / {grid.column_axis} →"
+    columns = [md(f"{level.value} {level.name}") for level in grid.column_levels]
+    lines += [f"| {corner} | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
+    for level, cells in grid.grid:
+        shown = [
+            f"{md(cell.band.name)}: **{', '.join(map(md, cell.refs))}**"
+            if cell.refs
+            else md(cell.band.name)
+            for cell in cells
+        ]
+        lines.append(f"| {md(f'{level.value} {level.name}')} | " + " | ".join(shown) + " |")
+    lines += ["", md(legend_text(report)), ""]
+    return "\n".join(lines)
+
+
+def legend_text(report: Report) -> str:
+    return "Bands: " + "; ".join(
+        f"{b.name} {b.min}-{b.max}" for b in report.heatmap.scheme.bands
+    ) + ". Score = likelihood × impact."  # fmt: skip
+
+
+# --- Word -----------------------------------------------------------------------------------
+
+
+def word_document(report: Report) -> bytes:
+    """Real heading and list styles, and the heat map as a native shaded table, so the board
+    can paste the section into its report and edit it."""
+    document = Document()
+    document.core_properties.title = f"{HEADING} {report.year.label}"
+    document.core_properties.author = board_name()
+    document.add_heading(f"{HEADING} {report.year.label}", level=1)
+    document.add_paragraph(report.lead)
+    if report.empty:
+        document.add_paragraph(report.empty_message)
+    for name, rows in report.sections:
+        document.add_heading(name, level=2)
+        for row in rows:
+            document.add_paragraph(row.risk.statement + report.suffix(row), style="List Bullet")
+    if not report.empty:
+        add_heatmap_table(document, report)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def add_heatmap_table(document, report: Report) -> None:
+    document.add_heading(report.heatmap_caption, level=2)
+    grid = report.heatmap
+    document.add_paragraph(
+        f"{grid.row_axis} runs down the side (5 at the top) and {grid.column_axis.lower()} along "
+        "the top; each cell lists the references of the risks scored there."
+    )
+    table = document.add_table(rows=1, cols=len(grid.column_levels) + 1, style="Table Grid")
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header = table.rows[0].cells
+    write_cell(header[0], f"{grid.row_axis} ↓ / {grid.column_axis} →", bold=True)
+    for cell, level in zip(header[1:], grid.column_levels, strict=True):
+        write_cell(cell, f"{level.value} {level.name}", bold=True)
+    mark_header_row(table.rows[0])
+    for level, cells in grid.grid:
+        row = table.add_row().cells
+        write_cell(row[0], f"{level.value} {level.name}", bold=True)
+        for box, cell in zip(row[1:], cells, strict=True):
+            shade(box, cell.band)
+            write_cell(box, ", ".join(cell.refs), colour=cell.band.text_colour)
+
+    document.add_paragraph("Key")
+    legend = document.add_table(rows=0, cols=2, style="Table Grid")
+    for band in grid.scheme.bands:
+        cells = legend.add_row().cells
+        shade(cells[0], band)
+        write_cell(cells[0], band.name, bold=True, colour=band.text_colour)
+        write_cell(cells[1], f"Scores {band.min} to {band.max}. {band.response}")
+
+
+def write_cell(cell, text: str, bold: bool = False, colour: str | None = None) -> None:
+    run = cell.paragraphs[0].add_run(text)
+    run.bold = bold
+    run.font.size = Pt(9)
+    if colour:
+        run.font.color.rgb = RGBColor.from_string(colour.lstrip("#").upper())
+
+
+def shade(cell, band: domain.Band) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), band.colour.lstrip("#").upper())
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def mark_header_row(row) -> None:
+    """Repeat the impact labels if the table breaks across pages, and tell screen readers."""
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(header)

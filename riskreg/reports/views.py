@@ -1,0 +1,248 @@
+"""Board outputs: the reports landing page, the printable risk summary (the meeting pack) as a
+page and as a PDF made from the same template, "since the last meeting" as a PDF, and the
+annual report's key risks section as a page, Markdown and Word."""
+
+from collections import defaultdict
+from datetime import date
+
+from flask import Blueprint, render_template, request, url_for
+from sqlalchemy import select
+
+from riskreg import readmodel
+from riskreg.clock import today
+from riskreg.domain import parse_year
+from riskreg.domain.dates import long_date
+from riskreg.extensions import db
+from riskreg.heatmap.grid import heatmap_for
+from riskreg.meetings.due import next_meeting
+from riskreg.meetings.snapshots import changes_for
+from riskreg.models import EFFECTIVENESS, Action, Control, Meeting
+from riskreg.register.query import register_query_from_args
+from riskreg.ui import board_name
+from riskreg.ui.downloads import download, plain_error
+
+from .annual import HEADING, Report, build_report, year_choices
+from .documents import markdown, word_document
+from .pdf import pdf_response
+
+bp = Blueprint("reports", __name__)
+
+
+def outputs() -> list[dict[str, str]]:
+    """The board outputs, for the Reports page."""
+    candidates = [
+        ("heatmap.index", {}, "Heat map", "The register on the 5 × 5 grid, by basis and date."),
+        ("reports.summary", {}, "Printable risk summary", "The meeting pack: heat map and "
+         "register by section, with controls, open actions and flags."),
+        ("reports.summary_pdf", {}, "Risk summary (PDF)", "The same summary as an A4 landscape "
+         "PDF."),
+        ("reports.summary_pdf", {"changes": "1"}, "Meeting pack (PDF)", "The summary opening "
+         "with what has changed since the last agreed register, for the next meeting."),
+        ("reports.annual", {}, "Annual report: key risks and challenges", "The section "
+         "for the annual report, as a page, Markdown or Word."),
+        ("exports.csv", {}, "Register as CSV", "Every risk and field, for spreadsheets."),
+        ("exports.xlsx", {}, "Register as Excel (XLSX)", "With band colours and every assessment."),
+    ]  # fmt: skip
+    return [
+        {"href": url_for(endpoint, **values), "title": title, "description": description}
+        for endpoint, values, title, description in candidates
+    ]
+
+
+@bp.route("/reports")
+def index():
+    return render_template("reports/index.html", title="Reports", outputs=outputs())
+
+
+def mitigations(rows, as_at: date | None) -> tuple[dict, dict]:
+    """Every shown risk's controls and open actions as they stood on the day: one statement
+    each, whatever the number of risks."""
+    ids = [row.risk.id for row in rows]
+    controls, actions = defaultdict(list), defaultdict(list)
+    if not ids:
+        return controls, actions
+    at = readmodel.end_of_day(as_at) if as_at else None
+    control_query = select(Control).where(Control.risk_id.in_(ids))
+    action_query = select(Action).where(Action.risk_id.in_(ids))
+    if at is None:
+        action_query = action_query.where(Action.status != "complete")
+    else:
+        # Actions have no history: open then if raised by then and not completed by then.
+        control_query = control_query.where(Control.created_at <= at)
+        action_query = action_query.where(
+            Action.created_at <= at,
+            (Action.status != "complete") | (Action.completed_on > as_at),
+        )
+    session = db.session
+    for control in session.scalars(control_query.order_by(Control.id)):
+        controls[control.risk_id].append(control)
+    due_last = Action.due_on.is_(None)  # undated actions after the dated ones, on any database
+    for action in session.scalars(action_query.order_by(due_last, Action.due_on, Action.id)):
+        actions[action.risk_id].append(action)
+    return controls, actions
+
+
+def meeting_for_pack() -> Meeting | None:
+    """The meeting a pack is for: the next one, or before it is scheduled the latest."""
+    return (
+        next_meeting()
+        or db.session.scalars(select(Meeting).order_by(Meeting.held_on.desc()).limit(1)).first()
+    )
+
+
+def summary_context(view, with_changes: bool = False) -> dict:
+    query = view.query
+    rows = readmodel.register_rows(query)  # every matching row: the summary is never paged
+    as_at = query.as_at or today()
+    controls, actions = mitigations(rows, query.as_at)
+    groups = []
+    for section in readmodel.sections():
+        in_section = [row for row in rows if row.risk.section_prefix == section.prefix]
+        if in_section:
+            groups.append((section, in_section))
+    meeting = meeting_for_pack() if with_changes else None
+    return {
+        "rows": rows,
+        "groups": groups,
+        "controls": controls,
+        "actions": actions,
+        # The meeting pack may open with what changed since the last agreed register.
+        "changes": changes_for(meeting) if meeting else None,
+        "as_at": as_at,
+        "as_at_text": long_date(as_at),
+        "grid": heatmap_for(rows, query),
+        "filters": describe_filters(query),
+        "effectiveness": EFFECTIVENESS,
+        "board": board_name(),
+        "args": {**view.args(), **({"changes": "1"} if meeting else {})},
+        "plain_args": view.args(),
+    }
+
+
+def describe_filters(query: readmodel.RegisterQuery) -> str:
+    """The filters in words, so a printed page says what it leaves out."""
+    parts = []
+    if query.section:
+        parts.extend(s.name for s in readmodel.sections() if s.prefix == query.section)
+    if query.band:
+        parts.append(f"{query.band} band")
+    if query.owner:
+        parts.append(f"owner or agency “{query.owner}”")
+    if query.text:
+        parts.append(f"text “{query.text}”")
+    if query.flag:
+        parts.append(readmodel.FLAGS[query.flag].lower())
+    if query.status != "open" and not query.as_at:
+        parts.append("closed risks" if query.status == "closed" else "open and closed risks")
+    return "; ".join(parts)
+
+
+def summary_errors(view):
+    return (
+        render_template(
+            "reports/summary.html", title="Error: Risk register summary", errors=view.errors
+        ),
+        400,
+    )
+
+
+@bp.route("/summary")
+def summary():
+    view = register_query_from_args(request.args)
+    if view.errors:
+        return summary_errors(view)
+    return render_template(
+        "reports/summary.html",
+        title="Risk register summary",
+        errors={},
+        **summary_context(view, request.args.get("changes") == "1"),
+    )
+
+
+@bp.route("/summary.pdf")
+def summary_pdf():
+    view = register_query_from_args(request.args)
+    if view.errors:
+        return summary_errors(view)
+    context = summary_context(view, request.args.get("changes") == "1")
+    html = render_template(
+        "reports/summary.html", title="Risk register summary", errors={}, pdf=True, **context
+    )
+    return pdf_response(html, f"risk-register-summary-{context['as_at'].isoformat()}.pdf")
+
+
+@bp.route("/meetings/<int:meeting_id>/changes.pdf")
+def changes_pdf(meeting_id):
+    meeting = db.get_or_404(Meeting, meeting_id)
+    html = render_template(
+        "meetings/changes_pdf.html",
+        title=f"Since the last meeting – {meeting.title}, {long_date(meeting.held_on)}",
+        changes=changes_for(meeting),
+        pdf=True,
+    )
+    return pdf_response(html, f"since-last-meeting-{meeting.held_on:%Y-%m-%d}.pdf")
+
+
+# --- The annual report section -------------------------------------------------------------
+
+
+def annual_from_request():
+    """(report, None) or (None, error message) from the query string."""
+    day = today()
+    try:
+        year = parse_year(request.args.get("year"), day)
+    except ValueError as error:
+        return None, str(error)
+    return (
+        build_report(
+            year,
+            day,
+            show_scores=request.args.get("scores") == "1",
+            show_direction=request.args.get("direction") == "1",
+        ),
+        None,
+    )
+
+
+def download_args(report: Report) -> dict:
+    args = {"year": report.year.label}
+    if report.show_scores:
+        args["scores"] = "1"
+    if report.show_direction:
+        args["direction"] = "1"
+    return args
+
+
+@bp.route("/report/risks-and-challenges")
+def annual():
+    found, error = annual_from_request()
+    context = {
+        "title": f"{'Error: ' if error else ''}{HEADING} – annual report",
+        "years": year_choices(today()),
+        "error": error,
+        "selected_year": request.args.get("year", ""),
+        "report": found,
+        "download_args": download_args(found) if found else {},
+    }
+    return render_template("reports/annual.html", **context), 400 if error else 200
+
+
+@bp.route("/report/risks-and-challenges.md")
+def annual_md():
+    found, error = annual_from_request()
+    if error:
+        return plain_error(error)
+    return attachment(markdown(found), "text/markdown; charset=utf-8", found, "md")
+
+
+@bp.route("/report/risks-and-challenges.docx")
+def annual_docx():
+    found, error = annual_from_request()
+    if error:
+        return plain_error(error)
+    mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return attachment(word_document(found), mimetype, found, "docx")
+
+
+def attachment(body, mimetype: str, report: Report, extension: str):
+    return download(body, mimetype, f"key-risks-and-challenges-{report.year.label}.{extension}")

@@ -1,0 +1,137 @@
+"""What every page and document shares: the GOV.UK Frontend macros, the board's name, the
+navigation, band and direction tags, and how dates and times are shown."""
+
+from datetime import datetime
+
+import jinja2
+from flask import current_app, g, request, url_for
+from flask_login import current_user
+from govuk_frontend_wtf.main import WTFormsHelpers
+from markupsafe import Markup, escape
+from sqlalchemy import select
+
+from riskreg import clock, domain
+from riskreg.domain.dates import clock_time, long_date, short_date
+from riskreg.extensions import db
+from riskreg.models import Setting
+from riskreg.readmodel import schemes_by_version
+
+__all__ = ["board_name", "long_date", "setting", "show_date", "show_time", "init_app"]
+
+# Navigation: (endpoint, label, who sees it, the blueprints whose pages it is "active" on).
+EVERYONE = ("admin", "manager", "member")
+NAVIGATION = [
+    ("dashboard.index", "Dashboard", EVERYONE, ("dashboard",)),
+    ("register.index", "Register", EVERYONE, ("register", "editing")),
+    ("heatmap.index", "Heat map", EVERYONE, ("heatmap",)),
+    ("reports.index", "Reports", EVERYONE, ("reports",)),
+    ("meetings.index", "Meetings", EVERYONE, ("meetings",)),
+    ("admin.index", "Admin", ("admin",), ("admin",)),
+]
+
+
+def setting(key: str, default: str) -> str:
+    """A board-wide setting; all of them are read once per request."""
+    if "settings" not in g:
+        g.settings = {s.key: s.value for s in db.session.scalars(select(Setting))}
+    return g.settings.get(key, default)
+
+
+def board_name() -> str:
+    return setting("board_name", current_app.config["RISKREG_BOARD_NAME"])
+
+
+def navigation():
+    if not current_user.is_authenticated:
+        return []
+    return [
+        {"href": url_for(endpoint), "text": label, "active": request.blueprint in blueprints}
+        for endpoint, label, roles, blueprints in NAVIGATION
+        if current_user.role in roles
+    ]
+
+
+def show_date(value, style: str = "long") -> str:
+    """A date, or the board's date of a stored timestamp: 3 March 2025 ("long") or
+    3 Mar 2025 ("short", for narrow table columns); blank for none."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = clock.local_date(value)
+    return short_date(value) if style == "short" else long_date(value)
+
+
+def show_time(value: datetime | None) -> str:
+    """A stored (naive UTC) timestamp on the board's clock: 3 March 2025, 2:05pm."""
+    return "" if value is None else clock_time(clock.local(value))
+
+
+def risk_href(ref: str) -> str:
+    return url_for("register.risk", ref=ref)
+
+
+def direction_tag(direction: str):
+    """Direction of travel as an arrow with words for screen readers (and a tooltip)."""
+    arrow, words = domain.DIRECTIONS[direction]
+    if direction == "new":
+        return Markup('<strong class="govuk-tag govuk-tag--blue rr-direction">New</strong>')
+    return Markup(
+        f'<span class="rr-direction rr-direction--{direction}" title="{words}">'
+        f'<span aria-hidden="true">{arrow}</span>'
+        f'<span class="govuk-visually-hidden">{words}</span></span>'
+    )
+
+
+def band_tag(view: domain.ScoreView | None, with_levels: bool = False):
+    """A band-coloured tag that always carries the band name and score, never colour alone."""
+    if view is None:
+        return Markup('<span class="govuk-hint">Not scored</span>')
+    levels = f" ({view.likelihood}×{view.impact})" if with_levels else ""
+    return Markup(
+        f'<strong class="rr-band rr-band--{escape(view.band.slug)}">'
+        f"{view.score} {escape(view.band.name)}{levels}</strong>"
+    )
+
+
+def band_css() -> str:
+    """CSS classes for every band name any scheme version has used; the latest colour wins."""
+    rules = {}
+    for scheme in sorted(schemes_by_version().values(), key=lambda s: s.version):
+        for band in scheme.bands:
+            rules[band.slug] = (
+                f".rr-band--{band.slug}{{background:{band.colour};color:{band.text_colour}}}"
+            )
+    return Markup("".join(rules.values()))
+
+
+def init_app(app):
+    # The GOV.UK macros are addressed as "govuk_frontend_jinja/..." and "govuk_frontend_wtf/...".
+    app.jinja_loader = jinja2.ChoiceLoader(
+        [
+            app.jinja_loader,
+            jinja2.PrefixLoader(
+                {
+                    "govuk_frontend_jinja": jinja2.PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": jinja2.PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    # The GOV.UK template reads parameters it was not given; that must not be an error.
+    app.jinja_env.undefined = jinja2.ChainableUndefined
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+    app.add_template_filter(show_date, "rr_date")
+    app.add_template_filter(show_time, "rr_datetime")
+    app.add_template_global(band_tag)
+    app.add_template_global(band_css)
+    app.add_template_global(direction_tag)
+    app.add_template_global(risk_href)
+    app.add_template_global(board_name)
+    app.add_template_global(navigation)
+    app.add_template_global(domain.DIRECTIONS, "DIRECTIONS")
+
+    @app.context_processor
+    def page_context():
+        return {"cspNonce": g.get("csp_nonce")}

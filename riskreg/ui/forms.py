@@ -1,0 +1,233 @@
+"""Form fields every form of the register shares: trimmed text with its limit stated in the hint,
+GOV.UK date inputs, score and choice radios, whole numbers. Each message says what to do, in the
+GOV.UK error-message style."""
+
+import re
+from datetime import date
+
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovDateInput,
+    GovRadioInput,
+    GovTextInput,
+)
+from wtforms import Field, IntegerField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
+
+from riskreg import domain
+
+EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
+# Characters no database column should hold (PostgreSQL refuses NUL outright); tabs and line
+# breaks are kept in text, but not in a one-line value.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTERS_AND_BREAKS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def clean_text(value):
+    """Trim, and normalise browser line endings so limits count what the user sees; a field
+    left out of the request is blank."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return value
+    return CONTROL_CHARACTERS.sub("", value.replace("\r\n", "\n")).strip()
+
+
+def clean_line(value):
+    """Trim a one-line value; control characters (pasted tabs and line breaks too) become spaces."""
+    if not isinstance(value, str):
+        return value
+    return CONTROL_CHARACTERS_AND_BREAKS.sub(" ", value).strip()
+
+
+class TextField(StringField):
+    def set_value(self, value: str | None) -> None:
+        self.data = value or ""
+        self.raw_data = [self.data]
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs, or a {value: label} dict, as WTForms choices."""
+    pairs = pairs.items() if isinstance(pairs, dict) else pairs
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+def values(field) -> set[str]:
+    return {choice.value for choice in field.choices}
+
+
+def text(
+    label,
+    limit,
+    *,
+    required=None,
+    long=False,
+    hint="",
+    state_limit=True,
+    filters=(clean_text,),
+    validators=(),
+):
+    """A text input or character-counted textarea; `required` is the message when empty (checked
+    after trimming, so spaces alone are not an answer)."""
+    checks = [DataRequired(required)] if required else [Optional()]
+    checks.append(Length(max=limit, message=f"{label} must be {limit} characters or fewer"))
+    # A character count states its own limit; a one-line input says it in the hint.
+    state_limit = state_limit and not long
+    return TextField(
+        label,
+        description=f"{hint} {limit} characters at most.".strip() if state_limit else hint,
+        filters=list(filters),
+        validators=[*checks, *validators],
+        widget=GovCharacterCount() if long else GovTextInput(),
+    )
+
+
+class DayField(Field):
+    """A GOV.UK date input: three boxes sharing one name; blank means no date."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label, required=None, **kwargs):
+        super().__init__(label, **kwargs)
+        self.required_message = required
+
+    def _value(self):
+        return ""
+
+    def process_formdata(self, valuelist):
+        # Always three parts, however many arrived, so the widget can redisplay them.
+        parts = [clean_text(str(v))[:10] for v in valuelist[:3]]
+        parts += [""] * (3 - len(parts))
+        self.raw_data = parts
+        self.data = None
+        day, month, year = parts
+        if not any(parts):
+            return
+        label = self.label.text
+        if not all(parts):
+            missing = [n for n, v in zip(("day", "month", "year"), parts, strict=True) if not v]
+            raise ValueError(f"{label} must include a {' and a '.join(missing)}")
+        if not (
+            re.fullmatch(r"[0-9]{1,2}", day)
+            and re.fullmatch(r"[0-9]{1,2}", month)
+            and re.fullmatch(r"[0-9]{4}", year)
+        ):
+            raise ValueError(f"{label} must be a real date, for example 27 3 2026")
+        try:
+            self.data = date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValueError(f"{label} must be a real date, for example 27 3 2026") from None
+        if not EARLIEST_YEAR <= self.data.year <= LATEST_YEAR:
+            self.data = None
+            raise ValueError(f"{label} must be between {EARLIEST_YEAR} and {LATEST_YEAR}")
+
+    def set_value(self, iso_date: str | None) -> None:
+        self.data = date.fromisoformat(iso_date) if iso_date else None
+        self.raw_data = self.data.strftime("%-d %-m %Y").split() if self.data else ["", "", ""]
+
+    def pre_validate(self, form):
+        if self.required_message and self.data is None and not self.process_errors:
+            raise ValidationError(self.required_message)
+
+
+class ScoreField(RadioField):
+    """Likelihood or impact, 1-5; labels and descriptors come from the active scheme."""
+
+    def __init__(self, label, message, *, required=True, **kwargs):
+        super().__init__(
+            label,
+            choices=options((n, str(n)) for n in domain.LEVELS),
+            coerce=int,
+            validate_choice=False,
+            widget=GovRadioInput(),
+            **kwargs,
+        )
+        self.message = message
+        self.required = required
+        self.out_of_range = False
+
+    def process_formdata(self, valuelist):
+        self.data, self.out_of_range = None, False
+        if valuelist and valuelist[0] != "":
+            try:
+                value = int(valuelist[0])
+            except ValueError:
+                value = None
+            if value in domain.LEVELS:
+                self.data = value
+            else:
+                self.out_of_range = True
+
+    def pre_validate(self, form):
+        if self.out_of_range:
+            raise ValidationError(f"{self.label.text} must be a whole number from 1 to 5")
+        if self.required and self.data is None:
+            raise ValidationError(self.message)
+
+    def use_scheme(self, levels):
+        self.choices = options((level.value, f"{level.value} {level.name}") for level in levels)
+
+
+class ChoiceField(RadioField):
+    """Radios whose value must be one of the choices, with a message that says so."""
+
+    def __init__(self, label, choices, message, **kwargs):
+        super().__init__(label, choices=options(choices), widget=GovRadioInput(), **kwargs)
+        self.message = message
+
+    def pre_validate(self, form):
+        if not self.data:
+            raise StopValidation(self.message)
+        if self.data not in values(self):
+            raise StopValidation(f"{self.message} from the list")
+
+
+class WholeNumberField(IntegerField):
+    """An integer input whose 'not a number' message names the field, GOV.UK style."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label, *args, **kwargs):
+        self.not_a_number = kwargs.pop("not_a_number", f"{label} must be a whole number")
+        super().__init__(label, *args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        value = valuelist[0].strip()
+        if not re.fullmatch(r"-?[0-9]{1,6}", value):
+            self.data = None
+            raise ValueError(self.not_a_number)
+        self.data = int(value)
+
+
+def positive_int(text: str) -> int | None:
+    """A query-string id or page number: 1 or more, plain ASCII digits ("²".isdigit() is true,
+    but int() refuses it), small enough for any database's integer column; else None."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 9 or int(text) < 1:
+        return None
+    return int(text)
+
+
+def whole_number(label, low, high, required, hint=""):
+    """A whole number from `low` to `high`; `required` is the message when empty (or None)."""
+    return WholeNumberField(
+        label,
+        description=hint,
+        validators=[
+            # Not DataRequired: 0 is an answer.
+            InputRequired(required) if required else Optional(),
+            NumberRange(low, high, f"{label} must be between {low} and {high}"),
+        ],
+    )
