@@ -2,14 +2,12 @@
 fixed number of SQL statements however many risks, assessments and actions there are."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 
 from flask import g
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, true
 
-from riskreg import domain
-
-from .clock import now_utc
+from . import clock, domain
 from .extensions import db
 from .models import Action, Assessment, Meeting, Risk, ScoringScheme, Section
 
@@ -105,10 +103,6 @@ def active_scheme(schemes: dict[int, domain.Scheme] | None = None) -> domain.Sch
     return schemes[max(schemes)]
 
 
-def end_of_day(day: date) -> datetime:
-    return datetime.combine(day, time.max)
-
-
 def last_agreed_before(at: datetime) -> Meeting | None:
     return db.session.scalars(
         select(Meeting)
@@ -142,6 +136,9 @@ def risk_fact(risk: Risk) -> domain.RiskFact:
         target_date=risk.target_date,
         next_review=risk.next_review,
         version=risk.version,
+        causes=risk.causes,
+        consequences=risk.consequences,
+        owner_email=risk.owner_email,
     )
 
 
@@ -188,17 +185,25 @@ def score_facts(at: datetime, risk_ids, kinds=domain.KINDS, rank: int = 1):
     }
 
 
+def action_open_sql(day: date):
+    """domain.action_open_on as SQL: not complete, or completed only after `day`."""
+    return (Action.status != "complete") | (Action.completed_on > day)
+
+
+def action_overdue_sql(day: date):
+    """domain.action_overdue_on as SQL: open on `day` and due before it."""
+    return action_open_sql(day) & (Action.due_on < day)
+
+
 def _action_counts(risk_ids, day: date, at: datetime | None) -> dict[int, tuple[int, int]]:
-    """(open, overdue) actions per risk on `day`. Live (`at` None) an action is open until it is
-    marked complete; in a past view, if it was created by `at` and not completed by `day`."""
-    open_then = Action.status != "complete"
-    if at is not None:
-        open_then = (Action.created_at <= at) & (open_then | (Action.completed_on > day))
+    """(open, overdue) actions per risk on `day`; in a past view (`at`) only those created by
+    then count (actions keep no other history)."""
+    created = Action.created_at <= at if at is not None else true()
     rows = db.session.execute(
         select(
             Action.risk_id,
-            func.count(case((open_then, 1))),
-            func.count(case((open_then & (Action.due_on < day), 1))),
+            func.count(case((created & action_open_sql(day), 1))),
+            func.count(case((created & action_overdue_sql(day), 1))),
         )
         .where(Action.risk_id.in_(risk_ids))
         .group_by(Action.risk_id)
@@ -206,27 +211,37 @@ def _action_counts(risk_ids, day: date, at: datetime | None) -> dict[int, tuple[
     return {risk_id: (open_count, overdue) for risk_id, open_count, overdue in rows}
 
 
+def risks_statement(query: RegisterQuery):
+    """The risks the register query can show, filtered in the database (ref, section, status,
+    open at the "as at" date); the text, owner, band and flag filters apply to the rows."""
+    statement = select(Risk).join(Risk.section)
+    if query.ref:
+        statement = statement.where(Risk.ref == query.ref)
+    if query.section:
+        statement = statement.where(Section.prefix == query.section)
+    if query.as_at is not None:
+        at = clock.end_of_day(query.as_at)
+        if query.open_from is not None:
+            not_closed_yet = Risk.closed_at >= clock.start_of_day(query.open_from)
+        else:
+            not_closed_yet = Risk.closed_at > at
+        statement = statement.where(
+            Risk.created_at <= at, Risk.closed_at.is_(None) | not_closed_yet
+        )
+    elif query.status != "all":
+        statement = statement.where(Risk.status == query.status)
+    return statement
+
+
 def register_rows(
     query: RegisterQuery = RegisterQuery(), today: date | None = None
 ) -> list[domain.RegisterRow]:
     """The register's rows, filtered and in register order (section, highest current first)."""
     past = query.as_at is not None
-    at = end_of_day(query.as_at) if past else now_utc()
-    today = query.as_at if past else (today or datetime.now(UTC).date())
+    at = clock.end_of_day(query.as_at) if past else clock.now_utc()
+    today = query.as_at if past else (today or clock.today())
 
-    risks_q = select(Risk).join(Risk.section)
-    if query.ref:
-        risks_q = risks_q.where(Risk.ref == query.ref)
-    if query.section:
-        risks_q = risks_q.where(Section.prefix == query.section)
-    if past:
-        if query.open_from is not None:
-            not_closed_yet = Risk.closed_at >= datetime.combine(query.open_from, time.min)
-        else:
-            not_closed_yet = Risk.closed_at > at
-        risks_q = risks_q.where(Risk.created_at <= at, Risk.closed_at.is_(None) | not_closed_yet)
-    elif query.status != "all":
-        risks_q = risks_q.where(Risk.status == query.status)
+    risks_q = risks_statement(query)
     risks = [risk_fact(r) for r in db.session.scalars(risks_q)]
     risks = [r for r in risks if _matches_text(r, query)]
 

@@ -4,14 +4,12 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from flask import render_template_string
-from flask_login import login_user
 from helpers import count_statements, make_action, make_control, make_meeting, make_risk, make_user
 from sqlalchemy import insert, select
 
 from riskreg.clock import now_utc
 from riskreg.extensions import db
-from riskreg.models import Action, Assessment, Control, Risk, Section, User
+from riskreg.models import Action, Assessment, Control, Risk, Section
 from riskreg.register import services
 
 TODAY = date.today()

@@ -4,7 +4,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import delete, func, select
 
-from riskreg import audit
+from riskreg import audit, clock
 from riskreg.auth.accounts import add_user, new_password
 from riskreg.clock import now_utc
 from riskreg.extensions import db
@@ -45,7 +45,7 @@ def clear_register() -> None:
 def load_demo(now: datetime | None = None) -> int:
     """Load the demo register; returns how many risks it added. The caller commits."""
     now = now or now_utc()
-    today = now.date()
+    today = clock.local_date(now)
 
     def days_ago(n: int) -> datetime:
         # Mid-morning, so "N days ago" is the same calendar day in any UK time zone.

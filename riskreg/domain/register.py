@@ -2,9 +2,8 @@
 of travel, register order and the heat map's cells."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from .scoring import LEVELS, Band, Scheme
 
@@ -68,6 +67,10 @@ class RiskFact:
     target_date: date | None
     next_review: date | None
     version: int
+    # Shown on the risk's page and in the exports, not in the register's table.
+    causes: str = ""
+    consequences: str = ""
+    owner_email: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,6 @@ class RegisterRow:
     review_overdue: bool = False
     past_target: bool = False
     above_appetite: bool = False
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def ref(self) -> str:

@@ -12,7 +12,6 @@ from riskreg.readmodel import RegisterQuery, register_rows
 from riskreg.register import exports
 
 from .plan import apply_plan, plan_import
-from .views import done_summary
 
 register_cli = AppGroup("register", help="Import and export the register as a spreadsheet.")
 # The command line reads files from the server's own disk, so it may take larger ones.
@@ -45,7 +44,7 @@ def import_command(path, dry_run):
         return
     apply_plan(plan)
     db.session.commit()
-    click.echo(f"Imported {os.path.basename(path)}: {done_summary(plan)}.")
+    click.echo(f"Imported {os.path.basename(path)}: {plan.applied_summary}.")
 
 
 @register_cli.command("export")

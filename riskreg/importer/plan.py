@@ -128,8 +128,17 @@ class ImportPlan:
 
     @property
     def summary(self) -> str:
+        """What applying the plan will do."""
         return (
             f"{self.count('create')} to create, {self.count('update')} to update, "
+            f"{self.count('unchanged')} unchanged"
+        )
+
+    @property
+    def applied_summary(self) -> str:
+        """What applying the plan did."""
+        return (
+            f"{self.count('create')} created, {self.count('update')} updated, "
             f"{self.count('unchanged')} unchanged"
         )
 

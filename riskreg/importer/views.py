@@ -30,7 +30,7 @@ from riskreg.extensions import db
 from riskreg.security import role_required
 
 from .files import MAX_BYTES
-from .plan import ImportPlan, apply_plan, plan_import
+from .plan import apply_plan, plan_import
 
 bp = Blueprint("importer", __name__)
 
@@ -155,12 +155,5 @@ def confirm():
         db.session.rollback()
         message = "The register changed while importing, so nothing was imported. Try again."
         return refuse(name, [message], status=409)
-    flash(f"Imported {name}: {done_summary(plan)}.")
+    flash(f"Imported {name}: {plan.applied_summary}.")
     return redirect(url_for("register.index"))
-
-
-def done_summary(plan: ImportPlan) -> str:
-    return (
-        f"{plan.count('create')} created, {plan.count('update')} updated, "
-        f"{plan.count('unchanged')} unchanged"
-    )

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from riskreg import clock, domain
 from riskreg.extensions import db
 from riskreg.models import Action, Meeting, Risk
-from riskreg.readmodel import register_rows
+from riskreg.readmodel import action_open_sql, register_rows
 
 
 def next_meeting(today: date | None = None) -> Meeting | None:
@@ -98,14 +98,14 @@ def due_before(
             action.description,
             action.owner,
             action.due_on,
-            action.due_on < today,
+            domain.action_overdue_on(action.status, action.completed_on, action.due_on, today),
         )
         for action, ref, title, email in db.session.execute(
             select(Action, Risk.ref, Risk.title, Risk.owner_email)
             .join(Risk, Risk.id == Action.risk_id)
             .where(
                 Risk.status == "open",
-                Action.status != "complete",
+                action_open_sql(today),
                 Action.due_on.is_not(None),
                 Action.due_on <= by,
             )

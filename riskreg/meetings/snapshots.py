@@ -9,12 +9,17 @@ from datetime import date, datetime
 
 from sqlalchemy import select, update
 
-from riskreg import audit, domain
+from riskreg import audit, clock, domain
 from riskreg.clock import now_utc
 from riskreg.domain.dates import long_date
 from riskreg.extensions import db
 from riskreg.models import Action, Assessment, Control, Meeting, Risk, SnapshotRow, User
-from riskreg.readmodel import RegisterQuery, register_rows, schemes_by_version
+from riskreg.readmodel import (
+    RegisterQuery,
+    action_overdue_sql,
+    register_rows,
+    schemes_by_version,
+)
 
 
 class AlreadyAgreed(Exception):
@@ -36,7 +41,7 @@ def agree_register(
     history the register is rebuilt from is kept by day). Returns how many risks it holds.
     The caller commits."""
     when = at or now_utc()
-    rows = register_rows(RegisterQuery(as_at=at.date()) if at else RegisterQuery())
+    rows = register_rows(RegisterQuery(as_at=clock.local_date(at)) if at else RegisterQuery())
     user_id = user_id if user_id is not None else audit.acting_user_id()
     # A conditional update, so two managers agreeing at once cannot both succeed.
     claimed = db.session.execute(
@@ -119,7 +124,9 @@ def row_from_snapshot(
     )
     inherent, current, target = (snapshot_score_view(snap, kind, schemes) for kind in domain.KINDS)
     # As the board saw it: compared with itself, so the direction reads "same".
-    return domain.row_from_views(risk, inherent, current, target, current, agreed_at.date())
+    return domain.row_from_views(
+        risk, inherent, current, target, current, clock.local_date(agreed_at)
+    )
 
 
 def snapshot_score_view(
@@ -229,7 +236,7 @@ def changes_between(
     live = meeting.agreed_at is None
     until = (now or now_utc()) if live else meeting.agreed_at
     since = previous.agreed_at if previous else None
-    as_of = until.date()
+    as_of = clock.local_date(until)
     snapshots = snapshots_of([m for m in (previous, meeting) if m is not None])
     before = snapshots.get(previous.id, []) if previous else []
     after = register_rows(RegisterQuery(), today=as_of) if live else snapshots[meeting.id]
@@ -314,7 +321,7 @@ def mitigations_in(
     """Controls and actions added in the window, actions completed in it (completion is a day:
     after the previous agreement's day, up to `as_of`), and actions overdue at `as_of` on the
     risks open then. Two statements."""
-    since_day = since.date() if since else date.min
+    since_day = clock.local_date(since) if since else date.min
     controls_q = (
         select(Control, Risk.ref, Risk.title)
         .join(Risk, Risk.id == Control.risk_id)
@@ -324,7 +331,9 @@ def mitigations_in(
     if since is not None:
         controls_q = controls_q.where(Control.created_at > since)
     controls_added = [
-        Mitigation("control", c.risk_id, ref, title, c.description, c.owner, c.created_at.date())
+        Mitigation(
+            "control", c.risk_id, ref, title, c.description, c.owner, clock.local_date(c.created_at)
+        )
         for c, ref, title in db.session.execute(controls_q)
     ]
 
@@ -333,9 +342,15 @@ def mitigations_in(
         "actions_completed": [],
         "actions_overdue": [],
     }
+    added = Action.created_at <= until
+    if since is not None:
+        added &= Action.created_at > since
+    completed = (Action.completed_on > since_day) & (Action.completed_on <= as_of)
+    overdue = (Action.created_at <= until) & action_overdue_sql(as_of)
     actions_q = (
         select(Action, Risk.ref, Risk.title)
         .join(Risk, Risk.id == Action.risk_id)
+        .where(added | completed | overdue)
         .order_by(Action.due_on, Action.id)
     )
     for action, ref, title in db.session.execute(actions_q):
@@ -349,19 +364,16 @@ def mitigations_in(
             due_on=action.due_on,
         )
         if (since is None or action.created_at > since) and action.created_at <= until:
-            lists["actions_added"].append(Mitigation(**item, on=action.created_at.date()))
+            lists["actions_added"].append(
+                Mitigation(**item, on=clock.local_date(action.created_at))
+            )
         done = action.completed_on
         if done is not None and since_day < done <= as_of:
             lists["actions_completed"].append(Mitigation(**item, on=done))
-        not_done_then = (done is None and action.status != "complete") or (
-            done is not None and done > as_of
-        )
         if (
             action.risk_id in open_ids
-            and action.due_on is not None
-            and action.due_on < as_of
             and action.created_at <= until
-            and not_done_then
+            and domain.action_overdue_on(action.status, done, action.due_on, as_of)
         ):
             lists["actions_overdue"].append(Mitigation(**item, on=action.due_on))
     lists["actions_added"].sort(key=lambda m: (m.on, m.ref))

@@ -131,10 +131,6 @@ def actions_of(risk_id: int) -> list[Action]:
     )
 
 
-def is_overdue(action: Action, today: date) -> bool:
-    return action.status != "complete" and action.due_on is not None and action.due_on < today
-
-
 def _changes(query) -> list[Change]:
     risk = aliased(Risk, name="changed_risk")
     rows = db.session.execute(

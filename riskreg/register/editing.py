@@ -3,7 +3,6 @@
 Every form that changes an existing risk carries the risk's version; a save against a stale
 version is refused with a conflict page (409) that shows what changed and keeps the user's input."""
 
-from datetime import UTC, datetime
 from functools import partial
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -11,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from riskreg import domain
+from riskreg import clock, domain
 from riskreg.domain.dates import long_date
 from riskreg.extensions import db
 from riskreg.models import (
@@ -273,7 +272,7 @@ def rescore_summary(risk: Risk, form: RescoreForm, scheme: domain.Scheme) -> dic
     next_review, review_from_band = form.next_review.data, None
     if next_review is None and "current" in scores:
         score = scores["current"][0] * scores["current"][1]
-        today = datetime.now(UTC).date()
+        today = clock.today()
         next_review = services.suggested_review(score, today)
         review_from_band = scheme.band_for(score)
     labels = {choice.value: choice.label for choice in form.meeting.choices}

@@ -17,10 +17,11 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
 from riskreg import domain
-from riskreg.clock import today
+from riskreg.clock import end_of_day, local_date, today
+from riskreg.domain.dates import long_date
 from riskreg.extensions import db
 from riskreg.models import Assessment, Meeting, Risk, ScoringScheme, Section, User
-from riskreg.readmodel import RegisterQuery, end_of_day, register_rows, schemes_by_version
+from riskreg.readmodel import RegisterQuery, register_rows, risks_statement, schemes_by_version
 from riskreg.ui.downloads import download, plain_error
 
 from .query import register_query_from_args, sort_rows
@@ -35,16 +36,16 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 @dataclass(frozen=True)
 class Column:
     heading: str
-    value: Callable  # (row, extra fields of the risk) -> the cell's value
+    value: Callable  # (register row) -> the cell's value
     width: int = 14
     score_of: str = ""  # "inherent"/"current"/"target": the cell is coloured by that band
 
 
 def score_columns(kind: str) -> list[Column]:
     def part(name):
-        return lambda row, extra: getattr(getattr(row, kind), name, None)
+        return lambda row: getattr(getattr(row, kind), name, None)
 
-    def band(row, extra):
+    def band(row):
         view = getattr(row, kind)
         return view.band.name if view else ""
 
@@ -61,38 +62,38 @@ def yes(flag: bool) -> str:
     return "Yes" if flag else ""
 
 
-def direction_words(row, extra) -> str:
+def direction_words(row) -> str:
     arrow, words = domain.DIRECTIONS[row.direction]
     return words if row.direction == "new" else f"{arrow} {words}"
 
 
 COLUMNS = [
-    Column("Ref", lambda row, extra: row.ref, 9),
-    Column("Section", lambda row, extra: row.risk.section_name, 24),
-    Column("Title", lambda row, extra: row.risk.title, 40),
-    Column("Statement", lambda row, extra: row.risk.statement, 60),
-    Column("Causes", lambda row, extra: extra.get("causes", ""), 40),
-    Column("Consequences", lambda row, extra: extra.get("consequences", ""), 40),
-    Column("Owner", lambda row, extra: row.risk.owner_name, 20),
-    Column("Owner role", lambda row, extra: row.risk.owner_role, 24),
-    Column("Owner email", lambda row, extra: extra.get("owner_email", ""), 26),
-    Column("Lead agency", lambda row, extra: row.risk.lead_agency, 26),
-    Column("Partner agencies", lambda row, extra: row.risk.partner_agencies, 30),
-    Column("Priority or sub-group", lambda row, extra: row.risk.priority, 30),
-    Column("Status", lambda row, extra: row.risk.status.title(), 9),
-    Column("Closed on", lambda row, extra: row.risk.closed_at and row.risk.closed_at.date(), 12),
-    Column("Closed reason", lambda row, extra: row.risk.closed_reason, 30),
-    Column("Target date", lambda row, extra: row.risk.target_date, 12),
-    Column("Next review", lambda row, extra: row.risk.next_review, 12),
+    Column("Ref", lambda row: row.ref, 9),
+    Column("Section", lambda row: row.risk.section_name, 24),
+    Column("Title", lambda row: row.risk.title, 40),
+    Column("Statement", lambda row: row.risk.statement, 60),
+    Column("Causes", lambda row: row.risk.causes, 40),
+    Column("Consequences", lambda row: row.risk.consequences, 40),
+    Column("Owner", lambda row: row.risk.owner_name, 20),
+    Column("Owner role", lambda row: row.risk.owner_role, 24),
+    Column("Owner email", lambda row: row.risk.owner_email, 26),
+    Column("Lead agency", lambda row: row.risk.lead_agency, 26),
+    Column("Partner agencies", lambda row: row.risk.partner_agencies, 30),
+    Column("Priority or sub-group", lambda row: row.risk.priority, 30),
+    Column("Status", lambda row: row.risk.status.title(), 9),
+    Column("Closed on", lambda row: row.risk.closed_at and local_date(row.risk.closed_at), 12),
+    Column("Closed reason", lambda row: row.risk.closed_reason, 30),
+    Column("Target date", lambda row: row.risk.target_date, 12),
+    Column("Next review", lambda row: row.risk.next_review, 12),
     *score_columns("inherent"),
     *score_columns("current"),
     *score_columns("target"),
     Column("Direction of travel", direction_words, 12),
-    Column("Open actions", lambda row, extra: row.open_actions, 9),
-    Column("Overdue actions", lambda row, extra: row.overdue_actions, 9),
-    Column("Review overdue", lambda row, extra: yes(row.review_overdue), 9),
-    Column("Past target date", lambda row, extra: yes(row.past_target), 9),
-    Column("Above appetite", lambda row, extra: yes(row.above_appetite), 9),
+    Column("Open actions", lambda row: row.open_actions, 9),
+    Column("Overdue actions", lambda row: row.overdue_actions, 9),
+    Column("Review overdue", lambda row: yes(row.review_overdue), 9),
+    Column("Past target date", lambda row: yes(row.past_target), 9),
+    Column("Above appetite", lambda row: yes(row.above_appetite), 9),
 ]
 ASSESSMENT_HEADINGS = [
     ("Ref", 9),
@@ -116,29 +117,6 @@ def wanted_rows() -> tuple[RegisterQuery, list[domain.RegisterRow]] | str:
     if view.errors:
         return " ".join(view.errors.values())
     return view.query, sort_rows(register_rows(view.query), view.sort, view.order)
-
-
-def coarse_filter(statement, query: RegisterQuery):
-    """The register query's database-side filters, loose enough to hold every row it returns:
-    the text, owner, band and flag filters are applied to the rows in Python afterwards."""
-    if query.section:
-        statement = statement.where(Section.prefix == query.section)
-    if query.ref:
-        statement = statement.where(Risk.ref == query.ref)
-    if query.as_at is not None:
-        statement = statement.where(Risk.created_at <= end_of_day(query.as_at))
-    elif query.status != "all":
-        statement = statement.where(Risk.status == query.status)
-    return statement
-
-
-def extra_fields(query: RegisterQuery) -> dict[int, dict]:
-    """The risk fields the read model leaves out: one statement, however many risks."""
-    statement = select(Risk.id, Risk.causes, Risk.consequences, Risk.owner_email).join(Risk.section)
-    return {
-        r.id: {"causes": r.causes, "consequences": r.consequences, "owner_email": r.owner_email}
-        for r in db.session.execute(coarse_filter(statement, query))
-    }
 
 
 def assessment_rows(query: RegisterQuery, risk_ids: set[int]):
@@ -167,18 +145,21 @@ def assessment_rows(query: RegisterQuery, risk_ids: set[int]):
     )
     if query.as_at is not None:
         statement = statement.where(Assessment.created_at <= end_of_day(query.as_at))
+    statement = statement.where(
+        Assessment.risk_id.in_(risks_statement(query).with_only_columns(Risk.id))
+    )
     schemes = schemes_by_version()
-    for r in db.session.execute(coarse_filter(statement, query)):
+    for r in db.session.execute(statement):
         if r.risk_id not in risk_ids:
             continue
-        meeting = f"{r.meeting_title} {r.held_on.day} {r.held_on:%B %Y}" if r.held_on else ""
+        meeting = f"{r.meeting_title} {long_date(r.held_on)}" if r.held_on else ""
         band = schemes[r.version].band_for(r.score)
         yield (
             band,
             [
                 r.ref,
                 r.kind.title(),
-                r.created_at.date(),
+                local_date(r.created_at),
                 r.likelihood,
                 r.impact,
                 r.score,
@@ -217,14 +198,12 @@ def csv_export():
 
 
 def csv_body(query: RegisterQuery, rows: list[domain.RegisterRow]) -> bytes:
-    extras = extra_fields(query)
     buffer = io.StringIO()
     buffer.write("\ufeff")  # the BOM: Excel then reads the file as UTF-8
     writer = csv.writer(buffer)
     writer.writerow([c.heading for c in COLUMNS])
     for row in rows:
-        extra = extras.get(row.risk.id, {})
-        writer.writerow([neutralised(c.value(row, extra)) for c in COLUMNS])
+        writer.writerow([neutralised(c.value(row)) for c in COLUMNS])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -285,19 +264,15 @@ def xlsx_export():
 
 
 def xlsx_body(query: RegisterQuery, rows: list[domain.RegisterRow]) -> bytes:
-    extras = extra_fields(query)
     styles = CellStyles()
     workbook = Workbook(write_only=True)
     risks = add_sheet(workbook, "Register", [(c.heading, c.width) for c in COLUMNS], styles)
     for row in rows:
-        extra = extras.get(row.risk.id, {})
         cells = []
         for column in COLUMNS:
             view = getattr(row, column.score_of) if column.score_of else None
             band = view.band if view is not None else None
-            cells.append(
-                xlsx_cell(risks, column.value(row, extra), styles, band, wide=column.width >= 30)
-            )
+            cells.append(xlsx_cell(risks, column.value(row), styles, band, wide=column.width >= 30))
         risks.append(cells)
 
     history = add_sheet(workbook, "Assessments", ASSESSMENT_HEADINGS, styles)

@@ -10,9 +10,9 @@ Exports and the printable summary take every row; only the register page pages t
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from datetime import UTC, date, datetime
+from datetime import date
 
-from riskreg import domain
+from riskreg import clock, domain
 from riskreg.readmodel import FLAGS, STATUSES, RegisterQuery, schemes_by_version, sections
 from riskreg.ui.forms import positive_int
 
@@ -88,7 +88,7 @@ def register_query_from_args(args: Mapping[str, str], today: date | None = None)
     reported in `errors` (one message per field)."""
     band_names = {band.name for s in schemes_by_version().values() for band in s.bands}
     prefixes = {section.prefix for section in sections()}
-    return parse_register_args(args, prefixes, band_names, today or datetime.now(UTC).date())
+    return parse_register_args(args, prefixes, band_names, today or clock.today())
 
 
 def parse_register_args(

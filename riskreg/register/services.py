@@ -7,7 +7,7 @@ from functools import partial
 
 from sqlalchemy import func, select
 
-from riskreg import audit, domain
+from riskreg import audit, clock, domain
 from riskreg.clock import now_utc
 from riskreg.domain.dates import long_date
 from riskreg.extensions import db
@@ -104,7 +104,7 @@ def create_risk(
         **{name: value for name, value in fields.items() if value is not None},
     )
     if risk.next_review is None and "current" in scores:
-        risk.next_review = suggested_review(scores["current"].score, at.date())
+        risk.next_review = suggested_review(scores["current"].score, clock.local_date(at))
     db.session.add(risk)
     db.session.flush()
     audit.record(
@@ -184,7 +184,7 @@ def rescore_risk(
     at = at or now_utc()
     added = add_assessments(risk, scores, rationale, meeting_id=meeting_id, user_id=user_id, at=at)
     if next_review is None and "current" in scores:
-        next_review = suggested_review(scores["current"].score, at.date())
+        next_review = suggested_review(scores["current"].score, clock.local_date(at))
     if next_review is not None and next_review != risk.next_review:
         audit.record(
             "risk",
@@ -265,7 +265,7 @@ def save_mitigation(
         fields = dict(fields)
         completed_before = item is not None and item.status == "complete"
         if fields.get("status") == "complete" and not completed_before:
-            fields.setdefault("completed_on", (at or now_utc()).date())
+            fields.setdefault("completed_on", clock.local_date(at or now_utc()))
         elif fields.get("status") != "complete":
             fields["completed_on"] = None
         names = (*names, "completed_on")

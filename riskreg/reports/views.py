@@ -9,7 +9,7 @@ from flask import Blueprint, render_template, request, url_for
 from sqlalchemy import select
 
 from riskreg import readmodel
-from riskreg.clock import today
+from riskreg.clock import end_of_day, today
 from riskreg.domain import parse_year
 from riskreg.domain.dates import long_date
 from riskreg.extensions import db
@@ -61,18 +61,15 @@ def mitigations(rows, as_at: date | None) -> tuple[dict, dict]:
     controls, actions = defaultdict(list), defaultdict(list)
     if not ids:
         return controls, actions
-    at = readmodel.end_of_day(as_at) if as_at else None
     control_query = select(Control).where(Control.risk_id.in_(ids))
-    action_query = select(Action).where(Action.risk_id.in_(ids))
-    if at is None:
-        action_query = action_query.where(Action.status != "complete")
-    else:
-        # Actions have no history: open then if raised by then and not completed by then.
+    action_query = select(Action).where(
+        Action.risk_id.in_(ids), readmodel.action_open_sql(as_at or today())
+    )
+    if as_at is not None:
+        # Actions and controls have no history: as they stood then if added by then.
+        at = end_of_day(as_at)
         control_query = control_query.where(Control.created_at <= at)
-        action_query = action_query.where(
-            Action.created_at <= at,
-            (Action.status != "complete") | (Action.completed_on > as_at),
-        )
+        action_query = action_query.where(Action.created_at <= at)
     session = db.session
     for control in session.scalars(control_query.order_by(Control.id)):
         controls[control.risk_id].append(control)
