@@ -86,6 +86,19 @@ def count_statements(engine=None):
         event.remove(engine, "before_cursor_execute", before_execute)
 
 
+def request_statements(app, client, urls) -> dict[str, int]:
+    """The SQL statements each GET of `urls` runs (each must answer 200). Counted outside any
+    application context, so every request has its own, with nothing cached from the test's."""
+    with app.app_context():
+        engine = db.engine
+    counts = {}
+    for url in urls:
+        with count_statements(engine) as n:
+            assert client.get(url).status_code == 200, url
+        counts[url] = n[0]
+    return counts
+
+
 def table_counts():
     """Rows per table: to show that a rejected request wrote nothing."""
     names = inspect(db.engine).get_table_names()

@@ -8,7 +8,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import RGBColor
-from helpers import count_statements, make_risk
+from helpers import make_risk, request_statements
 from sqlalchemy import select
 
 from riskreg.domain import last_complete_year, parse_year
@@ -247,12 +247,7 @@ def test_statement_count_does_not_grow_with_the_register(login, app):
         with app.app_context():  # its own context: requests must not share the session's cache
             while db.session.scalar(select(db.func.count(Risk.id))) < risks:
                 make_risk("SG", "Bulk", at=datetime(2013, 6, 1))
-            engine = db.engine
-        counts = []
-        for path in (REPORT, f"{REPORT}.md", f"{REPORT}.docx"):
-            with count_statements(engine) as n:
-                assert client.get(f"{path}?year={YEAR}").status_code == 200
-            counts.append(n[0])
-        return counts
+        paths = (REPORT, f"{REPORT}.md", f"{REPORT}.docx")
+        return request_statements(app, client, [f"{path}?year={YEAR}" for path in paths])
 
     assert statements(3) == statements(40)

@@ -9,7 +9,8 @@ from riskreg.extensions import db
 from riskreg.models import Meeting
 from riskreg.readmodel import register_rows
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_ce14f03951f8d739.txt"
+# The seed annual report summary the demo register is taken from, kept with the tests.
+SEED = Path(__file__).parent / "data" / "seed-annual-report-2013-14.txt"
 
 
 def test_demo_register_is_the_seed_reports_key_risks(ctx):

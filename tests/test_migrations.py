@@ -1,12 +1,15 @@
 """The schema the app runs on is the one the migrations build."""
 
+import re
+from pathlib import Path
+
 import flask_migrate
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from helpers import app_config
 from sqlalchemy import inspect, select
 
-from riskreg import create_app
+from riskreg import create_app, domain
 from riskreg.extensions import db
 from riskreg.models import ScoringScheme, Section
 
@@ -45,3 +48,23 @@ def test_downgrade_to_empty_and_back(tmp_path):
         flask_migrate.upgrade()
         assert schema_differences() == []
         db.engine.dispose()
+
+
+def test_the_seeded_scheme_and_sections_are_the_domain_defaults(ctx):
+    """0001 writes its reference data out in full (a landed migration never changes with the
+    code); the domain's defaults must still describe what a new register starts with."""
+    scheme = db.session.scalars(select(ScoringScheme)).one()
+    assert {
+        "likelihood": scheme.likelihood,
+        "impact": scheme.impact,
+        "bands": scheme.bands,
+    } == domain.default_scheme_data()
+    sections = db.session.scalars(select(Section).order_by(Section.position)).all()
+    assert [
+        {"name": s.name, "prefix": s.prefix, "position": s.position} for s in sections
+    ] == domain.DEFAULT_SECTIONS
+
+
+def test_no_migration_imports_the_app():
+    for path in (Path(__file__).parent.parent / "migrations" / "versions").glob("*.py"):
+        assert not re.search(r"^\s*(from|import) riskreg", path.read_text(), re.M), path.name

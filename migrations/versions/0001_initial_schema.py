@@ -11,13 +11,85 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-from riskreg.domain import DEFAULT_SECTIONS, default_scheme_data
-
 # revision identifiers, used by Alembic.
 revision = "f012f84c1912"
 down_revision = None
 branch_labels = None
 depends_on = None
+
+# The reference data this revision seeds, written out here so that the revision never changes
+# when the app's code does: the annual report's two sections and version 1 of the scoring
+# scheme (the NHS/NPSA 5 x 5 matrix).
+SECTIONS = [
+    {"name": "Safeguarding risks and challenges", "prefix": "SG", "position": 1},
+    {"name": "Board risks and challenges", "prefix": "BR", "position": 2},
+]
+LIKELIHOOD = [
+    {"name": "Rare", "descriptor": "Not expected to happen in the next five years."},
+    {"name": "Unlikely", "descriptor": "Could happen, but not expected in the next two years."},
+    {"name": "Possible", "descriptor": "Might happen in the next year; has happened elsewhere."},
+    {"name": "Likely", "descriptor": "Will probably happen this year; has happened here."},
+    {"name": "Almost certain", "descriptor": "Expected within months, or happening now."},
+]
+IMPACT = [
+    {
+        "name": "Negligible",
+        "descriptor": "No effect on children's safety; minor inconvenience to one agency.",
+    },
+    {
+        "name": "Minor",
+        "descriptor": "Short delay in services to children with no lasting harm; local complaint.",
+    },
+    {
+        "name": "Moderate",
+        "descriptor": "Children's needs unmet for weeks; harm that is put right; critical audit "
+        "finding.",
+    },
+    {
+        "name": "Major",
+        "descriptor": "Serious harm to a child; a serious case review; a requires improvement "
+        "judgement.",
+    },
+    {
+        "name": "Catastrophic",
+        "descriptor": "Death or life-changing harm to a child linked to agency failure; an "
+        "inadequate inspection judgement.",
+    },
+]
+BANDS = [
+    {
+        "name": "Low",
+        "min": 1,
+        "max": 3,
+        "colour": "#00703c",
+        "review_months": 12,
+        "response": "Managed by routine procedures.",
+    },
+    {
+        "name": "Moderate",
+        "min": 4,
+        "max": 6,
+        "colour": "#ffdd00",
+        "review_months": 6,
+        "response": "Owner monitors; board notes.",
+    },
+    {
+        "name": "High",
+        "min": 8,
+        "max": 12,
+        "colour": "#f47738",
+        "review_months": 3,
+        "response": "Active management; reported to each board.",
+    },
+    {
+        "name": "Extreme",
+        "min": 15,
+        "max": 25,
+        "colour": "#d4351c",
+        "review_months": 0,
+        "response": "Immediate action; escalated to the chair.",
+    },
+]
 
 
 def upgrade():
@@ -228,16 +300,16 @@ def upgrade():
 
     # ### end Alembic commands ###
 
-    # Reference data every register starts with: the two sections of the annual report and
-    # version 1 of the scoring scheme (the NHS/NPSA 5 x 5 matrix).
-    op.bulk_insert(section, DEFAULT_SECTIONS)
+    op.bulk_insert(section, SECTIONS)
     op.bulk_insert(
         scoring_scheme,
         [
             {
                 "version": 1,
                 "created_at": datetime.now(UTC).replace(tzinfo=None),
-                **default_scheme_data(),
+                "likelihood": LIKELIHOOD,
+                "impact": IMPACT,
+                "bands": BANDS,
             }
         ],
     )

@@ -17,7 +17,7 @@ from riskreg.extensions import db
 from riskreg.models import Risk, Section
 from riskreg.register import services
 from riskreg.register.exports import COLUMNS as EXPORT_COLUMNS
-from riskreg.register.forms import LONG_TEXT, RiskFieldsForm
+from riskreg.register.forms import AXES, LONG_TEXT, RiskFieldsForm, score_fields
 from riskreg.ui.forms import ScoreField, clean_text
 
 from .files import MAX_BYTES, MAX_ROWS, BadFile, cell_text, parse_date, read_table
@@ -39,11 +39,7 @@ FIELD_COLUMNS = {
     "target_date": "Target date",
     "next_review": "Next review",
 }
-SCORE_COLUMNS = {
-    (kind, axis): f"{kind.title()} {axis}"
-    for kind in domain.KINDS
-    for axis in ("likelihood", "impact")
-}
+SCORE_COLUMNS = {(kind, axis): f"{kind.title()} {axis}" for kind in domain.KINDS for axis in AXES}
 OTHER_COLUMNS = ("Ref", "Section", "Status", "Closed reason")
 REQUIRED = ("Section", "Title", "Statement", "Owner", "Lead agency")
 REQUIRED += ("Current likelihood", "Current impact")
@@ -61,15 +57,8 @@ def score_field(kind: str, axis: str) -> ScoreField:
     )
 
 
-class RowForm(RiskFieldsForm):
+class RowForm(score_fields(score_field), RiskFieldsForm):
     """One row, checked by the editing forms' own fields, limits and messages."""
-
-    inherent_likelihood = score_field("inherent", "likelihood")
-    inherent_impact = score_field("inherent", "impact")
-    current_likelihood = score_field("current", "likelihood")
-    current_impact = score_field("current", "impact")
-    target_likelihood = score_field("target", "likelihood")
-    target_impact = score_field("target", "impact")
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,7 @@ class RiskFieldsForm(FlaskForm):
         return {name: getattr(self, name).data for name in self.risk_fields}
 
 
+AXES = ("likelihood", "impact")
 KIND_LABELS = {
     "inherent": ("Inherent", "before any controls"),
     "current": ("Current", "with the controls as they are"),
@@ -95,6 +96,16 @@ KIND_LABELS = {
 def score_field(kind: str, axis: str, required: bool = True) -> ScoreField:
     return ScoreField(
         f"{KIND_LABELS[kind][0]} {axis}", f"Choose the {kind} {axis}", required=required
+    )
+
+
+def score_fields(make_field) -> type:
+    """A mixin declaring the six score fields, `<kind>_<axis>` for every kind and axis, each made
+    by make_field(kind, axis): the risk forms and the importer's rows differ only in that."""
+    return type(
+        "ScoreFields",
+        (),
+        {f"{kind}_{axis}": make_field(kind, axis) for kind in domain.KINDS for axis in AXES},
     )
 
 
@@ -112,14 +123,12 @@ class ScoredForm:
         return {kind: pair for kind, pair in pairs.items() if None not in pair}
 
 
-class NewRiskForm(ScoredForm, RiskFieldsForm):
+class ChooseSection:
+    # Declared before the score fields, so that the form lists (and checks) it first.
     section = ChoiceField("Section", [], "Choose the section")
-    inherent_likelihood = score_field("inherent", "likelihood")
-    inherent_impact = score_field("inherent", "impact")
-    current_likelihood = score_field("current", "likelihood")
-    current_impact = score_field("current", "impact")
-    target_likelihood = score_field("target", "likelihood")
-    target_impact = score_field("target", "impact")
+
+
+class NewRiskForm(ScoredForm, score_fields(score_field), ChooseSection, RiskFieldsForm):
     rationale = text(
         "Reason for these scores",
         LONG_TEXT,
