@@ -27,6 +27,12 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
+def record_added(entity: str, item, names, summary: str) -> AuditEvent:
+    """The event for a row just added and flushed (so it has its id): each of `names` as new."""
+    values = {name: getattr(item, name) for name in names}
+    return record(entity, item.id, "create", diff({}, values), summary=summary)
+
+
 def acting_user_id() -> int | None:
     if has_request_context() and current_user.is_authenticated:
         return current_user.id

@@ -2,6 +2,7 @@
 
 import pytest
 from helpers import make_risk
+from werkzeug.routing import AnyConverter, IntegerConverter
 
 from riskreg.security import MEMBER_POST_ENDPOINTS, PUBLIC_ENDPOINTS
 
@@ -9,12 +10,23 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 SAMPLE_ARGS = {"ref": "SG-01", "filename": "riskreg/app.css"}
 
 
-def sample_url(rule):
-    values = {}
-    for name in rule.arguments:
-        converter = rule._converters[name].__class__.__name__
-        values[name] = 1 if converter == "IntegerConverter" else SAMPLE_ARGS.get(name, "x")
-    return rule.build(values)[1]
+def sample_urls(rule) -> list[str]:
+    """A URL for the rule, one for each choice where it takes one of a few (`<any(...)>`)."""
+    urls = [{}]
+    for name in sorted(rule.arguments):
+        converter = rule._converters[name]
+        if isinstance(converter, AnyConverter):
+            choices = sorted(converter.items)
+        elif isinstance(converter, IntegerConverter):
+            choices = [1]
+        else:
+            choices = [SAMPLE_ARGS.get(name, "x")]
+        urls = [{**values, name: choice} for values in urls for choice in choices]
+    return [rule.build(values)[1] for values in urls]
+
+
+def sample_url(rule) -> str:
+    return sample_urls(rule)[0]
 
 
 def routes(app):
@@ -36,10 +48,10 @@ def test_anonymous_users_are_sent_to_login_everywhere_but_the_public_pages(app, 
     for rule, method in routes(app):
         if rule.endpoint in PUBLIC_ENDPOINTS:
             continue
-        url = sample_url(rule)
-        response = client.open(url, method=method)
-        assert response.status_code == 302, f"{method} {url} answered {response.status_code}"
-        assert response.headers["Location"].startswith("/login?next="), (method, url)
+        for url in sample_urls(rule):
+            response = client.open(url, method=method)
+            assert response.status_code == 302, f"{method} {url} answered {response.status_code}"
+            assert response.headers["Location"].startswith("/login?next="), (method, url)
 
 
 def test_public_pages_answer_without_login(client):
@@ -57,10 +69,10 @@ def test_members_may_change_nothing(app, login):
     for rule, method in routes(app):
         if method not in UNSAFE or rule.endpoint in MEMBER_POST_ENDPOINTS | PUBLIC_ENDPOINTS:
             continue
-        url = sample_url(rule)
-        response = client.open(url, method=method, data={})
-        assert response.status_code == 403, f"{method} {url} answered {response.status_code}"
-        checked += 1
+        for url in sample_urls(rule):
+            response = client.open(url, method=method, data={})
+            assert response.status_code == 403, f"{method} {url} answered {response.status_code}"
+            checked += 1
     assert checked >= 1
 
 

@@ -2,7 +2,9 @@
 demo register and for a generated one.
 
 OUTPUTS maps an output's name to a function (client) -> {ref: (score, band name)}, read the way
-a person would read that output. To add an output (Word, CSV, XLSX), add a reader here."""
+a person would read that output: the register, heat map and summary pages, the summary PDF, the
+annual report's Word and Markdown files, and the CSV and XLSX exports. A new output adds its
+reader here."""
 
 import random
 import re

@@ -11,7 +11,7 @@ from wtforms.validators import Length, Optional, Regexp
 from riskreg.auth.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from riskreg.heatmap.grid import ORIENTATIONS
 from riskreg.models import ROLES
-from riskreg.ui import forms as form_fields
+from riskreg.ui import forms as shared_fields
 from riskreg.ui.forms import ChoiceField, clean_line, whole_number
 
 ROLE_HINTS = {
@@ -24,7 +24,7 @@ MAX_BANDS = 10
 
 def line(label, limit, required, *, filters=(), **kwargs):
     """A one-line text input; `required` is the message when it is empty."""
-    return form_fields.text(
+    return shared_fields.text(
         label,
         limit,
         required=required,

@@ -12,12 +12,8 @@ def add_section(values: dict) -> Section:
     section = Section(**values)
     db.session.add(section)
     db.session.flush()
-    audit.record(
-        "section",
-        section.id,
-        "create",
-        audit.diff({}, {name: getattr(section, name) for name in SECTION_FIELDS}),
-        summary=f"Added section {section.prefix} {section.name}",
+    audit.record_added(
+        "section", section, SECTION_FIELDS, f"Added section {section.prefix} {section.name}"
     )
     return section
 

@@ -1,5 +1,6 @@
 """What is due by a date: reviews, risks reviewed at every meeting, actions; and the next
-meeting. The meeting page, the dashboard and `flask reviews due` all use these."""
+meeting. The meeting page, the dashboard and the `reviews due` and `reviews notify` commands
+all use these."""
 
 from dataclasses import dataclass
 from datetime import date

@@ -17,12 +17,11 @@ def add_meeting(values: dict) -> Meeting:
     meeting = Meeting(**values)
     db.session.add(meeting)
     db.session.flush()
-    audit.record(
+    audit.record_added(
         "meeting",
-        meeting.id,
-        "create",
-        audit.diff({}, meeting_values(meeting)),
-        summary=f"Added the meeting {meeting.title} on {long_date(meeting.held_on)}",
+        meeting,
+        MEETING_FIELDS,
+        f"Added the meeting {meeting.title} on {long_date(meeting.held_on)}",
     )
     return meeting
 

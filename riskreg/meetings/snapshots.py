@@ -1,5 +1,6 @@
-"""The agreed register: the snapshot taken when the board agrees the register at a meeting, what
-changed since the last agreed meeting, and two meetings' snapshots side by side.
+"""The agreed register: the snapshot taken when the board agrees the register at a meeting, read
+back as register rows, and what changed since the last agreed meeting (compare.py sets two
+agreed registers side by side).
 
 Snapshots are built from readmodel.register_rows, so the agreed register shows exactly what the
 register showed; each computation here runs a fixed number of SQL statements."""

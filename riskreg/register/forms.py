@@ -250,7 +250,7 @@ class ConfirmForm(LockedForm):
 
 def keep_their_changes(form, changes) -> list[str]:
     """Where the other person changed a risk field this user left as it was, put their value in
-    the form, so saving again does not undo it. `changes` are register_detail.Change rows, oldest
+    the form, so saving again does not undo it. `changes` are register.detail.Change rows, oldest
     first. Returns the labels of those fields."""
     if not isinstance(form, EditRiskForm):
         return []

@@ -15,40 +15,26 @@ from .forms import ActionForm, ConfirmForm, ControlForm
 MITIGATIONS = {"control": (Control, ControlForm), "action": (Action, ActionForm)}
 
 
-@bp.route("/risks/<ref>/controls/new", methods=["GET", "POST"])
+# <kind> is "control" or "action", as in /risks/SG-01/controls/new.
+KIND = "<any(control, action):kind>"
+
+
+@bp.route(f"/risks/<ref>/{KIND}s/new", methods=["GET", "POST"])
 @managers_only
-def add_control(ref):
-    return mitigation_form(ref, "control")
+def add_mitigation(ref, kind):
+    return mitigation_form(ref, kind)
 
 
-@bp.route("/risks/<ref>/controls/<int:item_id>/edit", methods=["GET", "POST"])
+@bp.route(f"/risks/<ref>/{KIND}s/<int:item_id>/edit", methods=["GET", "POST"])
 @managers_only
-def edit_control(ref, item_id):
-    return mitigation_form(ref, "control", item_id)
+def edit_mitigation(ref, kind, item_id):
+    return mitigation_form(ref, kind, item_id)
 
 
-@bp.route("/risks/<ref>/controls/<int:item_id>/remove", methods=["GET", "POST"])
+@bp.route(f"/risks/<ref>/{KIND}s/<int:item_id>/remove", methods=["GET", "POST"])
 @managers_only
-def remove_control(ref, item_id):
-    return confirm_item(ref, "control", item_id, "remove")
-
-
-@bp.route("/risks/<ref>/actions/new", methods=["GET", "POST"])
-@managers_only
-def add_action(ref):
-    return mitigation_form(ref, "action")
-
-
-@bp.route("/risks/<ref>/actions/<int:item_id>/edit", methods=["GET", "POST"])
-@managers_only
-def edit_action(ref, item_id):
-    return mitigation_form(ref, "action", item_id)
-
-
-@bp.route("/risks/<ref>/actions/<int:item_id>/remove", methods=["GET", "POST"])
-@managers_only
-def remove_action(ref, item_id):
-    return confirm_item(ref, "action", item_id, "remove")
+def remove_mitigation(ref, kind, item_id):
+    return confirm_item(ref, kind, item_id, "remove")
 
 
 @bp.route("/risks/<ref>/actions/<int:item_id>/complete", methods=["GET", "POST"])
