@@ -5,7 +5,7 @@ import os
 import flask_migrate
 import pytest
 from helpers import ON_POSTGRES, PASSWORD, app_config, make_user
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import create_engine, delete, insert, make_url, select, text
 
 from riskreg import create_app
 from riskreg.extensions import db
@@ -13,10 +13,21 @@ from riskreg.models import User
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    return os.environ.get("RISKREG_TEST_DATABASE_URL") or (
-        "sqlite:///" + str(tmp_path_factory.mktemp("db") / "riskreg-test.sqlite")
-    )
+def database_url(tmp_path_factory, worker_id):
+    """SQLite in a temporary folder, or the PostgreSQL database RISKREG_TEST_DATABASE_URL
+    names; with pytest-xdist each worker gets a database of its own beside that one."""
+    url = os.environ.get("RISKREG_TEST_DATABASE_URL")
+    if not url:
+        return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "riskreg-test.sqlite")
+    if worker_id == "master":
+        return url
+    worker_url = make_url(url).set(database=f"{make_url(url).database}_{worker_id}")
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{worker_url.database}"'))
+        connection.execute(text(f'CREATE DATABASE "{worker_url.database}"'))
+    engine.dispose()
+    return worker_url.render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")

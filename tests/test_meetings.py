@@ -218,6 +218,7 @@ def test_compare_shows_movement_and_both_heat_maps(app, login):
     assert text.count("<svg") >= 2
 
 
+@pytest.mark.documents
 def test_since_the_last_meeting_as_a_pdf(app, login, tmp_path):
     client = login("member")
     with app.app_context():

@@ -166,6 +166,7 @@ def pdf_info(pdf: bytes) -> str:
     ).stdout.decode()
 
 
+@pytest.mark.documents
 def test_pdf_is_a4_landscape_with_every_risk_and_page_numbers(
     app, login, register, tmp_path, caplog
 ):
@@ -203,6 +204,7 @@ def test_pdf_is_a4_landscape_with_every_risk_and_page_numbers(
             assert ImageStat.Stat(page.convert("L")).stddev[0] > 8, image.name
 
 
+@pytest.mark.documents
 def test_pdf_rows_never_split_across_pages(app, login):
     """Forty risks with long controls spill over several pages; each risk's row starts and
     ends on one page (its ref and its last action are on the same page)."""
@@ -279,6 +281,7 @@ def test_pdf_fetches_nothing_over_the_network(app, login, monkeypatch):
     assert asked == []
 
 
+@pytest.mark.documents
 def test_pdf_rendering_leaves_garbage_collection_on(app, login):
     import gc
 
