@@ -103,6 +103,16 @@ def active_scheme(schemes: dict[int, domain.Scheme] | None = None) -> domain.Sch
     return schemes[max(schemes)]
 
 
+def next_meeting(today: date | None = None) -> Meeting | None:
+    """The next board meeting on or after today, or None when none is scheduled."""
+    return db.session.scalars(
+        select(Meeting)
+        .where(Meeting.held_on >= (today or clock.today()))
+        .order_by(Meeting.held_on, Meeting.id)
+        .limit(1)
+    ).first()
+
+
 def last_agreed_before(at: datetime) -> Meeting | None:
     return db.session.scalars(
         select(Meeting)

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from riskreg.extensions import db
 from riskreg.meetings import snapshots
-from riskreg.meetings.due import countdown, due_by, next_meeting
+from riskreg.meetings.due import countdown, due_by
 from riskreg.models import Action, Meeting, SnapshotImmutable, SnapshotRow
-from riskreg.readmodel import register_rows
+from riskreg.readmodel import next_meeting, register_rows
 from riskreg.register import services
 
 TODAY = date.today()

@@ -5,8 +5,8 @@ from collections import Counter
 
 from flask import Blueprint, render_template
 
-from riskreg.meetings.due import countdown, due_before, next_meeting
-from riskreg.readmodel import active_scheme, register_rows, sections
+from riskreg.meetings.due import countdown, due_before
+from riskreg.readmodel import active_scheme, next_meeting, register_rows, sections
 from riskreg.register.detail import audit_changes
 
 bp = Blueprint("dashboard", __name__)

@@ -16,8 +16,9 @@ from riskreg.clock import today
 from riskreg.domain.dates import long_date
 from riskreg.extensions import db
 from riskreg.models import Risk
+from riskreg.readmodel import next_meeting
 
-from .due import DueList, due_before, next_meeting
+from .due import DueList, due_before
 
 reviews = AppGroup("reviews", help="Reminders: reviews and actions due before a board meeting.")
 DEFAULT_DAYS_AHEAD = 30

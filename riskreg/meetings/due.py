@@ -13,14 +13,6 @@ from riskreg.models import Action, Meeting, Risk
 from riskreg.readmodel import action_open_sql, register_rows
 
 
-def next_meeting(today: date | None = None) -> Meeting | None:
-    """The next board meeting on or after today, or None when none is scheduled."""
-    today = today or clock.today()
-    return db.session.scalars(
-        select(Meeting).where(Meeting.held_on >= today).order_by(Meeting.held_on, Meeting.id)
-    ).first()
-
-
 def days_until(meeting: Meeting, today: date | None = None) -> int:
     return (meeting.held_on - (today or clock.today())).days
 

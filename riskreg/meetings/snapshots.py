@@ -18,6 +18,7 @@ from riskreg.models import Action, Assessment, Control, Meeting, Risk, SnapshotR
 from riskreg.readmodel import (
     RegisterQuery,
     action_overdue_sql,
+    active_scheme,
     register_rows,
     schemes_by_version,
 )
@@ -138,7 +139,7 @@ def snapshot_score_view(
         return None
     version = getattr(snap, f"{kind}_scheme_version")
     name = getattr(snap, f"{kind}_band")
-    scheme = schemes.get(version) or schemes[max(schemes)]
+    scheme = schemes.get(version) or active_scheme(schemes)
     # The band the board saw, by name; its colour from the scheme version it was scored under.
     band = next((b for b in scheme.bands if b.name == name), None) or scheme.band_for(score)
     return domain.ScoreView(

@@ -18,13 +18,13 @@ from riskreg.errors import render_error
 from riskreg.extensions import db
 from riskreg.heatmap.grid import build_heatmap
 from riskreg.models import Assessment, Meeting, Risk, User
-from riskreg.readmodel import register_rows
+from riskreg.readmodel import next_meeting, register_rows
 from riskreg.security import role_required
 from riskreg.ui.forms import positive_int
 
 from . import services, snapshots
 from .compare import compare_meetings
-from .due import countdown, due_by, next_meeting
+from .due import countdown, due_by
 from .forms import AgreeForm, MeetingForm
 
 bp = Blueprint("meetings", __name__)

@@ -11,8 +11,8 @@ from riskreg import audit, clock, domain
 from riskreg.clock import now_utc
 from riskreg.domain.dates import long_date
 from riskreg.extensions import db
-from riskreg.models import Action, Assessment, Control, Meeting, Risk, Section
-from riskreg.readmodel import active_scheme, active_scheme_row
+from riskreg.models import Action, Assessment, Control, Risk, Section
+from riskreg.readmodel import active_scheme, active_scheme_row, next_meeting
 
 # The fields a manager edits on the risk form, in the order the audit trail lists them.
 RISK_FIELDS = (
@@ -51,14 +51,11 @@ class Scoring:
         return domain.score_of(self.likelihood, self.impact)
 
 
-def next_meeting_date(today: date) -> date | None:
-    return db.session.scalar(select(func.min(Meeting.held_on)).where(Meeting.held_on >= today))
-
-
 def suggested_review(score: int, on: date) -> date:
     """The next review date the band's interval gives for a score made on `on`."""
     band = active_scheme().band_for(score)
-    return domain.review_due(on, band, next_meeting_date(on))
+    meeting = next_meeting(on)
+    return domain.review_due(on, band, meeting.held_on if meeting else None)
 
 
 def check_version(risk: Risk, expected_version: int | None) -> None:

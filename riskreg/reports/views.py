@@ -14,9 +14,9 @@ from riskreg.domain import parse_year
 from riskreg.domain.dates import long_date
 from riskreg.extensions import db
 from riskreg.heatmap.grid import heatmap_for
-from riskreg.meetings.due import next_meeting
 from riskreg.meetings.snapshots import changes_for
 from riskreg.models import EFFECTIVENESS, Action, Control, Meeting
+from riskreg.readmodel import next_meeting
 from riskreg.register.query import register_query_from_args
 from riskreg.ui import board_name
 from riskreg.ui.downloads import download, plain_error
