@@ -3,20 +3,19 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
-    GovDateInput,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import DateField, StringField, SubmitField, TextAreaField
+from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
+
+from riskreg.ui.forms import DayField
 
 
 class MeetingForm(FlaskForm):
-    held_on = DateField(
+    held_on = DayField(
         "Date of the meeting",
-        format="%d %m %Y",
-        validators=[InputRequired(message="Enter the date of the meeting, like 27 3 2025")],
-        widget=GovDateInput(),
+        required="Enter the date of the meeting, like 27 3 2025",
     )
     title = StringField(
         "Title",
@@ -35,10 +34,7 @@ class MeetingForm(FlaskForm):
     submit = SubmitField("Save meeting", widget=GovSubmitInput())
 
     def validate(self, extra_validators=None):
-        # A date that is not a real date arrives as a parse error worded for programmers.
         valid = super().validate(extra_validators)
-        if self.held_on.errors and self.held_on.raw_data and any(self.held_on.raw_data):
-            self.held_on.errors[:] = ["The date must be a real date, like 27 3 2025"]
         if self.title.data is not None and not self.title.data.strip():
             self.title.errors = [*self.title.errors, "Enter a title for the meeting"]
             valid = False

@@ -172,8 +172,8 @@ def assessment_rows(query: RegisterQuery, risk_ids: set[int]):
         )
 
 
-def register_download(body, mimetype: str, extension: str) -> Response:
-    return download(body, mimetype, f"risk-register-{today().isoformat()}.{extension}")
+def register_download(body, content_type: str, extension: str) -> Response:
+    return download(body, content_type, f"risk-register-{today().isoformat()}.{extension}")
 
 
 # --- CSV ------------------------------------------------------------------------------------

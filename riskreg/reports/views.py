@@ -237,9 +237,9 @@ def annual_docx():
     found, error = annual_from_request()
     if error:
         return plain_error(error)
-    mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    return attachment(word_document(found), mimetype, found, "docx")
+    word = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return attachment(word_document(found), word, found, "docx")
 
 
-def attachment(body, mimetype: str, report: Report, extension: str):
-    return download(body, mimetype, f"key-risks-and-challenges-{report.year.label}.{extension}")
+def attachment(body, content_type: str, report: Report, extension: str):
+    return download(body, content_type, f"key-risks-and-challenges-{report.year.label}.{extension}")

@@ -110,9 +110,11 @@ class DayField(Field):
         self.raw_data = parts
         self.data = None
         day, month, year = parts
+        label = self.label.text
+        if len(valuelist) > 3:
+            raise ValueError(f"{label} must be one day, one month and one year")
         if not any(parts):
             return
-        label = self.label.text
         if not all(parts):
             missing = [n for n, v in zip(("day", "month", "year"), parts, strict=True) if not v]
             raise ValueError(f"{label} must include a {' and a '.join(missing)}")
