@@ -14,6 +14,9 @@ ENVIRONMENT_SETTINGS = {
     "RISKREG_BOARD_NAME": str,
     "RISKREG_TIME_ZONE": str,
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes"},
+    "RISKREG_IDLE_MINUTES": int,
+    "PERMANENT_SESSION_LIFETIME": int,
+    "RISKREG_TRUSTED_PROXIES": int,
     "MAIL_SERVER": str,
     "MAIL_PORT": int,
     "MAIL_USERNAME": str,
@@ -34,8 +37,13 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     PERMANENT_SESSION_LIFETIME = 8 * 60 * 60
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    # Sign-in throttling: failures in the window, per account at one address and per address.
     LOGIN_FAILURE_LIMIT = 5
+    LOGIN_ADDRESS_FAILURE_LIMIT = 20
     LOGIN_FAILURE_WINDOW_MINUTES = 15
+    RISKREG_IDLE_MINUTES = 60  # a session ends after this long without a request
+    # How many proxies in front of the app set X-Forwarded-For (0: none, the peer is the client).
+    RISKREG_TRUSTED_PROXIES = 0
     # An import's preview carries the file (compressed) in a form field to its confirmation.
     MAX_FORM_MEMORY_SIZE = 3 * 1024 * 1024
     MAIL_SERVER = None  # None: no email is sent

@@ -1,5 +1,6 @@
 """The data model (PRODUCT.md section 2). Assessments and audit events are append-only."""
 
+import secrets
 from datetime import date, datetime
 from typing import Any
 
@@ -26,6 +27,10 @@ ACTION_STATUSES = {
 }
 
 
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -34,8 +39,18 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    # What a session cookie carries instead of the id (Flask-Login's alternative token): a new
+    # one on sign-out, password change and role change ends every session signed in before.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
 
     __table_args__ = (CheckConstraint("role IN ('admin', 'manager', 'member')", name="role"),)
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    def new_session(self) -> None:
+        """End every session signed in as this user (the caller commits)."""
+        self.session_token = new_session_token()
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

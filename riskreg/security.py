@@ -5,11 +5,12 @@ from functools import wraps
 
 from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Endpoints anyone may reach without logging in.
 PUBLIC_ENDPOINTS = {"auth.login", "static", "healthz"}
 # Endpoints a member may POST to: everything else that changes state is for managers/admins.
-MEMBER_POST_ENDPOINTS = {"auth.logout"}
+MEMBER_POST_ENDPOINTS = {"auth.logout", "auth.change_password", "auth.sign_out_everywhere"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -66,5 +67,9 @@ def set_security_headers(response):
 
 
 def init_app(app):
+    proxies = app.config["RISKREG_TRUSTED_PROXIES"]
+    if proxies:
+        # The client's address (for throttling) and scheme as the trusted proxies saw them.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     app.before_request(require_login_and_role)
     app.after_request(set_security_headers)

@@ -8,6 +8,8 @@ from riskreg.extensions import db
 
 
 def test_refuses_to_start_with_the_default_secret_key(tmp_path, monkeypatch):
+    # As on a new server: no instance/config.py (`make run` writes one in a checkout).
+    monkeypatch.setattr("flask.config.Config.from_pyfile", lambda self, *args, **kw: False)
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite'}")
     with pytest.raises(RuntimeError, match="SECRET_KEY"):

@@ -60,15 +60,20 @@ def add_user(email: str, name: str, role: str, password: str) -> User:
 
 
 def change_user(user: User, field: str, value, summary: str) -> None:
-    """Set one field of a user (role, active), audited. The caller commits."""
+    """Set one field of a user (role, active), audited. The caller commits. A new role ends
+    the user's sessions: they sign in again to act in it."""
     changes = audit.diff({field: getattr(user, field)}, {field: value})
     audit.record("user", user.id, "update", changes, summary=summary)
     setattr(user, field, value)
+    if field == "role" and changes:
+        user.new_session()
 
 
 def set_password(user: User, password: str) -> None:
-    """A new password, audited without the password. The caller commits."""
+    """A new password, audited without the password; every session signed in with the old one
+    ends. The caller commits."""
     user.set_password(password)
+    user.new_session()
     audit.record(
         "user",
         user.id,

@@ -1,35 +1,21 @@
-"""Logging in and out, with failed logins throttled per account and per client."""
+"""Signing in and out, and Your account: the password and signing out everywhere."""
 
-from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from sqlalchemy import delete, func, or_, select
-from wtforms import EmailField, PasswordField, SubmitField
-from wtforms.validators import InputRequired, Length
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
 
 from riskreg.clock import now_utc
-from riskreg.extensions import db, login_manager
-from riskreg.models import LoginAttempt, User
+from riskreg.extensions import db
+from riskreg.models import User
+
+from . import throttle
+from .accounts import set_password
+from .forms import ChangePasswordForm, LoginForm, SignOutEverywhereForm
+from .sessions import end_session, start_session
 
 bp = Blueprint("auth", __name__)
-
-
-class LoginForm(FlaskForm):
-    email = EmailField(
-        "Email address",
-        widget=GovTextInput(),
-        validators=[InputRequired("Enter your email address"), Length(max=254)],
-    )
-    password = PasswordField(
-        "Password",
-        widget=GovPasswordInput(),
-        validators=[InputRequired("Enter your password"), Length(max=200)],
-    )
-    submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
 def safe_next(target: str | None) -> str:
@@ -45,22 +31,8 @@ def safe_next(target: str | None) -> str:
 
 
 def client_address() -> str:
-    # Behind a proxy, configure ProxyFix so remote_addr is the real client.
+    # Behind a proxy, RISKREG_TRUSTED_PROXIES makes remote_addr the real client (ProxyFix).
     return (request.remote_addr or "unknown")[:64]
-
-
-def recent_failures(email: str, client: str) -> int:
-    window = timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
-    by_email, by_client = db.session.execute(
-        select(
-            func.count().filter(LoginAttempt.email == email),
-            func.count().filter(LoginAttempt.client == client),
-        ).where(
-            LoginAttempt.at > now_utc() - window,
-            or_(LoginAttempt.email == email, LoginAttempt.client == client),
-        )
-    ).one()
-    return max(by_email, by_client)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -68,42 +40,86 @@ def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
-    status = 200
-    error = None
+    status, error, headers = 200, None, {}
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         client = client_address()
-        if recent_failures(email, client) >= current_app.config["LOGIN_FAILURE_LIMIT"]:
-            minutes = current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"]
+        refused = throttle.refusal(email, client)
+        if refused is not None:
+            minutes = refused.minutes_left(now_utc())
+            what = "from this address" if refused.email is None else "for this account here"
             error = (
-                f"Too many failed sign-in attempts. Wait {minutes} minutes and try again, "
-                "or ask an administrator to reset your password."
+                f"Too many failed sign-in attempts {what}. Try again in {minutes} "
+                f"minute{'s' * (minutes != 1)}, or ask an administrator to clear them."
             )
             status = 429
+            headers["Retry-After"] = str(minutes * 60)
         else:
             user = db.session.scalar(select(User).where(User.email == email))
             if user is not None and user.active and user.check_password(form.password.data):
-                db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
+                throttle.forget_failures(email, client)
                 db.session.commit()
-                login_user(user)
+                start_session(user)
                 return redirect(safe_next(request.args.get("next")))
-            db.session.add(LoginAttempt(email=email, client=client))
+            throttle.record_failure(email, client)
             db.session.commit()
             error = "Email address or password is not right, or the account is deactivated"
             status = 401
         form.password.errors = [error]
     elif form.errors:
         status = 400
-    return render_template("auth/login.html", form=form, error=error), status
+    return render_template("auth/login.html", form=form, error=error), status, headers
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
+    """Signing out here signs out every device: the session token is replaced."""
+    end_session(current_user._get_current_object() if current_user.is_authenticated else None)
+    db.session.commit()
     return redirect(url_for("auth.login"))
 
 
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+@bp.route("/account")
+def account():
+    return account_page()
+
+
+def account_page(status=200, **forms):
+    forms.setdefault("password_form", ChangePasswordForm(formdata=None))
+    forms.setdefault("everywhere_form", SignOutEverywhereForm(formdata=None))
+    failed = next((f for f in forms.values() if f.errors), None)
+    return render_template(
+        "auth/account.html",
+        title="Your account",
+        form=failed,
+        idle_minutes=current_app.config["RISKREG_IDLE_MINUTES"],
+        lifetime_hours=round(current_app.permanent_session_lifetime.total_seconds() / 3600, 1),
+        **forms,
+    ), status
+
+
+@bp.route("/account/password", methods=["POST"])
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate() and not current_user.check_password(form.current_password.data):
+        form.current_password.errors = ["Your current password is not right"]
+    if form.errors:
+        return account_page(400, password_form=form)
+    user = current_user._get_current_object()
+    set_password(user, form.new_password.data)
+    db.session.commit()
+    # Every other session ends with the old token; this one carries on with the new.
+    start_session(user)
+    flash("Your password is changed. You are signed out everywhere else.")
+    return redirect(url_for(".account"))
+
+
+@bp.route("/account/sign-out-everywhere", methods=["POST"])
+def sign_out_everywhere():
+    form = SignOutEverywhereForm()
+    if not form.validate():
+        return account_page(400, everywhere_form=form)
+    end_session(current_user._get_current_object())
+    db.session.commit()
+    flash("You are signed out on every device, this one too.")
+    return redirect(url_for(".login"))

@@ -1,0 +1,56 @@
+"""Sessions that end for real. The session cookie carries the user's session token (not their
+id), so replacing the token ends every session signed in with it; a session also ends after
+RISKREG_IDLE_MINUTES without a request, and PERMANENT_SESSION_LIFETIME after signing in."""
+
+from datetime import timedelta
+
+from flask import current_app, session
+from flask_login import login_user, logout_user
+from sqlalchemy import select
+
+from riskreg.clock import now_utc
+from riskreg.extensions import db, login_manager
+from riskreg.models import User
+
+SIGNED_IN_AT, LAST_SEEN = "signed_in_at", "last_seen"
+# A request within this long of the last one does not rewrite the cookie just to say so.
+SEEN_GRANULARITY = timedelta(seconds=60)
+
+
+def start_session(user: User) -> None:
+    session.clear()  # nothing of the anonymous session carries over into the signed-in one
+    login_user(user)
+    now = now_utc().timestamp()
+    session[SIGNED_IN_AT] = session[LAST_SEEN] = now
+
+
+def end_session(user: User | None) -> None:
+    """Sign out here, and everywhere else this user is signed in (the caller commits)."""
+    if user is not None:
+        user.new_session()
+    logout_user()
+    session.clear()
+
+
+def session_expired() -> bool:
+    """Past the idle timeout or the absolute lifetime; otherwise notes this request."""
+    signed_in_at, last_seen = session.get(SIGNED_IN_AT), session.get(LAST_SEEN)
+    if signed_in_at is None or last_seen is None:
+        return True
+    now = now_utc().timestamp()
+    idle = timedelta(minutes=current_app.config["RISKREG_IDLE_MINUTES"]).total_seconds()
+    lifetime = current_app.permanent_session_lifetime.total_seconds()
+    if now - last_seen > idle or now - signed_in_at > lifetime:
+        return True
+    if now - last_seen > SEEN_GRANULARITY.total_seconds():
+        session[LAST_SEEN] = now
+    return False
+
+
+@login_manager.user_loader
+def load_user(token: str) -> User | None:
+    if session_expired():
+        session.clear()
+        return None
+    user = db.session.scalar(select(User).where(User.session_token == token))
+    return user if user is not None and user.active else None

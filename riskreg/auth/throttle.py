@@ -1,0 +1,106 @@
+"""Sign-in throttling that nobody can turn on someone else. Failed sign-ins are counted in a
+sliding window per (account, address) pair and per address: too many for one account from one
+address refuse that pair, too many from one address across accounts refuse the address. A
+correct password from an address that has not failed is never refused, so a stranger's
+guesses cannot lock a user out; refusing is an answer (429), never a sleeping worker."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+
+from riskreg import audit
+from riskreg.clock import now_utc
+from riskreg.extensions import db
+from riskreg.models import LoginAttempt
+
+
+@dataclass(frozen=True)
+class Refusal:
+    client: str  # the address refused
+    email: str | None  # the account refused from it; None: the address, for every account
+    failures: int
+    until: datetime  # stored (UTC) time when the oldest counted failure leaves the window
+
+    def minutes_left(self, now: datetime) -> int:
+        return max(1, -(-int((self.until - now).total_seconds()) // 60))
+
+
+def _window() -> timedelta:
+    return timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
+
+
+def _limits() -> tuple[int, int]:
+    config = current_app.config
+    return config["LOGIN_FAILURE_LIMIT"], config["LOGIN_ADDRESS_FAILURE_LIMIT"]
+
+
+def refusal(email: str, client: str) -> Refusal | None:
+    """Whether a sign-in as `email` from `client` is refused now, and until when."""
+    pair_limit, address_limit = _limits()
+    since = now_utc() - _window()
+    recent = LoginAttempt.at > since
+    by_pair = func.count().filter(LoginAttempt.email == email)
+    pair_first = func.min(LoginAttempt.at).filter(LoginAttempt.email == email)
+    pair, address, first_pair, first_address = db.session.execute(
+        select(by_pair, func.count(), pair_first, func.min(LoginAttempt.at)).where(
+            recent, LoginAttempt.client == client
+        )
+    ).one()
+    if address >= address_limit:
+        return Refusal(client, None, address, first_address + _window())
+    if pair >= pair_limit:
+        return Refusal(client, email, pair, first_pair + _window())
+    return None
+
+
+def record_failure(email: str, client: str) -> None:
+    db.session.add(LoginAttempt(email=email, client=client))
+
+
+def forget_failures(email: str, client: str) -> None:
+    """After a correct password: this account's failures from this address no longer count."""
+    db.session.execute(
+        delete(LoginAttempt).where(LoginAttempt.email == email, LoginAttempt.client == client)
+    )
+
+
+def refusals() -> list[Refusal]:
+    """Every address, and every account at an address, refused now (for the admin page)."""
+    pair_limit, address_limit = _limits()
+    recent = LoginAttempt.at > now_utc() - _window()
+    found = []
+    for client, count, first in db.session.execute(
+        select(LoginAttempt.client, func.count(), func.min(LoginAttempt.at))
+        .where(recent)
+        .group_by(LoginAttempt.client)
+        .having(func.count() >= address_limit)
+    ):
+        found.append(Refusal(client, None, count, first + _window()))
+    for client, email, count, first in db.session.execute(
+        select(LoginAttempt.client, LoginAttempt.email, func.count(), func.min(LoginAttempt.at))
+        .where(recent)
+        .group_by(LoginAttempt.client, LoginAttempt.email)
+        .having(func.count() >= pair_limit)
+    ):
+        found.append(Refusal(client, email, count, first + _window()))
+    return sorted(found, key=lambda r: (r.client, r.email or ""))
+
+
+def clear_refusal(client: str, email: str | None) -> int:
+    """Let an address (email None), or one account at it, try again now; audited. The caller
+    commits. Returns how many failures were forgotten."""
+    condition = LoginAttempt.client == client
+    if email is not None:
+        condition &= LoginAttempt.email == email
+    forgotten = db.session.execute(delete(LoginAttempt).where(condition)).rowcount
+    who = f"{email} from {client}" if email else f"every account from {client}"
+    audit.record(
+        "sign-in",
+        None,
+        "clear",
+        {"client": [None, client], "email": [None, email], "failures": [forgotten, 0]},
+        summary=f"Cleared the sign-in refusal of {who}",
+    )
+    return forgotten
