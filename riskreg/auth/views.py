@@ -93,7 +93,7 @@ def account_page(status=200, **forms):
         title="Your account",
         form=failed,
         idle_minutes=current_app.config["RISKREG_IDLE_MINUTES"],
-        lifetime_hours=round(current_app.permanent_session_lifetime.total_seconds() / 3600, 1),
+        lifetime_hours=f"{current_app.permanent_session_lifetime.total_seconds() / 3600:g}",
         **forms,
     ), status
 
