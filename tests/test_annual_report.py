@@ -11,6 +11,7 @@ from docx.shared import RGBColor
 from helpers import make_risk, request_statements
 from sqlalchemy import select
 
+from riskreg import clock
 from riskreg.domain import last_complete_year, parse_year
 from riskreg.extensions import db
 from riskreg.models import Risk, Setting
@@ -154,7 +155,7 @@ def test_a_bad_year_is_a_400_with_a_message(login, path, year):
 
 
 def test_the_default_year_is_the_last_complete_one(login, ctx):
-    label = last_complete_year(datetime.now().date()).label
+    label = last_complete_year(clock.today()).label
     response = login().get(REPORT)
     assert response.status_code == 200
     assert f"Key risks and challenges {label}" in response.text

@@ -7,6 +7,7 @@ import pytest
 from helpers import make_action, make_control, make_meeting, make_risk, table_counts
 from sqlalchemy import select
 
+from riskreg import clock
 from riskreg.extensions import db
 from riskreg.models import Action, Assessment, AuditEvent, Control, Risk
 from riskreg.readmodel import RegisterQuery, register_rows
@@ -120,7 +121,7 @@ def test_editing_a_risk_saves_changed_fields_with_an_audit_event(app, login):
 
 
 def test_rescore_shows_the_change_before_saving_then_appends_assessments(app, login):
-    today = date.today()
+    today = clock.today()
     with app.app_context():
         risk = make_risk(current=(3, 4), target=(2, 3))
         meeting = make_meeting(today - timedelta(days=1), title="Board meeting")

@@ -7,11 +7,12 @@ import pytest
 from helpers import count_statements, make_action, make_meeting, make_risk, table_counts
 from sqlalchemy import select
 
+from riskreg import clock
 from riskreg.extensions import db
 from riskreg.meetings import snapshots
 from riskreg.models import AuditEvent, Meeting, SnapshotRow
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def meeting_form(day=date(2025, 3, 27), title="Board meeting", notes=""):

@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 import pytest
 from helpers import make_risk
 
+from riskreg import clock
 from riskreg.demo.load import load_demo
 from riskreg.extensions import db
 
@@ -176,11 +177,10 @@ def test_generated_register_agrees_across_outputs(app, login, seed):
 
 def annual_report(client, extension):
     """The annual report for the year running now: its heat map is the register as it is."""
-    from datetime import UTC, datetime
 
     from riskreg.domain import year_containing
 
-    year = year_containing(datetime.now(UTC).date()).label
+    year = year_containing(clock.today()).label
     response = client.get(f"/report/risks-and-challenges.{extension}?year={year}&scores=1")
     assert response.status_code == 200
     return response.data

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from oracle import register_as_at
 from sqlalchemy import delete, select
 
-from riskreg import domain
+from riskreg import clock, domain
 from riskreg.clock import now_utc
 from riskreg.extensions import db
 from riskreg.models import Action, Assessment, Meeting, Risk, ScoringScheme, Section
@@ -189,7 +189,7 @@ def test_a_score_keeps_the_band_of_the_scheme_version_it_was_made_under(ctx):
 
 
 def test_flag_filters(ctx):
-    today = date.today()
+    today = clock.today()
     make_risk(title="Overdue review", next_review=today - timedelta(days=1))
     late = make_risk(title="Late action", next_review=today + timedelta(days=30))
     make_action(late, due_on=today - timedelta(days=3))

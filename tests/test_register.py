@@ -1,7 +1,7 @@
 """The register, the risk page and the dashboard, as a member and a manager read them."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from helpers import (
@@ -14,12 +14,13 @@ from helpers import (
 )
 from sqlalchemy import insert, select
 
+from riskreg import clock
 from riskreg.clock import now_utc
 from riskreg.extensions import db
 from riskreg.models import Action, Assessment, Control, Risk, Section
 from riskreg.register import services
 
-TODAY = date.today()
+TODAY = clock.today()
 LATER = TODAY + timedelta(days=60)
 
 

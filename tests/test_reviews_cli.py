@@ -3,13 +3,15 @@
 import csv
 import socketserver
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 from email import message_from_bytes
 
 import pytest
 from helpers import make_action, make_meeting, make_risk
 
-TODAY = date.today()
+from riskreg import clock
+
+TODAY = clock.today()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import pytest
 from helpers import count_statements, make_action, make_control, make_meeting, make_risk
 from sqlalchemy import select
 
+from riskreg import clock
 from riskreg.extensions import db
 from riskreg.meetings import snapshots
 from riskreg.meetings.due import countdown, due_by
@@ -14,7 +15,7 @@ from riskreg.models import Action, Meeting, SnapshotImmutable, SnapshotRow
 from riskreg.readmodel import next_meeting, register_rows
 from riskreg.register import services
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def snapshot_state():

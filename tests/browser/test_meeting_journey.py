@@ -8,17 +8,18 @@ from helpers import make_meeting, make_risk
 from journeys import serious_accessibility_violations, sign_in
 from playwright.sync_api import expect
 
+from riskreg import clock
 from riskreg.extensions import db
 from riskreg.meetings import snapshots
 
 
 def test_manager_agrees_rescores_and_a_member_sees_what_changed(app, new_page, users):
-    today = date.today()
+    today = clock.today()
     with app.app_context():
         make_risk(title="Front-line capacity", current=(3, 4),
-                  at=datetime.now() - timedelta(days=20))  # fmt: skip
+                  at=clock.now_utc() - timedelta(days=20))  # fmt: skip
         make_risk(section="BR", title="Board funding", current=(2, 3),
-                  at=datetime.now() - timedelta(days=20))  # fmt: skip
+                  at=clock.now_utc() - timedelta(days=20))  # fmt: skip
         next_id = make_meeting(today + timedelta(days=30), "Winter board").id
 
     manager = new_page()

@@ -4,7 +4,7 @@ every file is downloaded through the page's own links and opened with its librar
 import csv
 import io
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from docx import Document
 from helpers import make_risk
@@ -12,6 +12,7 @@ from journeys import serious_accessibility_violations, sign_in
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from riskreg import clock
 from riskreg.clock import now_utc
 from riskreg.domain import year_containing
 
@@ -35,7 +36,7 @@ def test_annual_report_and_register_downloads(app, page, users):
         )
         make_risk("BR", "Conference minutes", current=(2, 3), at=now_utc() - timedelta(days=3),
                   statement="The lack of timely distribution of conference minutes.")  # fmt: skip
-    this_year = year_containing(datetime.now().date()).label
+    this_year = year_containing(clock.today()).label
 
     sign_in(page, users["member"])
     page.goto("/report/risks-and-challenges")

@@ -1,17 +1,19 @@
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from helpers import make_action, make_risk
 from journeys import serious_accessibility_violations, sign_in
 from playwright.sync_api import expect
 
-LATER = date.today() + timedelta(days=60)
+from riskreg import clock
+
+LATER = clock.today() + timedelta(days=60)
 
 
 def make_register(app):
     with app.app_context():
         sg = make_risk(title="Front-line capacity", current=(4, 4), next_review=LATER)
-        make_action(sg, "Recruit social workers", due_on=date.today() - timedelta(days=2))
+        make_action(sg, "Recruit social workers", due_on=clock.today() - timedelta(days=2))
         make_risk(title="Health reorganisation", current=(3, 4), next_review=LATER)
         make_risk(section="BR", title="Business plan capacity", current=(2, 2), next_review=LATER)
         make_risk(section="BR", title="Late minutes", current=(3, 3), next_review=LATER)
