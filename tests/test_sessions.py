@@ -172,6 +172,9 @@ def test_a_password_change_ends_the_other_sessions_but_not_this_one(app):
     assert copy.get("/risks").status_code == 302
     assert other_device.get("/risks").status_code == 302
     assert sign_in(app.test_client(), password="a brand new password").status_code == 302
+    with app.app_context():
+        summaries = db.session.scalars(select(AuditEvent.summary)).all()
+    assert "manager@example.org changed their password" in summaries
 
 
 @pytest.mark.parametrize(

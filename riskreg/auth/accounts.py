@@ -69,7 +69,7 @@ def change_user(user: User, field: str, value, summary: str) -> None:
         user.new_session()
 
 
-def set_password(user: User, password: str) -> None:
+def set_password(user: User, password: str, *, own: bool = False) -> None:
     """A new password, audited without the password; every session signed in with the old one
     ends. The caller commits."""
     user.set_password(password)
@@ -79,5 +79,7 @@ def set_password(user: User, password: str) -> None:
         user.id,
         "reset-password",
         {"password": ["(hidden)", "(changed)"]},
-        summary=f"Reset the password of {user.email}",
+        summary=f"{user.email} changed their password"
+        if own
+        else f"Reset the password of {user.email}",
     )

@@ -106,7 +106,7 @@ def change_password():
     if form.errors:
         return account_page(400, password_form=form)
     user = current_user._get_current_object()
-    set_password(user, form.new_password.data)
+    set_password(user, form.new_password.data, own=True)
     db.session.commit()
     # Every other session ends with the old token; this one carries on with the new.
     start_session(user)
