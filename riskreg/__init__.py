@@ -16,6 +16,7 @@ from . import (
     heatmap,
     importer,
     meetings,
+    privacy,
     register,
     reports,
     security,
@@ -56,6 +57,7 @@ def create_app(test_config=None):
         reports,
         meetings,
         importer,
+        privacy,
         admin,
         demo,
     ):

@@ -662,3 +662,14 @@ def test_spaces_alone_are_not_an_answer(app, login, url, data, message):
     assert message in response.text
     with app.app_context():
         assert table_counts() == before
+
+
+def test_a_colour_is_a_code_not_words_so_it_is_never_taken_for_a_postcode(app, login):
+    client = login("admin")
+    with app.app_context():
+        bands = default_bands()
+        bands[2]["colour"] = "#a1b2ab"  # reads as the postcode A1B 2AB if taken for words
+        post = scheme_post(with_bands(bands))
+    assert client.post("/admin/scheme/edit", data=post).status_code == 302
+    with app.app_context():
+        assert versions() == [1, 2]

@@ -111,6 +111,7 @@ class BandForm(Form):
         "Enter the band's colour",
         hint="# and 6 hex digits, such as #f47738.",
         state_limit=False,
+        words=False,
         validators=[Regexp(r"^#[0-9a-fA-F]{6}$", message="Enter the colour as # and 6 hex digits")],
     )
     min = whole_number("Lowest score", 1, 25, "Enter the band's lowest score")

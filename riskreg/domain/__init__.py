@@ -1,6 +1,7 @@
 """The pure domain core: plain data in, plain data out, with no Flask, no database and nothing
 else of riskreg (an import-linter contract checks it). Everything else builds on these names."""
 
+from .privacy import child_identifiers, identifier_message
 from .register import (
     DIRECTIONS,
     KINDS,
@@ -61,9 +62,11 @@ __all__ = [
     "add_months",
     "band_problems",
     "build_row",
+    "child_identifiers",
     "default_scheme_data",
     "direction_of_travel",
     "heatmap_cells",
+    "identifier_message",
     "last_complete_year",
     "parse_year",
     "ref_key",

@@ -228,6 +228,9 @@ def validate_row(
     reason = clean_text(cell_text(cells.get("Closed reason")))
     if len(reason) > LONG_TEXT:
         errors["Closed reason"] = f"Closed reason must be {LONG_TEXT} characters or fewer"
+    elif found := domain.child_identifiers(reason):
+        # Not a field of the editing form, so checked here as the form checks its own.
+        errors["Closed reason"] = domain.identifier_message("Closed reason", found)
     if errors:
         return None, errors
     fields = {name: form[name].data for name in FIELD_COLUMNS if FIELD_COLUMNS[name] in cells}

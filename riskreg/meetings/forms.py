@@ -9,7 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from riskreg.ui.forms import DayField
+from riskreg.ui.forms import DayField, identifies_no_child
 
 
 class MeetingForm(FlaskForm):
@@ -23,12 +23,16 @@ class MeetingForm(FlaskForm):
         validators=[
             InputRequired(message="Enter a title for the meeting"),
             Length(max=200, message="The title must be 200 characters or fewer"),
+            identifies_no_child,
         ],
         widget=GovTextInput(),
     )
     notes = TextAreaField(
         "Notes",
-        validators=[Length(max=5000, message="The notes must be 5,000 characters or fewer")],
+        validators=[
+            Length(max=5000, message="The notes must be 5,000 characters or fewer"),
+            identifies_no_child,
+        ],
         widget=GovCharacterCount(),
     )
     submit = SubmitField("Save meeting", widget=GovSubmitInput())

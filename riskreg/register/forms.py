@@ -10,7 +10,16 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 
 from riskreg import audit, domain
 from riskreg.models import ACTION_STATUSES, EFFECTIVENESS
-from riskreg.ui.forms import ChoiceField, DayField, ScoreField, TextField, clean_text, text, values
+from riskreg.ui.forms import (
+    ChoiceField,
+    DayField,
+    ScoreField,
+    TextField,
+    clean_text,
+    identifies_no_child,
+    text,
+    values,
+)
 
 from . import services
 
@@ -67,6 +76,7 @@ class RiskFieldsForm(FlaskForm):
             Optional(),
             Length(max=254, message="Owner’s email address must be 254 characters or fewer"),
             Email("Enter an email address in the correct format, like name@example.org"),
+            identifies_no_child,
         ],
         widget=GovTextInput(),
     )

@@ -1,6 +1,6 @@
-"""Form fields every form of the register shares: trimmed text with its limit stated in the hint,
-GOV.UK date inputs, score and choice radios, whole numbers. Each message says what to do, in the
-GOV.UK error-message style."""
+"""Form fields every form of the register shares: trimmed text with its limit stated in the hint
+(and nothing in it that would identify a child), GOV.UK date inputs, score and choice radios,
+whole numbers. Each message says what to do, in the GOV.UK error-message style."""
 
 import re
 from datetime import date
@@ -49,6 +49,25 @@ def clean_line(value):
     return CONTROL_CHARACTERS_AND_BREAKS.sub(" ", value).strip()
 
 
+class IdentifiesNoChild:
+    """A validator: refuse text that would identify a child. There is no override, because the
+    register describes risks to children in general (UK GDPR data minimisation). The message
+    names the field by `label`, like the field's other messages, even where a page relabels it
+    as a question."""
+
+    def __init__(self, label: str | None = None):
+        self.label = label
+
+    def __call__(self, form, field):
+        found = domain.child_identifiers(field.data) if isinstance(field.data, str) else []
+        if found:
+            label = self.label or field.label.text
+            raise ValidationError(domain.identifier_message(label, found))
+
+
+identifies_no_child = IdentifiesNoChild()
+
+
 class TextField(StringField):
     def set_value(self, value: str | None) -> None:
         self.data = value or ""
@@ -75,11 +94,15 @@ def text(
     state_limit=True,
     filters=(clean_text,),
     validators=(),
+    words=True,
 ):
     """A text input or character-counted textarea; `required` is the message when empty (checked
-    after trimming, so spaces alone are not an answer)."""
+    after trimming, so spaces alone are not an answer). Nothing in words may identify a child
+    (`words=False` for a code with a format of its own, like a colour: #a1b2ab is no postcode)."""
     checks = [DataRequired(required)] if required else [Optional()]
     checks.append(Length(max=limit, message=f"{label} must be {limit} characters or fewer"))
+    if words:
+        checks.append(IdentifiesNoChild(label))
     # A character count states its own limit; a one-line input says it in the hint.
     state_limit = state_limit and not long
     return TextField(

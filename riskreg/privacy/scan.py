@@ -1,0 +1,76 @@
+"""Stored text that would identify a child, by risk and field. The forms refuse it on save, but
+text saved before the rule, or written around the forms, stays until someone removes it."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from riskreg import domain
+from riskreg.clock import local_date
+from riskreg.domain.dates import long_date
+from riskreg.extensions import db
+from riskreg.models import Action, Assessment, Control, Meeting, Risk, Section
+from riskreg.register.detail import field_label
+
+RISK_TEXT = (
+    "title",
+    "statement",
+    "causes",
+    "consequences",
+    "owner_name",
+    "owner_role",
+    "owner_email",
+    "lead_agency",
+    "partner_agencies",
+    "priority",
+    "closed_reason",
+)
+CONTROL_TEXT = ("description", "owner", "assurance_source")
+ACTION_TEXT = ("description", "owner")
+
+
+@dataclass(frozen=True)
+class Finding:
+    where: str  # "SG-01", "SG-01 control 3", "Meeting of 27 March 2025"
+    field: str  # the field's label, as the risk's page shows it
+    found: str  # "an NHS number (943 476 5919)"
+
+
+def findings_in(where: str, row, names: tuple[str, ...]) -> list[Finding]:
+    return [
+        Finding(where, field_label(name), found)
+        for name in names
+        for found in domain.child_identifiers(getattr(row, name) or "")
+    ]
+
+
+def by_risk(model) -> dict[int, list]:
+    rows = defaultdict(list)
+    for row in db.session.scalars(select(model).order_by(model.id)):
+        rows[row.risk_id].append(row)
+    return rows
+
+
+def stored_findings() -> list[Finding]:
+    """Every finding in the risks (with their controls, actions and score history), then in the
+    meetings, risks by section and number."""
+    controls, actions, assessments = by_risk(Control), by_risk(Action), by_risk(Assessment)
+    findings = []
+    risks = db.session.scalars(
+        select(Risk).join(Risk.section).order_by(Section.position, Risk.number)
+    )
+    for risk in risks:
+        findings += findings_in(risk.ref, risk, RISK_TEXT)
+        for control in controls[risk.id]:
+            findings += findings_in(f"{risk.ref} control {control.id}", control, CONTROL_TEXT)
+        for action in actions[risk.id]:
+            findings += findings_in(f"{risk.ref} action {action.id}", action, ACTION_TEXT)
+        for scoring in assessments[risk.id]:
+            when = long_date(local_date(scoring.created_at))
+            where = f"{risk.ref} {scoring.kind} score of {when}"
+            findings += findings_in(where, scoring, ("rationale",))
+    for meeting in db.session.scalars(select(Meeting).order_by(Meeting.held_on, Meeting.id)):
+        where = f"Meeting of {long_date(meeting.held_on)}"
+        findings += findings_in(where, meeting, ("title", "notes"))
+    return findings
