@@ -12,22 +12,13 @@ from riskreg.domain.dates import long_date
 from riskreg.extensions import db
 from riskreg.models import Action, Assessment, Control, Meeting, Risk, Section
 from riskreg.register.detail import field_label
+from riskreg.register.services import ACTION_FIELDS, CONTROL_FIELDS, RISK_FIELDS
 
-RISK_TEXT = (
-    "title",
-    "statement",
-    "causes",
-    "consequences",
-    "owner_name",
-    "owner_role",
-    "owner_email",
-    "lead_agency",
-    "partner_agencies",
-    "priority",
-    "closed_reason",
-)
-CONTROL_TEXT = ("description", "owner", "assurance_source")
-ACTION_TEXT = ("description", "owner")
+# The text among the fields the services save (dates and coded values hold no words).
+NOT_TEXT = {"target_date", "next_review", "effectiveness", "due_on", "status"}
+RISK_TEXT = (*(f for f in RISK_FIELDS if f not in NOT_TEXT), "closed_reason")
+CONTROL_TEXT = tuple(f for f in CONTROL_FIELDS if f not in NOT_TEXT)
+ACTION_TEXT = tuple(f for f in ACTION_FIELDS if f not in NOT_TEXT)
 
 
 @dataclass(frozen=True)
