@@ -4,8 +4,8 @@ import os
 
 import flask_migrate
 import pytest
-from helpers import ON_POSTGRES, PASSWORD, app_config, make_user
-from sqlalchemy import create_engine, delete, insert, make_url, select, text
+from helpers import ON_POSTGRES, PASSWORD, app_config, make_user, reset_database
+from sqlalchemy import create_engine, make_url, select, text
 
 from riskreg import create_app
 from riskreg.extensions import db
@@ -56,20 +56,6 @@ def reference_rows(database_url):
         db.session.remove()
         db.engine.dispose()
     return rows
-
-
-def reset_database(reference_rows):
-    tables = db.metadata.sorted_tables
-    with db.engine.begin() as connection:
-        if ON_POSTGRES:
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(tables):
-                connection.execute(delete(table))
-        for table in tables:
-            if table.name in reference_rows:
-                connection.execute(insert(table), reference_rows[table.name])
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import os
 from contextlib import contextmanager
 
-from sqlalchemy import event, inspect, select, text
+from sqlalchemy import delete, event, insert, inspect, select, text
 from werkzeug.security import generate_password_hash
 
 from riskreg.extensions import db
@@ -128,3 +128,17 @@ def make_meeting(held_on, title="Board meeting", agreed_at=None, notes=""):
     db.session.add(meeting)
     db.session.commit()
     return meeting
+
+
+def reset_database(reference_rows):
+    tables = db.metadata.sorted_tables
+    with db.engine.begin() as connection:
+        if ON_POSTGRES:
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                connection.execute(delete(table))
+        for table in tables:
+            if table.name in reference_rows:
+                connection.execute(insert(table), reference_rows[table.name])
