@@ -7,6 +7,7 @@ from flask import Flask
 from . import (
     admin,
     auth,
+    cache,
     cli,
     config,
     dashboard,
@@ -46,6 +47,7 @@ def create_app(test_config=None):
     csrf.init_app(app)
     login_manager.init_app(app)
     ui.init_app(app)
+    cache.init_app(app)
     security.init_app(app)
 
     for feature in (

@@ -17,6 +17,7 @@ ENVIRONMENT_SETTINGS = {
     "RISKREG_IDLE_MINUTES": int,
     "PERMANENT_SESSION_LIFETIME": int,
     "RISKREG_TRUSTED_PROXIES": int,
+    "RISKREG_FRAGMENT_CACHE": lambda v: v.lower() in {"1", "true", "yes"},
     "MAIL_SERVER": str,
     "MAIL_PORT": int,
     "MAIL_USERNAME": str,
@@ -46,6 +47,9 @@ class Defaults:
     RISKREG_TRUSTED_PROXIES = 0
     # An import's preview carries the file (compressed) in a form field to its confirmation.
     MAX_FORM_MEMORY_SIZE = 3 * 1024 * 1024
+    # Rendered register pages kept in each app server (riskreg/cache.py): how many.
+    RISKREG_FRAGMENT_CACHE = True
+    FRAGMENT_CACHE_SIZE = 128
     MAIL_SERVER = None  # None: no email is sent
     MAIL_PORT = 25
     MAIL_USERNAME = None

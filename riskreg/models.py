@@ -5,7 +5,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -136,7 +136,7 @@ class Risk(db.Model):
     lead_agency: Mapped[str] = mapped_column(String(120))
     partner_agencies: Mapped[str] = mapped_column(String(500), default="")
     priority: Mapped[str] = mapped_column(String(200), default="")
-    status: Mapped[str] = mapped_column(String(10), default="open")
+    status: Mapped[str] = mapped_column(String(10), default="open", index=True)
     closed_at: Mapped[datetime | None]
     closed_reason: Mapped[str] = mapped_column(Text, default="")
     target_date: Mapped[date | None]
@@ -172,11 +172,57 @@ class Assessment(db.Model):
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
 
     __table_args__ = (
+        # The latest assessment of each (risk, kind) by date: the window the history is read by.
+        Index("ix_assessment_risk_kind_created", "risk_id", "kind", "created_at"),
         CheckConstraint("kind IN ('inherent', 'current', 'target')", name="kind"),
         CheckConstraint("likelihood BETWEEN 1 AND 5", name="likelihood"),
         CheckConstraint("impact BETWEEN 1 AND 5", name="impact"),
         CheckConstraint("score = likelihood * impact", name="score"),
     )
+
+
+class RiskScores(db.Model):
+    """A projection of the assessments, kept beside them so that the register is filtered,
+    sorted and paged in SQL: each risk's latest inherent, current and target scoring and the
+    baseline its direction of travel compares with (its current score when the register was
+    last agreed; before any agreement, its previous current score). Written only by
+    readmodel.refresh_scores, in the transaction that adds the assessments or agrees the
+    register; `flask register check` compares it with the history."""
+
+    risk_id: Mapped[int] = mapped_column(ForeignKey("risk.id"), primary_key=True)
+    inherent_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id"))
+    inherent_likelihood: Mapped[int | None]
+    inherent_impact: Mapped[int | None]
+    inherent_score: Mapped[int | None]
+    inherent_scheme_version: Mapped[int | None]
+    inherent_at: Mapped[datetime | None]
+    current_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id"))
+    current_likelihood: Mapped[int | None]
+    current_impact: Mapped[int | None]
+    current_score: Mapped[int | None] = mapped_column(index=True)
+    current_scheme_version: Mapped[int | None]
+    current_at: Mapped[datetime | None]
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id"))
+    target_likelihood: Mapped[int | None]
+    target_impact: Mapped[int | None]
+    target_score: Mapped[int | None]
+    target_scheme_version: Mapped[int | None]
+    target_at: Mapped[datetime | None]
+    baseline_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id"))
+    baseline_likelihood: Mapped[int | None]
+    baseline_impact: Mapped[int | None]
+    baseline_score: Mapped[int | None]
+    baseline_scheme_version: Mapped[int | None]
+    baseline_at: Mapped[datetime | None]
+
+
+class RegisterVersion(db.Model):
+    """One row whose number goes up in every transaction that changes anything a register page
+    shows (see readmodel.bump_on_change), so cached fragments are keyed by it and are never
+    stale, with any number of app servers on one database."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(default=1)
 
 
 class Control(db.Model):

@@ -1,17 +1,34 @@
 """The register read model: every page and export renders from the rows built here, with a
 fixed number of SQL statements however many risks, assessments and actions there are."""
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import SimpleNamespace
 
 from flask import g
-from sqlalchemy import case, func, select, true
+from sqlalchemy import Engine, case, delete, event, false, func, insert, or_, select, true
 
 from . import clock, domain
 from .extensions import db
-from .models import Action, Assessment, Meeting, Risk, ScoringScheme, Section
+from .models import Action, Assessment, Meeting, Risk, RiskScores, ScoringScheme, Section
 
 STATUSES = ("open", "closed", "all")
+
+
+@event.listens_for(Engine, "connect")
+def unicode_lower_on_sqlite(dbapi_connection, connection_record):
+    """SQLite's lower() knows only ASCII; the register's text filters and title sort compare
+    lower() of both sides, so "É" matches "é" there as it does on PostgreSQL."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.create_function(
+            "lower",
+            1,
+            lambda text: text.lower() if isinstance(text, str) else text,
+            deterministic=True,
+        )
+
+
 # The register's flags: what needs the board's attention, by the name the query string uses.
 FLAGS = {
     "review_overdue": "Review overdue",
@@ -76,16 +93,6 @@ def sections() -> list[SectionInfo]:
     return g.sections
 
 
-def has_flag(row: domain.RegisterRow, flag: str) -> bool:
-    if flag == "review_overdue":
-        return row.review_overdue
-    if flag == "actions_overdue":
-        return row.overdue_actions > 0
-    if flag == "past_target":
-        return row.past_target
-    raise ValueError(f"unknown flag {flag!r}")
-
-
 def scheme_from_row(row: ScoringScheme) -> domain.Scheme:
     return domain.Scheme.from_data(row.version, row.likelihood, row.impact, row.bands)
 
@@ -122,39 +129,10 @@ def last_agreed_before(at: datetime) -> Meeting | None:
     ).first()
 
 
-def risk_fact(risk: Risk) -> domain.RiskFact:
-    section = risk.section
-    return domain.RiskFact(
-        id=risk.id,
-        ref=risk.ref,
-        title=risk.title,
-        statement=risk.statement,
-        section_id=section.id,
-        section_name=section.name,
-        section_prefix=section.prefix,
-        section_position=section.position,
-        appetite=section.appetite,
-        owner_name=risk.owner_name,
-        owner_role=risk.owner_role,
-        lead_agency=risk.lead_agency,
-        partner_agencies=risk.partner_agencies,
-        priority=risk.priority,
-        status=risk.status,
-        created_at=risk.created_at,
-        closed_at=risk.closed_at,
-        closed_reason=risk.closed_reason,
-        target_date=risk.target_date,
-        next_review=risk.next_review,
-        version=risk.version,
-        causes=risk.causes,
-        consequences=risk.consequences,
-        owner_email=risk.owner_email,
-    )
-
-
-def _ranked_assessments(at: datetime, risk_ids, kinds=domain.KINDS):
-    """Assessments made by `at`, numbered newest first within each (risk, kind)."""
-    return (
+def _ranked_assessments(at: datetime | None, risk_ids, kinds=domain.KINDS):
+    """Assessments made by `at` (None: all of them), numbered newest first within each (risk,
+    kind)."""
+    statement = (
         select(
             Assessment,
             ScoringScheme.version,
@@ -166,18 +144,19 @@ def _ranked_assessments(at: datetime, risk_ids, kinds=domain.KINDS):
             .label("rank"),
         )
         .join(ScoringScheme, ScoringScheme.id == Assessment.scheme_id)
-        .where(
-            Assessment.created_at <= at,
-            Assessment.kind.in_(kinds),
-            Assessment.risk_id.in_(risk_ids),
-        )
-        .subquery()
+        .where(Assessment.kind.in_(kinds))
     )
+    if at is not None:
+        statement = statement.where(Assessment.created_at <= at)
+    if risk_ids is not None:
+        statement = statement.where(Assessment.risk_id.in_(risk_ids))
+    return statement.subquery()
 
 
-def score_facts(at: datetime, risk_ids, kinds=domain.KINDS, rank: int = 1):
+def score_facts(at: datetime | None, risk_ids, kinds=domain.KINDS, rank: int = 1):
     """(risk id, kind) -> its assessment `rank` places from the latest made by `at` (1: the
-    latest), for the given risk ids or id subquery: one statement."""
+    latest; `at` None: of all), for the given risk ids or id subquery (None: every risk): one
+    statement."""
     ranked = _ranked_assessments(at, risk_ids, kinds)
     rows = db.session.execute(select(ranked).where(ranked.c.rank == rank))
     return {
@@ -193,6 +172,10 @@ def score_facts(at: datetime, risk_ids, kinds=domain.KINDS, rank: int = 1):
         )
         for r in rows
     }
+
+
+PROJECTED = (*domain.KINDS, "baseline")
+SCORE_PARTS = ("id", "likelihood", "impact", "score", "scheme_version", "at")
 
 
 def action_open_sql(day: date):
@@ -221,10 +204,108 @@ def _action_counts(risk_ids, day: date, at: datetime | None) -> dict[int, tuple[
     return {risk_id: (open_count, overdue) for risk_id, open_count, overdue in rows}
 
 
+def _pivot(ranked, rank: int, kinds, prefix_of):
+    """One row per risk from ranked assessments: the `rank`th of each kind as the projection's
+    columns (`prefix_of(kind)`_likelihood and so on)."""
+    columns = []
+    for kind in kinds:
+        hit = ranked.c.kind == kind
+        for part, column in (
+            ("id", ranked.c.id),
+            ("likelihood", ranked.c.likelihood),
+            ("impact", ranked.c.impact),
+            ("score", ranked.c.score),
+            ("scheme_version", ranked.c.version),
+            ("at", ranked.c.created_at),
+        ):
+            columns.append(func.max(case((hit, column))).label(f"{prefix_of(kind)}_{part}"))
+    return (
+        select(ranked.c.risk_id, *columns)
+        .where(ranked.c.rank == rank)
+        .group_by(ranked.c.risk_id)
+        .subquery()
+    )
+
+
+def scores_as_at(at: datetime | None):
+    """The projection's columns computed from the history, as at `at` (None: now, from every
+    assessment): what models.RiskScores holds for the present, and what past views read."""
+    latest = _pivot(_ranked_assessments(at, None), 1, domain.KINDS, lambda kind: kind)
+    agreed = last_agreed_before(at or clock.now_utc())
+    if agreed is not None:
+        ranked, rank = _ranked_assessments(agreed.agreed_at, None, ("current",)), 1
+    else:
+        ranked, rank = _ranked_assessments(at, None, ("current",)), 2
+    baseline = _pivot(ranked, rank, ("current",), lambda kind: "baseline")
+    return (
+        select(
+            Risk.id.label("risk_id"),
+            *(c for c in latest.c if c.name != "risk_id"),
+            *(c for c in baseline.c if c.name != "risk_id"),
+        )
+        .outerjoin(latest, latest.c.risk_id == Risk.id)
+        .outerjoin(baseline, baseline.c.risk_id == Risk.id)
+        .subquery()
+    )
+
+
+PROJECTED_COLUMNS = ["risk_id"] + [f"{kind}_{part}" for kind in PROJECTED for part in SCORE_PARTS]
+
+
+def refresh_scores(risk_ids: list[int] | None = None) -> None:
+    """Rewrite the projection of the given risks (None: every risk) from their assessments, in
+    the caller's transaction. The one writer of models.RiskScores: the services call it after
+    adding assessments (for those risks) and after agreeing the register (every baseline)."""
+    history = scores_as_at(None)
+    chosen = select(*(history.c[name] for name in PROJECTED_COLUMNS))
+    stale = delete(RiskScores)
+    if risk_ids is not None:
+        chosen = chosen.where(history.c.risk_id.in_(risk_ids))
+        stale = stale.where(RiskScores.risk_id.in_(risk_ids))
+    db.session.execute(stale)
+    db.session.execute(
+        insert(RiskScores).from_select(PROJECTED_COLUMNS, chosen),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def projection_drift() -> list[str]:
+    """Where the stored projection differs from what the assessments give, one line per risk
+    and column."""
+    history = scores_as_at(None)
+    stored = RiskScores.__table__
+    wanted = select(Risk.ref, *(history.c[name] for name in PROJECTED_COLUMNS[1:])).join(
+        history, history.c.risk_id == Risk.id
+    )
+    kept = {
+        row[0]: row[1:]
+        for row in db.session.execute(
+            select(Risk.ref, *(stored.c[name] for name in PROJECTED_COLUMNS[1:])).join(
+                stored, stored.c.risk_id == Risk.id
+            )
+        )
+    }
+    drift = []
+    for ref, *values in db.session.execute(wanted.order_by(Risk.ref)):
+        if ref not in kept:
+            drift.append(f"{ref}: no stored scores")
+            continue
+        for name, want, have in zip(PROJECTED_COLUMNS[1:], values, kept[ref], strict=True):
+            if want != have:
+                drift.append(f"{ref}: {name} is stored as {have!r}; the history gives {want!r}")
+    return drift
+
+
+def _text_match(columns, needle: str):
+    needle = needle.lower()
+    return or_(*(func.lower(column).contains(needle, autoescape=True) for column in columns))
+
+
 def risks_statement(query: RegisterQuery):
-    """The risks the register query can show, filtered in the database (ref, section, status,
-    open at the "as at" date); the text, owner, band and flag filters apply to the rows."""
-    statement = select(Risk).join(Risk.section)
+    """The risks the register query can show, by the filters on the risk's own fields (ref,
+    section, status or open at the "as at" date, text, owner); the score and flag filters are
+    added by register_statement."""
+    statement = select(Risk.id).join(Section, Section.id == Risk.section_id)
     if query.ref:
         statement = statement.where(Risk.ref == query.ref)
     if query.section:
@@ -240,58 +321,250 @@ def risks_statement(query: RegisterQuery):
         )
     elif query.status != "all":
         statement = statement.where(Risk.status == query.status)
+    if query.text:
+        statement = statement.where(_text_match((Risk.ref, Risk.title, Risk.statement), query.text))
+    if query.owner:
+        owners = (Risk.owner_name, Risk.owner_role, Risk.lead_agency, Risk.partner_agencies)
+        statement = statement.where(_text_match(owners, query.owner))
     return statement
 
 
-def register_rows(
-    query: RegisterQuery = RegisterQuery(), today: date | None = None
-) -> list[domain.RegisterRow]:
-    """The register's rows, filtered and in register order (section, highest current first)."""
-    past = query.as_at is not None
-    at = clock.end_of_day(query.as_at) if past else clock.now_utc()
-    today = query.as_at if past else (today or clock.today())
+# A risk's own fields in domain.RiskFact's order.
+RISK_COLUMNS = (
+    Risk.id, Risk.ref, Risk.title, Risk.statement, Risk.section_id,
+    Section.name.label("section_name"), Section.prefix.label("section_prefix"),
+    Section.position.label("section_position"), Section.appetite, Risk.owner_name,
+    Risk.owner_role, Risk.lead_agency, Risk.partner_agencies, Risk.priority, Risk.status,
+    Risk.created_at, Risk.closed_at, Risk.closed_reason, Risk.target_date, Risk.next_review,
+    Risk.version, Risk.causes, Risk.consequences, Risk.owner_email,
+)  # fmt: skip
 
-    risks_q = risks_statement(query)
-    risks = [risk_fact(r) for r in db.session.scalars(risks_q)]
-    risks = [r for r in risks if _matches_text(r, query)]
 
-    ids = risks_q.with_only_columns(Risk.id) if risks else []
-    schemes = schemes_by_version()
-    latest = score_facts(at, ids) if risks else {}
-    agreed = last_agreed_before(at)
-    if agreed is not None:
-        baselines = score_facts(agreed.agreed_at, ids, kinds=("current",)) if risks else {}
-    else:
-        baselines = score_facts(at, ids, kinds=("current",), rank=2) if risks else {}
-    actions = _action_counts(ids, today, at if past else None) if risks else {}
+def register_order(c):
+    """Register order over the register statement's columns: section, highest current score
+    first, then ref (SG-9 before SG-10: the ref's number compared as a number)."""
+    return (
+        c.section_position,
+        func.coalesce(c.current_score, 0).desc(),
+        c.section_prefix,
+        c.number,
+        c.ref,
+    )
 
-    rows = []
-    for risk in risks:
-        scores = {k: latest[(risk.id, k)] for k in domain.KINDS if (risk.id, k) in latest}
-        row = domain.build_row(
-            risk,
-            scores,
-            baselines.get((risk.id, "current")),
-            schemes,
-            today,
-            *actions.get(risk.id, (0, 0)),
+
+@dataclass(frozen=True)
+class RegisterPage:
+    rows: list[domain.RegisterRow]
+    total: int  # rows the query matches, on every page
+    offset: int  # of the first row shown
+
+
+class _Register:
+    """The register's one statement for a query: risks with their scores (the projection for
+    the present, the history for a past view), filtered, flagged and ordered in SQL."""
+
+    def __init__(self, query: RegisterQuery, today: date | None):
+        self.query = query
+        self.past = query.as_at is not None
+        self.at = clock.end_of_day(query.as_at) if self.past else None
+        self.today = query.as_at if self.past else (today or clock.today())
+        self.scores = scores_as_at(self.at) if self.past else RiskScores.__table__
+        s = self.scores.c
+        self.is_open = Risk.status == "open"
+        self.review_overdue = self.is_open & (Risk.next_review < self.today)
+        self.past_target = (
+            self.is_open & (Risk.target_date < self.today) & (s.current_score > s.target_score)
         )
-        if query.band and (row.current is None or row.current.band.name != query.band):
-            continue
-        if query.flag and not has_flag(row, query.flag):
-            continue
-        rows.append(row)
-    return domain.sort_rows(rows)
+        created = Action.created_at <= self.at if self.past else true()
+        self.overdue_actions = (
+            select(func.count(Action.id))
+            .where(Action.risk_id == Risk.id, created, action_overdue_sql(self.today))
+            .scalar_subquery()
+        )
+
+    def statement(self):
+        q, s = self.query, self.scores.c
+        statement = (
+            select(*RISK_COLUMNS, *(s[name] for name in PROJECTED_COLUMNS[1:]), Risk.number)
+            .select_from(Risk)
+            .join(Section, Section.id == Risk.section_id)
+            .outerjoin(self.scores, s.risk_id == Risk.id)
+            .where(Risk.id.in_(risks_statement(q)))
+        )
+        if q.band:
+            statement = statement.where(self.in_band(q.band))
+        if q.flag == "review_overdue":
+            statement = statement.where(self.review_overdue)
+        elif q.flag == "actions_overdue":
+            statement = statement.where(self.overdue_actions > 0)
+        elif q.flag == "past_target":
+            statement = statement.where(self.past_target)
+        return statement
+
+    def in_band(self, name: str):
+        """The current score is in the band `name` of the scheme version it was made under."""
+        s = self.scores.c
+        return or_(
+            false(),
+            *(
+                (s.current_scheme_version == version) & s.current_score.between(band.min, band.max)
+                for version, scheme in schemes_by_version().items()
+                for band in scheme.bands
+                if band.name == name
+            ),
+        )
+
+    def register_order(self):
+        return register_order(
+            SimpleNamespace(
+                section_position=Section.position,
+                current_score=self.scores.c.current_score,
+                section_prefix=Section.prefix,
+                number=Risk.number,
+                ref=Risk.ref,
+            )
+        )
+
+    def sort_key(self, column: str):
+        """The column's sort key and whether a row has a value for it."""
+        s = self.scores.c
+        if column in domain.KINDS:
+            score = s[f"{column}_score"]
+            return (score,), score.is_not(None)
+        if column == "direction":
+            rank = case(
+                (s.current_score.is_(None) | s.baseline_score.is_(None), 2),
+                (s.current_score < s.baseline_score, 0),
+                (s.current_score == s.baseline_score, 1),
+                else_=3,
+            )
+            return (rank,), true()
+        if column == "next_review":
+            return (Risk.next_review,), Risk.next_review.is_not(None)
+        if column == "flags":
+            flags = (
+                case((self.review_overdue, 1), else_=0)
+                + case((self.overdue_actions > 0, 1), else_=0)
+                + case((self.past_target, 1), else_=0)
+            )
+            return (flags, self.overdue_actions), true()
+        keys = {
+            "ref": (Section.prefix, Risk.number, Risk.ref),
+            "title": (func.lower(Risk.title),),
+            "section": (Section.position, Section.name),
+            "owner": (func.lower(Risk.owner_name), func.lower(Risk.lead_agency)),
+        }
+        return keys[column], true()
+
+    def ordered(self, statement, column: str, order: str):
+        """Sorted by a column (rows without a value last either way; ties in register order),
+        or in register order."""
+        if not column:
+            return statement.order_by(*self.register_order())
+        keys, present = self.sort_key(column)
+        keys = [key.desc() if order == "desc" else key.asc() for key in keys]
+        return statement.order_by(case((present, 0), else_=1), *keys, *self.register_order())
+
+    def rows(self, records) -> list[domain.RegisterRow]:
+        records = list(records)
+        schemes = schemes_by_version()
+        ids = [r.id for r in records]
+        actions = _action_counts(ids, self.today, self.at) if ids else {}
+        rows = []
+        for r in records:
+            risk = domain.RiskFact(*r[: len(RISK_COLUMNS)])
+            views = {kind: _score_view(r, kind, schemes) for kind in PROJECTED}
+            rows.append(
+                domain.row_from_views(
+                    risk,
+                    views["inherent"],
+                    views["current"],
+                    views["target"],
+                    views["baseline"],
+                    self.today,
+                    *actions.get(r.id, (0, 0)),
+                )
+            )
+        return rows
 
 
-def _matches_text(risk: domain.RiskFact, query: RegisterQuery) -> bool:
-    if query.text:
-        needle = query.text.casefold()
-        if not any(needle in s.casefold() for s in (risk.ref, risk.title, risk.statement)):
-            return False
-    if query.owner:
-        needle = query.owner.casefold()
-        fields = (risk.owner_name, risk.owner_role, risk.lead_agency, risk.partner_agencies)
-        if not any(needle in s.casefold() for s in fields):
-            return False
-    return True
+def _score_view(record, kind: str, schemes) -> domain.ScoreView | None:
+    m = record._mapping
+    if m[f"{kind}_id"] is None:
+        return None
+    score, version = m[f"{kind}_score"], m[f"{kind}_scheme_version"]
+    return domain.ScoreView(
+        m[f"{kind}_likelihood"],
+        m[f"{kind}_impact"],
+        score,
+        schemes[version].band_for(score),
+        version,
+    )
+
+
+def register_page(
+    query: RegisterQuery = RegisterQuery(),
+    *,
+    sort: str = "",
+    order: str = "asc",
+    page: int = 1,
+    page_size: int | None = None,
+    today: date | None = None,
+) -> RegisterPage:
+    """One page of the register's rows, counted, filtered, sorted and paged in the database (a
+    page past the end is the last one: a bookmark outlives risks); no page_size: every row."""
+    register = _Register(query, today)
+    statement = register.statement()
+    offset = 0
+    if page_size is None:
+        total = None
+    else:
+        total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+        pages = max(1, -(-total // page_size))
+        offset = (min(page, pages) - 1) * page_size
+        statement = statement.offset(offset).limit(page_size)
+    rows = register.rows(db.session.execute(register.ordered(statement, sort, order)))
+    return RegisterPage(rows, len(rows) if total is None else total, offset)
+
+
+def heatmap_rows(
+    query: RegisterQuery, basis: str, per_cell: int
+) -> tuple[list[domain.RegisterRow], dict[tuple[int, int], int]]:
+    """The register's rows placed on the grid by their `basis` score, at most `per_cell` in
+    each cell (the first in register order), with how many each cell holds: one statement."""
+    register = _Register(query, None)
+    matched = register.statement().subquery()
+    likelihood, impact = matched.c[f"{basis}_likelihood"], matched.c[f"{basis}_impact"]
+    order = register_order(matched.c)
+    placed = (
+        select(
+            matched,
+            func.row_number()
+            .over(partition_by=(likelihood, impact), order_by=order)
+            .label("place"),
+            func.count().over(partition_by=(likelihood, impact)).label("in_cell"),
+        )
+        .where(likelihood.is_not(None))
+        .subquery()
+    )
+    records = list(
+        db.session.execute(
+            select(placed).where(placed.c.place <= per_cell).order_by(*register_order(placed.c))
+        )
+    )
+    counts = {
+        (r._mapping[f"{basis}_likelihood"], r._mapping[f"{basis}_impact"]): r.in_cell
+        for r in records
+    }
+    return register.rows(records), counts
+
+
+def register_rows(
+    query: RegisterQuery = RegisterQuery(),
+    today: date | None = None,
+    sort: str = "",
+    order: str = "asc",
+) -> list[domain.RegisterRow]:
+    """Every row of the register for the query, in register order (section, highest current
+    first) or sorted by a column."""
+    return register_page(query, sort=sort, order=order, today=today).rows

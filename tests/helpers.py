@@ -8,6 +8,7 @@ from werkzeug.security import generate_password_hash
 
 from riskreg.extensions import db
 from riskreg.models import Action, Control, Meeting, Section, User
+from riskreg.readmodel import refresh_scores
 from riskreg.register import services
 
 PASSWORD = "correct horse battery staple"
@@ -126,6 +127,8 @@ def make_action(risk, description="Recruit two social workers", due_on=None, **f
 def make_meeting(held_on, title="Board meeting", agreed_at=None, notes=""):
     meeting = Meeting(held_on=held_on, title=title, agreed_at=agreed_at, notes=notes)
     db.session.add(meeting)
+    if agreed_at is not None:  # agreed without snapshots.agree_register: baselines move too
+        refresh_scores()
     db.session.commit()
     return meeting
 

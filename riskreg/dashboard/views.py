@@ -8,12 +8,17 @@ from flask import Blueprint, render_template
 from riskreg.meetings.due import countdown, due_before
 from riskreg.readmodel import active_scheme, next_meeting, register_rows, sections
 from riskreg.register.detail import audit_changes
+from riskreg.ui import cached_page
 
 bp = Blueprint("dashboard", __name__)
 
 
 @bp.route("/")
 def index():
+    return cached_page("dashboard", dashboard_body)
+
+
+def dashboard_body() -> tuple[str, str]:
     rows = register_rows()
     bands = sorted(active_scheme().bands, key=lambda band: band.min, reverse=True)
     by_cell = Counter(
@@ -27,9 +32,8 @@ def index():
         "past_target": sum(row.past_target for row in rows),
     }
     meeting = next_meeting()
-    return render_template(
-        "dashboard/index.html",
-        title="Dashboard",
+    return "Dashboard", render_template(
+        "dashboard/_body.html",
         meeting=meeting,
         countdown=countdown(meeting) if meeting else "",
         # What is due by the next meeting, from the rows this page already has.

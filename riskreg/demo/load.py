@@ -16,6 +16,7 @@ from riskreg.models import (
     Control,
     Meeting,
     Risk,
+    RiskScores,
     Section,
     Setting,
     SnapshotRow,
@@ -38,7 +39,7 @@ def risk_count() -> int:
 
 def clear_register() -> None:
     """Remove every risk and meeting (for `demo load --force`)."""
-    for model in (AuditEvent, SnapshotRow, Assessment, Control, Action, Risk, Meeting):
+    for model in (AuditEvent, SnapshotRow, RiskScores, Assessment, Control, Action, Risk, Meeting):
         db.session.execute(delete(model))
 
 

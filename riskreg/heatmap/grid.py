@@ -26,7 +26,13 @@ class Cell:
     impact: int
     score: int
     band: domain.Band  # from the active scheme: one band table colours every grid
-    risks: tuple[domain.RiskFact, ...]
+    risks: tuple[domain.RiskFact, ...]  # listed, in register order
+    count: int = 0  # how many the cell holds: more than are listed on the page's grid
+
+    @property
+    def more(self) -> int:
+        """Risks in the cell beyond those listed."""
+        return max(0, self.count - len(self.risks))
 
     @property
     def refs(self) -> tuple[str, ...]:
@@ -103,7 +109,7 @@ class Heatmap:
 
     @property
     def placed(self) -> int:
-        return sum(len(cell.risks) for cell in self.cells.values())
+        return sum(max(cell.count, len(cell.risks)) for cell in self.cells.values())
 
 
 def build_heatmap(
@@ -115,10 +121,12 @@ def build_heatmap(
     arrows_from: str | None = None,
     baselines: dict[int, tuple[int, int]] | None = None,
     caption: str = "",
+    counts: dict[tuple[int, int], int] | None = None,
 ) -> Heatmap:
     """The grid for register rows on `basis`. Arrows run from each risk's inherent position
     (`arrows_from="inherent"`) or its position in `baselines` (risk id -> (likelihood, impact),
-    `arrows_from="meeting"`) to its current one; a risk that has not moved gets none."""
+    `arrows_from="meeting"`) to its current one; a risk that has not moved gets none. `counts`:
+    how many each cell holds, when `rows` lists only some of them (readmodel.heatmap_rows)."""
     rows = list(rows)
     scheme = scheme or readmodel.active_scheme()
     placed = domain.heatmap_cells(rows, basis)
@@ -129,6 +137,7 @@ def build_heatmap(
             likelihood * impact,
             scheme.band_for(likelihood * impact),
             tuple(row.risk for row in placed[(likelihood, impact)]),
+            (counts or {}).get((likelihood, impact), len(placed[(likelihood, impact)])),
         )
         for likelihood, impact in placed
     }
@@ -173,7 +182,11 @@ def baseline_positions(rows) -> dict[int, tuple[int, int]]:
 
 
 def heatmap_for(
-    rows, query: readmodel.RegisterQuery, basis: str = "current", arrows_from: str | None = None
+    rows,
+    query: readmodel.RegisterQuery,
+    basis: str = "current",
+    arrows_from: str | None = None,
+    counts: dict[tuple[int, int], int] | None = None,
 ) -> Heatmap:
     """The heat map of register rows as the board sees it: the board's orientation setting,
     the chosen section's appetite (or every section's), and the caption."""
@@ -191,4 +204,5 @@ def heatmap_for(
         arrows_from,
         baseline_positions(rows) if arrows_from == "meeting" else None,
         caption_for(basis, chosen[0].name if chosen else None, query.as_at or today()),
+        counts,
     )

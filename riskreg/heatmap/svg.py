@@ -28,6 +28,7 @@ class SvgCell:
     y: float
     height: float
     refs: tuple[SvgRef, ...]
+    more_y: float = 0  # where "and N more" goes, when the cell holds more than it lists
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,11 @@ def _flow(risks: tuple[domain.RiskFact, ...]) -> list[list[tuple[domain.RiskFact
 def svg_layout(grid: Heatmap) -> SvgLayout:
     left, top = AXIS_TITLE_W + ROW_LABEL_W, PAD + 18 * len(grid.appetites)
     flowed = [[_flow(cell.risks) for cell in cells] for _, cells in grid.grid]
-    heights = [max(MIN_CELL_H, HEAD_H + PAD + max(map(len, row)) * LINE_H) for row in flowed]
+    lines_in = [
+        [len(flow) + (cell.more > 0) for flow, cell in zip(row, cells, strict=True)]
+        for row, (_, cells) in zip(flowed, grid.grid, strict=True)
+    ]
+    heights = [max(MIN_CELL_H, HEAD_H + PAD + max(row) * LINE_H) for row in lines_in]
     tops = [top]
     for height in heights:
         tops.append(tops[-1] + height)
@@ -86,7 +91,8 @@ def svg_layout(grid: Heatmap) -> SvgLayout:
                 for risk, offset in line
             )
             positions |= {ref.risk.ref: ref for ref in refs}
-            cells.append(SvgCell(cell, x, y, heights[r], refs))
+            more_y = y + HEAD_H + (len(flowed[r][c]) + 1) * LINE_H - 4 if cell.more else 0
+            cells.append(SvgCell(cell, x, y, heights[r], refs, more_y))
 
     def anchor(position: tuple[int, int]) -> tuple[float, float]:
         """Where an arrow leaves a cell: low in the middle, clear of the refs listed there."""

@@ -5,10 +5,14 @@ from flask import Blueprint, render_template, request
 
 from riskreg import readmodel
 from riskreg.register.query import RegisterView, register_query_from_args
+from riskreg.ui import cached_page, page_with_body
 
 from .grid import ARROWS, BASES, heatmap_for
 
 bp = Blueprint("heatmap", __name__)
+# Refs listed in a cell of the page's grid, the rest counted: a cell that holds more than this
+# cannot be read anyway, and the page stays as quick at 10,000 risks as at ten.
+REFS_PER_CELL = 24
 
 
 def heatmap_args(args) -> tuple[RegisterView, str, str | None, dict[str, str]]:
@@ -29,15 +33,20 @@ def heatmap_args(args) -> tuple[RegisterView, str, str | None, dict[str, str]]:
 @bp.route("/heatmap")
 def index():
     view, basis, arrows_from, errors = heatmap_args(request.args)
-    context = {
-        "values": request.args,
-        "sections": readmodel.sections(),
-        "errors": errors,
-    }
     if errors:
-        return render_template("heatmap/index.html", title="Error: Heat map", **context), 400
-    rows = readmodel.register_rows(view.query)
-    grid = heatmap_for(rows, view.query, basis, arrows_from)
-    return render_template(
-        "heatmap/index.html", title="Heat map", grid=grid, summary_args=view.args(), **context
+        body = render_template("heatmap/_body.html", **controls(errors))
+        return page_with_body("Error: Heat map", body, 400)
+    return cached_page("heatmap", lambda: heatmap_body(view, basis, arrows_from))
+
+
+def controls(errors: dict) -> dict:
+    return {"values": request.args, "sections": readmodel.sections(), "errors": errors}
+
+
+def heatmap_body(view: RegisterView, basis: str, arrows_from: str | None) -> tuple[str, str]:
+    rows, counts = readmodel.heatmap_rows(view.query, basis, REFS_PER_CELL)
+    grid = heatmap_for(rows, view.query, basis, arrows_from, counts)
+    body = render_template(
+        "heatmap/_body.html", grid=grid, summary_args=view.args(), **controls({})
     )
+    return "Heat map", body

@@ -10,10 +10,14 @@ from riskreg.cli import check_new_file, fail
 from riskreg.extensions import db
 from riskreg.readmodel import RegisterQuery, register_rows
 from riskreg.register import exports
+from riskreg.register.cli import check_command
 
 from .plan import apply_plan, plan_import
 
-register_cli = AppGroup("register", help="Import and export the register as a spreadsheet.")
+register_cli = AppGroup(
+    "register", help="Import, export and check the register (check: the stored latest scores)."
+)
+register_cli.add_command(check_command)
 # The command line reads files from the server's own disk, so it may take larger ones.
 CLI_MAX_BYTES = 20 * 1024 * 1024
 

@@ -19,6 +19,7 @@ from riskreg.readmodel import (
     RegisterQuery,
     action_overdue_sql,
     active_scheme,
+    refresh_scores,
     register_rows,
     schemes_by_version,
 )
@@ -68,6 +69,7 @@ def agree_register(
         at=when,
     )
     db.session.flush()
+    refresh_scores()  # every risk's direction of travel now compares with this agreement
     return len(rows)
 
 

@@ -24,7 +24,7 @@ from riskreg.models import Assessment, Meeting, Risk, ScoringScheme, Section, Us
 from riskreg.readmodel import RegisterQuery, register_rows, risks_statement, schemes_by_version
 from riskreg.ui.downloads import download, plain_error
 
-from .query import register_query_from_args, sort_rows
+from .query import register_query_from_args
 
 bp = Blueprint("exports", __name__)
 
@@ -116,7 +116,7 @@ def wanted_rows() -> tuple[RegisterQuery, list[domain.RegisterRow]] | str:
     view = register_query_from_args(request.args)
     if view.errors:
         return " ".join(view.errors.values())
-    return view.query, sort_rows(register_rows(view.query), view.sort, view.order)
+    return view.query, register_rows(view.query, sort=view.sort, order=view.order)
 
 
 def assessment_rows(query: RegisterQuery, risk_ids: set[int]):

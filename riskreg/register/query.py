@@ -3,9 +3,10 @@ export that shows the register, and the column sort they share.
 
     view = register_query_from_args(request.args)
     if view.errors: ...  # {field: message}: answer 400 with the messages
-    rows = sort_rows(register_rows(view.query), view.sort, view.order)
+    page = page_of(view)  # or every row: register_rows(view.query, sort=view.sort, ...)
 
-Exports and the printable summary take every row; only the register page pages them."""
+Filtering, sorting and paging happen in the database (readmodel.register_page); exports and
+the printable summary take every row, only the register page pages them."""
 
 import re
 from collections.abc import Mapping
@@ -13,7 +14,14 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 
 from riskreg import clock, domain
-from riskreg.readmodel import FLAGS, STATUSES, RegisterQuery, schemes_by_version, sections
+from riskreg.readmodel import (
+    FLAGS,
+    STATUSES,
+    RegisterQuery,
+    register_page,
+    schemes_by_version,
+    sections,
+)
 from riskreg.ui.forms import positive_int
 
 PAGE_SIZE = 100
@@ -36,7 +44,6 @@ SORT_COLUMNS = {
 }
 FIRST_ORDER = {"inherent": "desc", "current": "desc", "target": "desc", "flags": "desc"}
 ORDERS = ("asc", "desc")
-DIRECTION_RANK = {"down": 0, "same": 1, "new": 2, "up": 3}
 
 
 @dataclass(frozen=True)
@@ -156,47 +163,6 @@ def parse_register_args(
     )
 
 
-def _score(kind: str):
-    def key(row: domain.RegisterRow):
-        view = getattr(row, kind)
-        return None if view is None else view.score
-
-    return key
-
-
-def _flags_key(row: domain.RegisterRow):
-    flags = row.review_overdue + (row.overdue_actions > 0) + row.past_target
-    return (flags, row.overdue_actions)
-
-
-SORT_KEYS = {
-    "ref": domain.ref_key,
-    "title": lambda row: row.risk.title.casefold(),
-    "section": lambda row: (row.risk.section_position, row.risk.section_name),
-    "owner": lambda row: (row.risk.owner_name.casefold(), row.risk.lead_agency.casefold()),
-    "inherent": _score("inherent"),
-    "current": _score("current"),
-    "target": _score("target"),
-    "direction": lambda row: DIRECTION_RANK[row.direction],
-    "next_review": lambda row: row.risk.next_review,
-    "flags": _flags_key,
-}
-
-
-def sort_rows(
-    rows: list[domain.RegisterRow], column: str = "", order: str = "asc"
-) -> list[domain.RegisterRow]:
-    """Rows sorted by a register column; ties keep register order, and rows without a value
-    (not scored, no review date) come last either way. No column: register order."""
-    ordered = domain.sort_rows(rows)
-    if not column:
-        return ordered
-    key = SORT_KEYS[column]
-    present = [row for row in ordered if key(row) is not None]
-    missing = [row for row in ordered if key(row) is None]
-    return sorted(present, key=key, reverse=order == "desc") + missing
-
-
 @dataclass(frozen=True)
 class Page:
     rows: list[domain.RegisterRow]
@@ -207,13 +173,21 @@ class Page:
     total: int
 
 
-def paginate(rows: list[domain.RegisterRow], page: int, page_size: int) -> Page:
-    """One page of rows; a page past the end shows the last one (a bookmark outlives risks)."""
-    count = max(1, -(-len(rows) // page_size))
-    number = min(page, count)
-    start = (number - 1) * page_size
-    shown = rows[start : start + page_size]
-    return Page(shown, number, count, start + 1 if shown else 0, start + len(shown), len(rows))
+def page_of(view: RegisterView) -> Page:
+    """The page of the register the view asks for, counted, sorted and paged in the database;
+    a page past the end shows the last one (a bookmark outlives risks)."""
+    found = register_page(
+        view.query, sort=view.sort, order=view.order, page=view.page, page_size=view.page_size
+    )
+    shown = found.rows
+    return Page(
+        rows=shown,
+        number=found.offset // view.page_size + 1,
+        count=max(1, -(-found.total // view.page_size)),
+        first=found.offset + 1 if shown else 0,
+        last=found.offset + len(shown),
+        total=found.total,
+    )
 
 
 def page_numbers(current: int, count: int) -> list[int | None]:

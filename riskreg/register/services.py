@@ -12,7 +12,7 @@ from riskreg.clock import now_utc
 from riskreg.domain.dates import long_date
 from riskreg.extensions import db
 from riskreg.models import Action, Assessment, Control, Risk, Section
-from riskreg.readmodel import active_scheme, active_scheme_row, next_meeting
+from riskreg.readmodel import active_scheme, active_scheme_row, next_meeting, refresh_scores
 
 # The fields a manager edits on the risk form, in the order the audit trail lists them.
 RISK_FIELDS = (
@@ -127,7 +127,8 @@ def add_assessments(
     user_id: int | None = None,
     at: datetime | None = None,
 ) -> list[Assessment]:
-    """Append one assessment per kind given: history is never rewritten."""
+    """Append one assessment per kind given: history is never rewritten. Every score written
+    comes through here, so this is where the projection of the latest scores follows."""
     at = at or now_utc()
     scheme = active_scheme_row()
     added = []
@@ -162,6 +163,7 @@ def add_assessments(
             user_id=user_id,
             at=at,
         )
+    refresh_scores([risk.id])
     return added
 
 

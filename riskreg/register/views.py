@@ -6,6 +6,7 @@ from riskreg import domain
 from riskreg.clock import today
 from riskreg.domain.dates import long_date
 from riskreg.readmodel import FLAGS, RegisterQuery, active_scheme, register_rows, sections
+from riskreg.ui import cached_page, page_with_body
 
 from .detail import (
     actions_of,
@@ -15,13 +16,7 @@ from .detail import (
     score_history,
     value_text,
 )
-from .query import (
-    SORT_COLUMNS,
-    page_numbers,
-    paginate,
-    register_query_from_args,
-    sort_rows,
-)
+from .query import SORT_COLUMNS, page_numbers, page_of, register_query_from_args
 
 bp = Blueprint("register", __name__)
 # The filters that are fields of the register's form (sort and page come from links).
@@ -31,7 +26,18 @@ FILTER_FIELDS = ("section", "band", "status", "flag", "owner", "text", "as_at")
 @bp.route("/risks")
 def index():
     view = register_query_from_args(request.args)
-    context = {
+    if view.errors:
+        error_list = [
+            {"text": message, "href": f"#filter-{name}" if name in FILTER_FIELDS else None}
+            for name, message in view.errors.items()
+        ]
+        body = render_template("register/_body.html", error_list=error_list, **filters(view))
+        return page_with_body("Error: Risk register", body, 400)
+    return cached_page("register", lambda: register_body(view))
+
+
+def filters(view) -> dict:
+    return {
         "view": view,
         "values": request.args,
         "choices": {
@@ -42,24 +48,22 @@ def index():
         },
         "columns": SORT_COLUMNS,
     }
-    if view.errors:
-        context["error_list"] = [
-            {"text": message, "href": f"#filter-{name}" if name in FILTER_FIELDS else None}
-            for name, message in view.errors.items()
-        ]
-        return render_template("register/index.html", title="Error: Risk register", **context), 400
-    rows = sort_rows(register_rows(view.query), view.sort, view.order)
-    page = paginate(rows, view.page, view.page_size)
+
+
+def register_body(view) -> tuple[str, str]:
+    page = page_of(view)
     title = "Risk register"
     if view.query.as_at:
         title += f" as at {long_date(view.query.as_at)}"
-    return render_template(
-        "register/index.html",
-        title=title if page.count == 1 else f"{title} (page {page.number} of {page.count})",
+    if page.count > 1:
+        title += f" (page {page.number} of {page.count})"
+    body = render_template(
+        "register/_body.html",
         page=page,
         page_links=page_numbers(page.number, page.count),
-        **context,
+        **filters(view),
     )
+    return title, body
 
 
 @bp.route("/risks/<ref>")

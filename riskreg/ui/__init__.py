@@ -2,21 +2,25 @@
 navigation, band and direction tags, and how dates and times are shown."""
 
 from datetime import datetime
+from urllib.parse import quote as url_quote
 
 import jinja2
-from flask import current_app, g, request, url_for
+from flask import current_app, g, render_template, request, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.main import WTFormsHelpers
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from riskreg import clock, domain
+from riskreg import cache, clock, domain
 from riskreg.domain.dates import clock_time, long_date, short_date
 from riskreg.extensions import db
 from riskreg.models import Setting
 from riskreg.readmodel import schemes_by_version
 
-__all__ = ["board_name", "long_date", "setting", "show_date", "show_time", "init_app"]
+__all__ = [
+    "board_name", "cached_page", "long_date", "page_with_body", "setting", "show_date",
+    "show_time", "init_app",
+]  # fmt: skip
 
 # Navigation: (endpoint, label, who sees it, the blueprints whose pages it is "active" on).
 EVERYONE = ("admin", "manager", "member")
@@ -67,7 +71,11 @@ def show_time(value: datetime | None) -> str:
 
 
 def risk_href(ref: str) -> str:
-    return url_for("register.risk", ref=ref)
+    """A risk page's URL; the route is resolved once per request, not once per ref (a heat map
+    or register page links hundreds)."""
+    if "risk_href" not in g:
+        g.risk_href = url_for("register.risk", ref="REF").removesuffix("REF")
+    return g.risk_href + url_quote(ref, safe="")
 
 
 def direction_tag(direction: str):
@@ -91,6 +99,18 @@ def band_tag(view: domain.ScoreView | None, with_levels: bool = False):
         f'<strong class="rr-band rr-band--{escape(view.band.slug)}">'
         f"{view.score} {escape(view.band.name)}{levels}</strong>"
     )
+
+
+def page_with_body(title: str, body: str, status: int = 200):
+    """A page around a body rendered apart (see cached_page)."""
+    return render_template("page.html", title=title, body=Markup(body)), status
+
+
+def cached_page(name: str, render):
+    """The page whose body `render()` gives as (title, body html), cached for this register,
+    query string, role and day (riskreg/cache.py); the header and banners are per request."""
+    title, body = cache.cached(name, render)
+    return page_with_body(title, body)
 
 
 def band_css() -> str:

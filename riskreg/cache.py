@@ -1,0 +1,128 @@
+"""Rendered fragments cached in the app server, and the register version that keeps them right.
+
+Every transaction that writes anything a register page shows bumps one row's number
+(models.RegisterVersion) as it commits. A cached fragment is keyed by that number, the scheme
+version, the query string, the viewer's role and the board's today (overdue flags change at
+midnight with no write), so it is never stale, whichever app server made the write. Only the
+page body is cached: the header, flash banners and CSRF tokens are rendered per request, and
+pages keep Cache-Control: no-store, so nothing is cached outside the server."""
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from itertools import chain
+
+from flask import current_app, g, request
+from flask_login import current_user
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from . import clock
+from .extensions import db
+from .models import RegisterVersion, ScoringScheme
+
+# Tables whose writes no register page shows: failed sign-ins and accounts (an account change
+# that shows, a name in the audit trail, comes with an audit event, which does bump).
+UNSHOWN_TABLES = {"login_attempt", "user", "register_version"}
+CHANGED = "riskreg_register_changed"
+
+
+@db.event.listens_for(Session, "after_flush")
+def note_flushed_change(session, flush_context):
+    # new, dirty and deleted still hold what was flushed while this event runs.
+    if any(
+        obj.__table__.name not in UNSHOWN_TABLES
+        for obj in chain(session.new, session.dirty, session.deleted)
+    ):
+        session.info[CHANGED] = True
+
+
+@db.event.listens_for(Session, "do_orm_execute")
+def note_statement_change(state):
+    """Bulk INSERT, UPDATE and DELETE statements bypass the flush."""
+    if state.is_insert or state.is_update or state.is_delete:
+        if state.statement.table.name not in UNSHOWN_TABLES:
+            state.session.info[CHANGED] = True
+
+
+@db.event.listens_for(Session, "before_commit")
+def bump_register_version(session):
+    session.flush()  # so that what the commit would flush is noted first
+    if not session.info.pop(CHANGED, False):
+        return
+    bumped = session.execute(
+        update(RegisterVersion)
+        .where(RegisterVersion.id == 1)
+        .values(version=RegisterVersion.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if bumped.rowcount == 0:  # a database whose row went missing starts again above any key
+        session.execute(insert(RegisterVersion).values(id=1, version=2))
+
+
+@db.event.listens_for(Session, "after_soft_rollback")
+def forget_change(session, previous_transaction):
+    session.info.pop(CHANGED, None)
+
+
+def versions() -> tuple[int, int]:
+    """(register version, latest scheme version), read once per request in one statement."""
+    if "register_versions" not in g:
+        latest_scheme = select(func.max(ScoringScheme.version)).scalar_subquery()
+        row = db.session.execute(
+            select(func.coalesce(func.max(RegisterVersion.version), 0), latest_scheme)
+        ).one()
+        g.register_versions = (row[0], row[1] or 0)
+    return g.register_versions
+
+
+class FragmentCache:
+    """A small least-recently-used map, shared by the threads of one app server."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.entries: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]
+        return None
+
+    def put(self, key, value) -> None:
+        with self.lock:
+            self.entries[key] = value
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+def fragment_key(name: str) -> tuple:
+    return (
+        name,
+        *versions(),
+        tuple(sorted(request.args.items(multi=True))),
+        current_user.role if current_user.is_authenticated else "",
+        clock.today(),
+    )
+
+
+def cached(name: str, render: Callable[[], object]):
+    """What `render()` returns for this page as the request asks for it: from the cache when
+    the register, the query string, the role and the day are the same, else rendered now."""
+    cache = current_app.extensions.get("riskreg_fragments")
+    if cache is None:
+        return render()
+    key = fragment_key(name)
+    value = cache.get(key)
+    if value is None:
+        value = render()
+        cache.put(key, value)
+    return value
+
+
+def init_app(app) -> None:
+    if app.config["RISKREG_FRAGMENT_CACHE"]:
+        app.extensions["riskreg_fragments"] = FragmentCache(app.config["FRAGMENT_CACHE_SIZE"])

@@ -1,0 +1,117 @@
+"""The projection of the latest scores (models.RiskScores) always equals what the assessment
+history gives, whatever sequence of writes the services make; `register check` says so, and
+finds and repairs drift."""
+
+import csv
+import io
+from datetime import date, timedelta
+
+from helpers import make_risk
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select, update
+
+from riskreg import clock
+from riskreg.extensions import db
+from riskreg.importer.plan import apply_plan, plan_import
+from riskreg.meetings import snapshots
+from riskreg.models import Meeting, Risk, RiskScores
+from riskreg.readmodel import RegisterQuery, projection_drift, register_rows
+from riskreg.register import services
+
+levels = st.integers(min_value=1, max_value=5)
+scoring = st.tuples(levels, levels)
+steps = st.lists(
+    st.one_of(
+        st.tuples(st.just("add"), st.sampled_from(["SG", "BR"]), scoring),
+        st.tuples(st.just("rescore"), st.integers(0, 9), scoring, st.booleans()),
+        st.tuples(st.just("agree"), st.integers(0, 9)),
+        st.tuples(st.just("close"), st.integers(0, 9)),
+        st.tuples(st.just("import"), st.integers(0, 9), scoring),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+def import_current(risk: Risk, current: tuple[int, int]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["Ref", "Section", "Title", "Statement", "Owner", "Lead agency",
+                     "Current likelihood", "Current impact"])  # fmt: skip
+    writer.writerow([risk.ref, risk.ref[:2], risk.title, risk.statement, risk.owner_name,
+                     risk.lead_agency, *current])  # fmt: skip
+    plan = plan_import("register.csv", buffer.getvalue().encode())
+    assert not plan.errors, plan.errors
+    apply_plan(plan)
+
+
+def apply(step, meetings: list[date]) -> None:
+    risks = list(db.session.scalars(select(Risk).order_by(Risk.id)))
+    kind = step[0]
+    if kind == "add":
+        make_risk(step[1], current=step[2])
+        return
+    if not risks:
+        return
+    risk = risks[step[1] % len(risks)]
+    if kind == "rescore":
+        scores = {"current": services.Scoring(*step[2])}
+        if step[3]:
+            scores["target"] = services.Scoring(*step[2])
+        services.rescore_risk(risk, scores, "Reviewed")
+    elif kind == "agree":
+        held_on = date(2026, 1, 1) + timedelta(days=len(meetings))
+        meetings.append(held_on)
+        meeting = Meeting(held_on=held_on, title=f"Board {len(meetings)}")
+        db.session.add(meeting)
+        db.session.flush()
+        snapshots.agree_register(meeting)
+    elif kind == "close":
+        services.change_status(risk, "Reviewed at the board", closing=risk.status == "open")
+    elif kind == "import":
+        import_current(risk, step[2])
+    db.session.commit()
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=steps)
+def test_the_projection_equals_the_history_after_any_writes(app, reference_rows, steps):
+    from helpers import reset_database
+
+    with app.app_context():
+        reset_database(reference_rows)
+        meetings: list[date] = []
+        for step in steps:
+            apply(step, meetings)
+            assert projection_drift() == [], step
+        # And the register the projection gives is the one the history gives at the same moment.
+        live = register_rows(RegisterQuery())
+        past = register_rows(RegisterQuery(as_at=clock.today()))
+        assert [(r.ref, r.current, r.target, r.baseline) for r in live] == [
+            (r.ref, r.current, r.target, r.baseline) for r in past
+        ]
+
+
+def test_register_check_finds_and_repairs_drift(app):
+    runner = app.test_cli_runner()
+    with app.app_context():
+        make_risk("SG", current=(3, 4))
+        result = runner.invoke(args=["register", "check"])
+        assert result.exit_code == 0, result.output
+        assert "agree with the assessment history" in result.output
+        db.session.execute(update(RiskScores).values(current_score=25))
+        db.session.commit()
+    result = runner.invoke(args=["register", "check"])
+    assert result.exit_code == 1
+    assert "SG-01: current_score is stored as 25; the history gives 12" in result.output
+    result = runner.invoke(args=["register", "check", "--repair"])
+    assert result.exit_code == 0, result.output
+    assert "Repaired 1 difference(s)." in result.output
+    with app.app_context():
+        assert projection_drift() == []
+        assert db.session.scalar(select(RiskScores.current_score)) == 12
