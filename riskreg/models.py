@@ -136,7 +136,7 @@ class Risk(db.Model):
     lead_agency: Mapped[str] = mapped_column(String(120))
     partner_agencies: Mapped[str] = mapped_column(String(500), default="")
     priority: Mapped[str] = mapped_column(String(200), default="")
-    status: Mapped[str] = mapped_column(String(10), default="open", index=True)
+    status: Mapped[str] = mapped_column(String(10), default="open")
     closed_at: Mapped[datetime | None]
     closed_reason: Mapped[str] = mapped_column(Text, default="")
     target_date: Mapped[date | None]
@@ -151,6 +151,8 @@ class Risk(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
+        # The register's filter by status and its order within a section, read from the index.
+        Index("ix_risk_status_section_number", "status", "section_id", "number", "ref"),
         UniqueConstraint("section_id", "number"),
         CheckConstraint("status IN ('open', 'closed')", name="status"),
     )

@@ -227,17 +227,18 @@ def _pivot(ranked, rank: int, kinds, prefix_of):
     )
 
 
-def scores_as_at(at: datetime | None):
+def scores_as_at(at: datetime | None, risk_ids=None):
     """The projection's columns computed from the history, as at `at` (None: now, from every
-    assessment): what models.RiskScores holds for the present, and what past views read."""
-    latest = _pivot(_ranked_assessments(at, None), 1, domain.KINDS, lambda kind: kind)
+    assessment), for the given risks (None: all): what models.RiskScores holds for the
+    present, and what past views read."""
+    latest = _pivot(_ranked_assessments(at, risk_ids), 1, domain.KINDS, lambda kind: kind)
     agreed = last_agreed_before(at or clock.now_utc())
     if agreed is not None:
-        ranked, rank = _ranked_assessments(agreed.agreed_at, None, ("current",)), 1
+        ranked, rank = _ranked_assessments(agreed.agreed_at, risk_ids, ("current",)), 1
     else:
-        ranked, rank = _ranked_assessments(at, None, ("current",)), 2
+        ranked, rank = _ranked_assessments(at, risk_ids, ("current",)), 2
     baseline = _pivot(ranked, rank, ("current",), lambda kind: "baseline")
-    return (
+    statement = (
         select(
             Risk.id.label("risk_id"),
             *(c for c in latest.c if c.name != "risk_id"),
@@ -245,8 +246,10 @@ def scores_as_at(at: datetime | None):
         )
         .outerjoin(latest, latest.c.risk_id == Risk.id)
         .outerjoin(baseline, baseline.c.risk_id == Risk.id)
-        .subquery()
     )
+    if risk_ids is not None:
+        statement = statement.where(Risk.id.in_(risk_ids))
+    return statement.subquery()
 
 
 PROJECTED_COLUMNS = ["risk_id"] + [f"{kind}_{part}" for kind in PROJECTED for part in SCORE_PARTS]
@@ -256,11 +259,10 @@ def refresh_scores(risk_ids: list[int] | None = None) -> None:
     """Rewrite the projection of the given risks (None: every risk) from their assessments, in
     the caller's transaction. The one writer of models.RiskScores: the services call it after
     adding assessments (for those risks) and after agreeing the register (every baseline)."""
-    history = scores_as_at(None)
+    history = scores_as_at(None, risk_ids)
     chosen = select(*(history.c[name] for name in PROJECTED_COLUMNS))
     stale = delete(RiskScores)
     if risk_ids is not None:
-        chosen = chosen.where(history.c.risk_id.in_(risk_ids))
         stale = stale.where(RiskScores.risk_id.in_(risk_ids))
     db.session.execute(stale)
     db.session.execute(
@@ -301,32 +303,36 @@ def _text_match(columns, needle: str):
     return or_(*(func.lower(column).contains(needle, autoescape=True) for column in columns))
 
 
-def risks_statement(query: RegisterQuery):
-    """The risks the register query can show, by the filters on the risk's own fields (ref,
-    section, status or open at the "as at" date, text, owner); the score and flag filters are
-    added by register_statement."""
-    statement = select(Risk.id).join(Section, Section.id == Risk.section_id)
+def risk_conditions(query: RegisterQuery) -> list:
+    """The register query's filters on the risk's own fields (ref, section, status or open at
+    the "as at" date, text, owner); the score and flag filters are _Register's."""
+    conditions = []
     if query.ref:
-        statement = statement.where(Risk.ref == query.ref)
+        conditions.append(Risk.ref == query.ref)
     if query.section:
-        statement = statement.where(Section.prefix == query.section)
+        conditions.append(Section.prefix == query.section)
     if query.as_at is not None:
         at = clock.end_of_day(query.as_at)
         if query.open_from is not None:
             not_closed_yet = Risk.closed_at >= clock.start_of_day(query.open_from)
         else:
             not_closed_yet = Risk.closed_at > at
-        statement = statement.where(
-            Risk.created_at <= at, Risk.closed_at.is_(None) | not_closed_yet
-        )
+        conditions += [Risk.created_at <= at, Risk.closed_at.is_(None) | not_closed_yet]
     elif query.status != "all":
-        statement = statement.where(Risk.status == query.status)
+        conditions.append(Risk.status == query.status)
     if query.text:
-        statement = statement.where(_text_match((Risk.ref, Risk.title, Risk.statement), query.text))
+        conditions.append(_text_match((Risk.ref, Risk.title, Risk.statement), query.text))
     if query.owner:
         owners = (Risk.owner_name, Risk.owner_role, Risk.lead_agency, Risk.partner_agencies)
-        statement = statement.where(_text_match(owners, query.owner))
-    return statement
+        conditions.append(_text_match(owners, query.owner))
+    return conditions
+
+
+def risks_statement(query: RegisterQuery):
+    """The ids of the risks the query's filters on their own fields let through."""
+    return (
+        select(Risk.id).join(Section, Section.id == Risk.section_id).where(*risk_conditions(query))
+    )
 
 
 # A risk's own fields in domain.RiskFact's order.
@@ -368,7 +374,9 @@ class _Register:
         self.past = query.as_at is not None
         self.at = clock.end_of_day(query.as_at) if self.past else None
         self.today = query.as_at if self.past else (today or clock.today())
-        self.scores = scores_as_at(self.at) if self.past else RiskScores.__table__
+        self.scores = (
+            scores_as_at(self.at, risks_statement(query)) if self.past else RiskScores.__table__
+        )
         s = self.scores.c
         self.is_open = Risk.status == "open"
         self.review_overdue = self.is_open & (Risk.next_review < self.today)
@@ -382,14 +390,17 @@ class _Register:
             .scalar_subquery()
         )
 
-    def statement(self):
+    def statement(self, *columns):
+        """The matching risks' `columns` (by default, everything a row needs)."""
         q, s = self.query, self.scores.c
+        if not columns:
+            columns = (*RISK_COLUMNS, *(s[name] for name in PROJECTED_COLUMNS[1:]), Risk.number)
         statement = (
-            select(*RISK_COLUMNS, *(s[name] for name in PROJECTED_COLUMNS[1:]), Risk.number)
+            select(*columns)
             .select_from(Risk)
             .join(Section, Section.id == Risk.section_id)
             .outerjoin(self.scores, s.risk_id == Risk.id)
-            .where(Risk.id.in_(risks_statement(q)))
+            .where(*risk_conditions(q))
         )
         if q.band:
             statement = statement.where(self.in_band(q.band))
@@ -399,6 +410,15 @@ class _Register:
             statement = statement.where(self.overdue_actions > 0)
         elif q.flag == "past_target":
             statement = statement.where(self.past_target)
+        return statement
+
+    def count(self):
+        """How many risks match; the scores are joined only when a filter needs them."""
+        if self.query.band or self.query.flag or self.past:
+            return self.statement(func.count())
+        statement = select(func.count()).select_from(Risk).where(*risk_conditions(self.query))
+        if self.query.section:
+            statement = statement.join(Section, Section.id == Risk.section_id)
         return statement
 
     def in_band(self, name: str):
@@ -514,15 +534,14 @@ def register_page(
     """One page of the register's rows, counted, filtered, sorted and paged in the database (a
     page past the end is the last one: a bookmark outlives risks); no page_size: every row."""
     register = _Register(query, today)
-    statement = register.statement()
-    offset = 0
-    if page_size is None:
-        total = None
-    else:
-        total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    statement, offset, total = register.statement(), 0, None
+    if page_size is not None:
+        total = db.session.scalar(register.count())
         pages = max(1, -(-total // page_size))
         offset = (min(page, pages) - 1) * page_size
-        statement = statement.offset(offset).limit(page_size)
+        # The page's ids are chosen by sorting narrow rows; only they are read in full.
+        shown = register.ordered(register.statement(Risk.id), sort, order)
+        statement = statement.where(Risk.id.in_(shown.offset(offset).limit(page_size)))
     rows = register.rows(db.session.execute(register.ordered(statement, sort, order)))
     return RegisterPage(rows, len(rows) if total is None else total, offset)
 
@@ -531,31 +550,29 @@ def heatmap_rows(
     query: RegisterQuery, basis: str, per_cell: int
 ) -> tuple[list[domain.RegisterRow], dict[tuple[int, int], int]]:
     """The register's rows placed on the grid by their `basis` score, at most `per_cell` in
-    each cell (the first in register order), with how many each cell holds: one statement."""
+    each cell (the first in register order), with how many each cell holds. Two statements:
+    the cells are ranked over narrow rows, then only the rows listed are read in full."""
     register = _Register(query, None)
-    matched = register.statement().subquery()
-    likelihood, impact = matched.c[f"{basis}_likelihood"], matched.c[f"{basis}_impact"]
-    order = register_order(matched.c)
-    placed = (
-        select(
-            matched,
+    s = register.scores.c
+    likelihood, impact = s[f"{basis}_likelihood"], s[f"{basis}_impact"]
+    cell = (likelihood, impact)
+    ranked = (
+        register.statement(
+            Risk.id,
+            likelihood.label("likelihood"),
+            impact.label("impact"),
             func.row_number()
-            .over(partition_by=(likelihood, impact), order_by=order)
+            .over(partition_by=cell, order_by=register.register_order())
             .label("place"),
-            func.count().over(partition_by=(likelihood, impact)).label("in_cell"),
+            func.count().over(partition_by=cell).label("in_cell"),
         )
         .where(likelihood.is_not(None))
         .subquery()
     )
-    records = list(
-        db.session.execute(
-            select(placed).where(placed.c.place <= per_cell).order_by(*register_order(placed.c))
-        )
-    )
-    counts = {
-        (r._mapping[f"{basis}_likelihood"], r._mapping[f"{basis}_impact"]): r.in_cell
-        for r in records
-    }
+    listed = list(db.session.execute(select(ranked).where(ranked.c.place <= per_cell)))
+    counts = {(r.likelihood, r.impact): r.in_cell for r in listed}
+    full = register.statement().where(Risk.id.in_([r.id for r in listed]))
+    records = db.session.execute(full.order_by(*register.register_order())) if listed else []
     return register.rows(records), counts
 
 

@@ -53,7 +53,10 @@ def upgrade():
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_register_version")),
     )
-    op.create_index(op.f("ix_risk_status"), "risk", ["status"])
+    # The register's filter by status and its order within a section, without reading the rows.
+    op.create_index(
+        "ix_risk_status_section_number", "risk", ["status", "section_id", "number", "ref"]
+    )
     # The latest assessment of each (risk, kind) by date: the window the history is read with.
     op.create_index(
         "ix_assessment_risk_kind_created", "assessment", ["risk_id", "kind", "created_at"]
@@ -114,7 +117,7 @@ def part_values(kind, row):
 
 def downgrade():
     op.drop_index("ix_assessment_risk_kind_created", table_name="assessment")
-    op.drop_index(op.f("ix_risk_status"), table_name="risk")
+    op.drop_index("ix_risk_status_section_number", table_name="risk")
     op.drop_table("register_version")
     op.drop_index(op.f("ix_risk_scores_current_score"), table_name="risk_scores")
     op.drop_table("risk_scores")

@@ -4,6 +4,7 @@ import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 LEVELS = range(1, 6)
@@ -75,12 +76,12 @@ class Band:
     review_months: int
     response: str = ""
 
-    @property
+    @cached_property  # computed once per band, not once per tag
     def text_colour(self) -> str:
         """Black or white, whichever reads better on the band colour (WCAG contrast)."""
         return "#0b0c0c" if relative_luminance(self.colour) > 0.179 else "#ffffff"
 
-    @property
+    @cached_property
     def slug(self) -> str:
         return "".join(c if c.isalnum() else "-" for c in self.name.lower())
 

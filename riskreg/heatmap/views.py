@@ -12,7 +12,7 @@ from .grid import ARROWS, BASES, heatmap_for
 bp = Blueprint("heatmap", __name__)
 # Refs listed in a cell of the page's grid, the rest counted: a cell that holds more than this
 # cannot be read anyway, and the page stays as quick at 10,000 risks as at ten.
-REFS_PER_CELL = 24
+REFS_PER_CELL = 12
 
 
 def heatmap_args(args) -> tuple[RegisterView, str, str | None, dict[str, str]]:

@@ -1,6 +1,7 @@
 """The register: the list of risks and each risk's page."""
 
 from flask import Blueprint, abort, render_template, request
+from markupsafe import Markup, escape
 
 from riskreg import domain
 from riskreg.clock import today
@@ -87,6 +88,27 @@ def risk(ref):
     )
 
 
+def flag_tags(row: domain.RegisterRow) -> Markup:
+    """The row's flags as tags (Python rather than a macro: the register draws 100 a page)."""
+    tags = []
+    if row.review_overdue:
+        tags.append('<strong class="govuk-tag govuk-tag--red rr-flag">Review overdue</strong>')
+    if n := row.overdue_actions:
+        tags.append(
+            f'<strong class="govuk-tag govuk-tag--red rr-flag">{n} action{"s" * (n != 1)} '
+            "overdue</strong>"
+        )
+    if row.past_target:
+        tags.append('<strong class="govuk-tag govuk-tag--orange rr-flag">Past target date</strong>')
+    return Markup("\n".join(tags))
+
+
+def owner_cell(risk: domain.RiskFact) -> Markup:
+    agency = risk.lead_agency
+    lead = f' <span class="rr-secondary">{escape(agency)}</span>' if agency else ""
+    return Markup(f"{escape(risk.owner_name)}{lead}")
+
+
 def select_items(choices, selected: str) -> list[dict]:
     """GOV.UK select items from (value, text) pairs."""
     return [
@@ -98,6 +120,8 @@ def select_items(choices, selected: str) -> list[dict]:
 def register_helpers():
     return {
         "select_items": select_items,
+        "flag_tags": flag_tags,
+        "owner_cell": owner_cell,
         "value_text": value_text,
         "action_overdue_on": domain.action_overdue_on,
         "DIRECTION_WORDS": {key: words for key, (_, words) in domain.DIRECTIONS.items()},
