@@ -109,18 +109,27 @@ def fragment_key(name: str) -> tuple:
     )
 
 
+def _remembered(key: tuple, compute: Callable[[], object]):
+    store = current_app.extensions.get("riskreg_fragments")
+    if store is None:
+        return compute()
+    value = store.get(key)
+    if value is None:
+        value = compute()
+        store.put(key, value)
+    return value
+
+
 def cached(name: str, render: Callable[[], object]):
     """What `render()` returns for this page as the request asks for it: from the cache when
     the register, the query string, the role and the day are the same, else rendered now."""
-    cache = current_app.extensions.get("riskreg_fragments")
-    if cache is None:
-        return render()
-    key = fragment_key(name)
-    value = cache.get(key)
-    if value is None:
-        value = render()
-        cache.put(key, value)
-    return value
+    return _remembered(fragment_key(name), render)
+
+
+def per_version(name: str, compute: Callable[[], object]):
+    """A board-wide value read from the database (the settings, the band colours), kept until
+    the register next changes; the caller must not change what it returns."""
+    return _remembered((name, *versions()), compute)
 
 
 def init_app(app) -> None:

@@ -18,7 +18,7 @@ def index():
     return cached_page("dashboard", dashboard_body)
 
 
-def dashboard_body() -> tuple[str, str]:
+def dashboard_body() -> tuple[str, str, int]:
     rows = register_rows()
     bands = sorted(active_scheme().bands, key=lambda band: band.min, reverse=True)
     by_cell = Counter(
@@ -32,18 +32,22 @@ def dashboard_body() -> tuple[str, str]:
         "past_target": sum(row.past_target for row in rows),
     }
     meeting = next_meeting()
-    return "Dashboard", render_template(
-        "dashboard/_body.html",
-        meeting=meeting,
-        countdown=countdown(meeting) if meeting else "",
-        # What is due by the next meeting, from the rows this page already has.
-        due=due_before(meeting.held_on, rows=rows) if meeting else None,
-        rows=rows,
-        bands=bands,
-        sections=sections(),
-        by_cell=by_cell,
-        by_band=Counter(row.current.band.name for row in rows if row.current),
-        by_section=by_section,
-        figures=figures,
-        changes=audit_changes(latest=10),
+    return (
+        "Dashboard",
+        render_template(
+            "dashboard/_body.html",
+            meeting=meeting,
+            countdown=countdown(meeting) if meeting else "",
+            # What is due by the next meeting, from the rows this page already has.
+            due=due_before(meeting.held_on, rows=rows) if meeting else None,
+            rows=rows,
+            bands=bands,
+            sections=sections(),
+            by_cell=by_cell,
+            by_band=Counter(row.current.band.name for row in rows if row.current),
+            by_section=by_section,
+            figures=figures,
+            changes=audit_changes(latest=10),
+        ),
+        200,
     )

@@ -5,7 +5,7 @@ from flask import Blueprint, render_template, request
 
 from riskreg import readmodel
 from riskreg.register.query import RegisterView, register_query_from_args
-from riskreg.ui import cached_page, page_with_body
+from riskreg.ui import cached_page
 
 from .grid import ARROWS, BASES, heatmap_for
 
@@ -32,21 +32,21 @@ def heatmap_args(args) -> tuple[RegisterView, str, str | None, dict[str, str]]:
 
 @bp.route("/heatmap")
 def index():
-    view, basis, arrows_from, errors = heatmap_args(request.args)
-    if errors:
-        body = render_template("heatmap/_body.html", **controls(errors))
-        return page_with_body("Error: Heat map", body, 400)
-    return cached_page("heatmap", lambda: heatmap_body(view, basis, arrows_from))
+    return cached_page("heatmap", lambda: heatmap_body(*heatmap_args(request.args)))
 
 
 def controls(errors: dict) -> dict:
     return {"values": request.args, "sections": readmodel.sections(), "errors": errors}
 
 
-def heatmap_body(view: RegisterView, basis: str, arrows_from: str | None) -> tuple[str, str]:
+def heatmap_body(
+    view: RegisterView, basis: str, arrows_from: str | None, errors: dict[str, str]
+) -> tuple[str, str, int]:
+    if errors:
+        return "Error: Heat map", render_template("heatmap/_body.html", **controls(errors)), 400
     rows, counts = readmodel.heatmap_rows(view.query, basis, REFS_PER_CELL)
     grid = heatmap_for(rows, view.query, basis, arrows_from, counts)
     body = render_template(
         "heatmap/_body.html", grid=grid, summary_args=view.args(), **controls({})
     )
-    return "Heat map", body
+    return "Heat map", body, 200

@@ -7,7 +7,7 @@ from riskreg import domain
 from riskreg.clock import today
 from riskreg.domain.dates import long_date
 from riskreg.readmodel import FLAGS, RegisterQuery, active_scheme, register_rows, sections
-from riskreg.ui import cached_page, page_with_body
+from riskreg.ui import cached_page
 
 from .detail import (
     actions_of,
@@ -26,15 +26,7 @@ FILTER_FIELDS = ("section", "band", "status", "flag", "owner", "text", "as_at")
 
 @bp.route("/risks")
 def index():
-    view = register_query_from_args(request.args)
-    if view.errors:
-        error_list = [
-            {"text": message, "href": f"#filter-{name}" if name in FILTER_FIELDS else None}
-            for name, message in view.errors.items()
-        ]
-        body = render_template("register/_body.html", error_list=error_list, **filters(view))
-        return page_with_body("Error: Risk register", body, 400)
-    return cached_page("register", lambda: register_body(view))
+    return cached_page("register", lambda: register_body(register_query_from_args(request.args)))
 
 
 def filters(view) -> dict:
@@ -51,7 +43,14 @@ def filters(view) -> dict:
     }
 
 
-def register_body(view) -> tuple[str, str]:
+def register_body(view) -> tuple[str, str, int]:
+    if view.errors:
+        error_list = [
+            {"text": message, "href": f"#filter-{name}" if name in FILTER_FIELDS else None}
+            for name, message in view.errors.items()
+        ]
+        body = render_template("register/_body.html", error_list=error_list, **filters(view))
+        return "Error: Risk register", body, 400
     page = page_of(view)
     title = "Risk register"
     if view.query.as_at:
@@ -64,7 +63,7 @@ def register_body(view) -> tuple[str, str]:
         page_links=page_numbers(page.number, page.count),
         **filters(view),
     )
-    return title, body
+    return title, body, 200
 
 
 @bp.route("/risks/<ref>")

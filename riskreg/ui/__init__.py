@@ -18,7 +18,7 @@ from riskreg.models import Setting
 from riskreg.readmodel import schemes_by_version
 
 __all__ = [
-    "board_name", "cached_page", "long_date", "page_with_body", "setting", "show_date",
+    "board_name", "cached_page", "long_date", "setting", "show_date",
     "show_time", "init_app",
 ]  # fmt: skip
 
@@ -35,9 +35,11 @@ NAVIGATION = [
 
 
 def setting(key: str, default: str) -> str:
-    """A board-wide setting; all of them are read once per request."""
+    """A board-wide setting; all of them are read once per register version."""
     if "settings" not in g:
-        g.settings = {s.key: s.value for s in db.session.scalars(select(Setting))}
+        g.settings = cache.per_version(
+            "settings", lambda: {s.key: s.value for s in db.session.scalars(select(Setting))}
+        )
     return g.settings.get(key, default)
 
 
@@ -107,14 +109,18 @@ def page_with_body(title: str, body: str, status: int = 200):
 
 
 def cached_page(name: str, render):
-    """The page whose body `render()` gives as (title, body html), cached for this register,
-    query string, role and day (riskreg/cache.py); the header and banners are per request."""
-    title, body = cache.cached(name, render)
-    return page_with_body(title, body)
+    """The page whose body `render()` gives as (title, body html, status), cached for this
+    register, query string, role and day (riskreg/cache.py); the header and banners are drawn
+    for each request. A bad query string gives the same 400 every time, so it is cached too."""
+    return page_with_body(*cache.cached(name, render))
 
 
 def band_css() -> str:
     """CSS classes for every band name any scheme version has used; the latest colour wins."""
+    return cache.per_version("band_css", _band_css)
+
+
+def _band_css() -> str:
     rules = {}
     for scheme in sorted(schemes_by_version().values(), key=lambda s: s.version):
         for band in scheme.bands:
