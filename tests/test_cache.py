@@ -129,9 +129,12 @@ def test_roles_are_cached_apart(app):
 def test_the_cache_can_be_switched_off(database_url, app):
     uncached = create_app(app_config(database_url, RISKREG_FRAGMENT_CACHE=False))
     assert "riskreg_fragments" not in uncached.extensions
-    with uncached.app_context():
-        make_risk("SG", current=(3, 4))
-        db.session.remove()
-        db.engine.dispose()
-    client = signed_in(uncached, "member")
-    assert "12 High" in client.get("/risks").text
+    try:
+        with uncached.app_context():
+            make_risk("SG", current=(3, 4))
+        client = signed_in(uncached, "member")
+        assert "12 High" in client.get("/risks").text
+    finally:
+        with uncached.app_context():
+            db.session.remove()
+            db.engine.dispose()
