@@ -19,3 +19,9 @@ for (const preview of document.querySelectorAll('[data-score-preview]')) {
   form.addEventListener('change', update)
   update()
 }
+
+// A large import's "Checking 2,000 rows" page sends the file on to be checked at once, so that
+// it is the page in view while the server checks. Without JavaScript its button does the same.
+for (const form of document.querySelectorAll('form[data-submit-on-load]')) {
+  form.requestSubmit()
+}

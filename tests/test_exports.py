@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from riskreg import clock
 from riskreg.extensions import db
 from riskreg.models import Assessment, Risk
-from riskreg.register import services
+from riskreg.readmodel import RegisterQuery, register_rows
+from riskreg.register import exports, services, xlsx
 
 HOSTILE = {
     "title": '=HYPERLINK("http://evil.example","Click")',
@@ -238,3 +239,51 @@ def test_every_row_without_paging_and_a_constant_statement_count(login, app):
     assert few_rows == [10, 10]
     assert many_rows == [200, 200]
     assert few == many
+
+
+def test_xlsx_text_is_kept_as_written_and_markup_never_reaches_the_file(login, ctx):
+    text = '<r><t>x</t></r> & "quoted" <b>bold?</b>'
+    make_risk("SG", text, causes="  leading and trailing  ", consequences="line 1\nline 2")
+    sheet = workbook(login().get("/risks.xlsx"))["Register"]
+    header = [cell.value for cell in sheet[1]]
+    row = {name: cell.value for name, cell in zip(header, sheet[2], strict=True)}
+    assert row["Title"] == text
+    assert row["Causes"] == "  leading and trailing  "
+    assert row["Consequences"] == "line 1\nline 2"
+
+
+def test_xlsx_writer_cells_by_type(tmp_path):
+    path = tmp_path / "cells.xlsx"
+    with open(path, "wb") as file:
+        book = xlsx.Workbook(file)
+        wrap = book.style(xlsx.Style(wrap=True))
+        day = book.style(xlsx.Style(date=True))
+        band = book.style(xlsx.Style("#D4351C", "#FFFFFF", bold=True))
+        sheet = book.add_sheet("First & only", [9, 30, 12, 8])
+        sheet.append(["A\x01b\x1fc", "", date(2027, 3, 31), 1.5], [wrap, wrap, day, band])
+        sheet.append([None, "=1+2", date(1900, 3, 1), 25], [wrap, wrap, day, band])
+        with pytest.raises(TypeError, match="cannot write list"):
+            sheet.append([[1], None, None, None], [wrap] * 4)
+        book.close()
+    loaded = load_workbook(path)
+    assert loaded.sheetnames == ["First & only"]
+    first, second = loaded.active.iter_rows(min_row=1, max_row=2)
+    assert [c.value for c in first] == ["Abc", None, datetime(2027, 3, 31), 1.5]
+    assert first[1].alignment.wrap_text  # a blank cell keeps its style
+    assert first[2].number_format == "dd/mm/yyyy"
+    assert (first[3].fill.fgColor.rgb, first[3].font.color.rgb) == ("00D4351C", "00FFFFFF")
+    assert first[3].font.bold and first[3].alignment.vertical == "top"
+    assert [c.value for c in second] == [None, "=1+2", datetime(1900, 3, 1), 25]
+    assert second[1].data_type == "s"
+    assert loaded.active.column_dimensions["B"].width == 30
+
+
+def test_export_progress_counts_each_risk_on_each_sheet(app, register):
+    with app.test_request_context():
+        query = RegisterQuery(status="all")
+        rows = register_rows(query)
+        for body, steps in ((exports.csv_body, 3), (exports.xlsx_body, 6)):
+            calls = []
+            body(query, rows, progress=lambda *call, calls=calls: calls.append(call))
+            assert calls[-1] == (steps, steps)
+            assert [done for done, _ in calls] == sorted(done for done, _ in calls)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from riskreg.demo import load as demo
 from riskreg.extensions import db
+from riskreg.importer import cli as register_cli
 from riskreg.importer import views as importer
 from riskreg.importer.plan import FIELD_COLUMNS, SCORE_COLUMNS, plan_import
 from riskreg.models import Assessment, AuditEvent, Risk, Section
@@ -449,6 +450,100 @@ def test_cli_errors_exit_non_zero_with_a_clear_message(app, runner, tmp_path):
         assert result.exit_code != 0, args
         assert message in result.output, (args, result.output)
         assert "Traceback" not in result.output
+
+
+def test_cli_export_to_standard_output_leaves_only_the_file_there(app, runner, monkeypatch):
+    monkeypatch.setattr(register_cli, "PROGRESS_ROWS", 1)  # a bar even for a few risks
+    with app.app_context():
+        for n in range(3):
+            make_risk("SG", f"Risk {n}")
+    result = runner.invoke(args=["register", "export", "-", "--format", "xlsx"])
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(io.BytesIO(result.stdout_bytes))["Register"]
+    assert [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        "Risk 0", "Risk 1", "Risk 2",
+    ]  # fmt: skip
+    # The bar (just its label: stderr is not a terminal here) and the message: on stderr.
+    assert "Writing 3 risks" in result.stderr
+    assert "Exported the register (all risks) to standard output." in result.stderr
+    result = runner.invoke(args=["register", "export", "-", "--format", "csv", "--status", "open"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes.decode("utf-8-sig").splitlines()[0].startswith("Ref,Section,")
+    assert len(result.stdout_bytes.decode("utf-8-sig").splitlines()) == 4
+
+
+def test_cli_export_format_errors(runner, tmp_path):
+    cases = [
+        (["-"], "needs --format csv or --format xlsx"),
+        ([str(tmp_path / "out.csv"), "--format", "xlsx"], "must end .xlsx"),
+    ]
+    for args, message in cases:
+        result = runner.invoke(args=["register", "export", *args])
+        assert result.exit_code == 1, args
+        assert message in result.output, (args, result.output)
+
+
+def test_cli_import_shows_its_progress_on_stderr_for_large_files(runner, tmp_path, monkeypatch):
+    path = tmp_path / "large.csv"
+    path.write_bytes(csv_bytes([risk_row("", f"Risk {n}") for n in range(3)]))
+    result = runner.invoke(args=["register", "import", str(path), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Checking" not in result.stderr  # small work: no bar
+
+    monkeypatch.setattr(register_cli, "PROGRESS_ROWS", 3)
+    result = runner.invoke(args=["register", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Checking 3 rows of large.csv" in result.stderr
+    assert "Importing 3 rows of large.csv" in result.stderr
+    assert "Checking" not in result.stdout and "Imported large.csv: 3 created" in result.stdout
+
+
+def test_the_progress_bar_draws_on_a_terminal(monkeypatch):
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    with register_cli.progress_bar(lambda total: f"Checking {total:,} rows") as progress:
+        for done in range(1, 1001):
+            progress(done, 1000)
+    assert "Checking 1,000 rows" in terminal.getvalue()
+    assert "100%" in terminal.getvalue()
+
+
+def test_a_large_upload_says_how_many_rows_it_is_checking(login, ctx, monkeypatch):
+    monkeypatch.setattr(importer, "LARGE_FILE_ROWS", 3)
+    client = login("manager")
+    rows = [risk_row("", f"Risk {n}") for n in range(3)] + [["", "", "", "", "", "", "", ""]]
+    checking = upload(client, csv_bytes(rows))
+    assert checking.status_code == 200
+    assert "Checking 3 rows" in checking.text  # the blank row is not counted
+    assert 'action="/import/check"' in checking.text
+    assert db.session.query(Risk).count() == 0
+    carried = {"filename": hidden(checking, "filename"), "content": hidden(checking, "content")}
+    preview = client.post("/import/check", data=carried)
+    assert preview.status_code == 200
+    assert actions(preview) == ["create"] * 3
+    assert "Confirming checks the 3 rows again" in preview.text
+    assert confirm(client, preview).status_code == 302
+    assert db.session.query(Risk).count() == 3
+
+    # A large file with problems: the check shows them, as for any upload.
+    checking = upload(client, csv_bytes([risk_row(current=(9, 1))] * 3))
+    carried = {"filename": hidden(checking, "filename"), "content": hidden(checking, "content")}
+    refused = client.post("/import/check", data=carried)
+    assert refused.status_code == 400
+    assert errors_of(refused)[0].startswith("Row 2, column Current likelihood")
+    tampered = client.post("/import/check", data={"filename": "x.csv", "content": "aGVsbG8="})
+    assert tampered.status_code == 400 and "Nothing was imported" in tampered.text
+    assert db.session.query(Risk).count() == 3
+
+
+def test_a_small_upload_goes_straight_to_the_preview(login, ctx):
+    preview = upload(login("manager"), csv_bytes([risk_row()]))
+    assert "Check the import" in preview.text
+    assert "Confirming checks the" not in preview.text
 
 
 def test_create_risk_with_a_number_refuses_one_already_used(ctx):

@@ -2,6 +2,8 @@
 server's own disk."""
 
 import os
+import sys
+from contextlib import ExitStack, contextmanager
 
 import click
 from flask.cli import AppGroup
@@ -20,6 +22,34 @@ register_cli = AppGroup(
 register_cli.add_command(check_command)
 # The command line reads files from the server's own disk, so it may take larger ones.
 CLI_MAX_BYTES = 20 * 1024 * 1024
+# Work on fewer rows than this is over before a progress bar would be read.
+PROGRESS_ROWS = 500
+
+
+@contextmanager
+def progress_bar(label):
+    """Yields progress(done, total) for work that reports how far it has got: a click progress
+    bar, `label(total)`, once the total is known, and only for large work. On stderr, because
+    stdout may be the exported file itself, or output a script reads; where stderr is not a
+    terminal, click writes just the label, once."""
+    with ExitStack() as stack:
+        bar, shown = None, 0
+
+        def progress(done: int, total: int):
+            nonlocal bar, shown
+            if bar is None:
+                bar = click.progressbar(
+                    length=total,
+                    label=label(total),
+                    file=sys.stderr,
+                    hidden=total < PROGRESS_ROWS,
+                    update_min_steps=max(1, total // 200),  # redrawn a few hundred times
+                )
+                stack.enter_context(bar)
+            bar.update(done - shown)
+            shown = done
+
+        yield progress
 
 
 @register_cli.command("import")
@@ -34,7 +64,9 @@ def import_command(path, dry_run):
             data = file.read(CLI_MAX_BYTES + 1)
     except OSError as error:
         fail(f"Cannot read {path}: {error.strerror}.")
-    plan = plan_import(os.path.basename(path), data, max_bytes=CLI_MAX_BYTES)
+    name = os.path.basename(path)
+    with progress_bar(lambda total: f"Checking {total:,} rows of {name}") as progress:
+        plan = plan_import(name, data, max_bytes=CLI_MAX_BYTES, progress=progress)
     if plan.errors:
         for error in plan.errors:
             click.echo(error, err=True)
@@ -46,13 +78,14 @@ def import_command(path, dry_run):
     if dry_run:
         click.echo(f"Dry run: {plan.summary}. Nothing was written.")
         return
-    apply_plan(plan)
+    with progress_bar(lambda total: f"Importing {total:,} rows of {name}") as progress:
+        apply_plan(plan, progress=progress)
     db.session.commit()
-    click.echo(f"Imported {os.path.basename(path)}: {plan.applied_summary}.")
+    click.echo(f"Imported {name}: {plan.applied_summary}.")
 
 
 @register_cli.command("export")
-@click.argument("path", type=click.Path(dir_okay=False))
+@click.argument("path", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
     "--status",
     type=click.Choice(["open", "closed", "all"]),
@@ -60,18 +93,38 @@ def import_command(path, dry_run):
     show_default=True,
     help="Which risks to export.",
 )
-def export_command(path, status):
-    """Export the register to PATH (.csv or .xlsx), as the Reports page downloads it."""
-    extension = path.rsplit(".", 1)[-1].lower()
-    if extension not in ("csv", "xlsx"):
-        fail(f"{path}: the file name must end .csv or .xlsx.")
-    check_new_file(path)
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(["csv", "xlsx"]),
+    help="The format when PATH is - (standard output).",
+)
+def export_command(path, status, file_format):
+    """Export the register to PATH (.csv or .xlsx, or - with --format for standard output), as
+    the Reports page downloads it."""
+    to_stdout = path == "-"
+    if to_stdout:
+        if file_format is None:
+            fail("Writing to standard output (-) needs --format csv or --format xlsx.")
+        extension = file_format
+    else:
+        extension = path.rsplit(".", 1)[-1].lower()
+        if extension not in ("csv", "xlsx") or file_format not in (None, extension):
+            fail(f"{path}: the file name must end .{file_format or 'csv or .xlsx'}.")
+        check_new_file(path)
     build = exports.csv_body if extension == "csv" else exports.xlsx_body
     query = RegisterQuery(status=status)
-    body = build(query, register_rows(query))
-    with open(path, "wb") as file:
-        file.write(body)
-    click.echo(f"Exported the register ({status} risks) to {path}.")
+    rows = register_rows(query)
+    with progress_bar(lambda total: f"Writing {len(rows):,} risks") as progress:
+        body = build(query, rows, progress=progress)
+    if to_stdout:
+        sys.stdout.buffer.write(body)
+    else:
+        with open(path, "wb") as file:
+            file.write(body)
+    # On stderr when stdout is the file, which must hold nothing else.
+    where = "standard output" if to_stdout else path
+    click.echo(f"Exported the register ({status} risks) to {where}.", err=to_stdout)
 
 
 def init_app(app):

@@ -248,16 +248,33 @@ def current_levels(risk_ids: list[int]) -> dict[tuple[int, str], tuple[int, int]
     return {key: (fact.likelihood, fact.impact) for key, fact in facts.items()}
 
 
-def plan_import(filename: str, data: bytes, max_bytes: int = MAX_BYTES) -> ImportPlan:
-    """What importing the file would do, or why it cannot: nothing is written."""
+def filled_rows(table: list[list]) -> list[tuple[int, list]]:
+    """(row number, cells) of the rows with a value: rows with none (Excel keeps some at the
+    end) are not rows of the register."""
+    return [(n, row) for n, row in enumerate(table, start=1) if any(cell_text(c) for c in row)]
+
+
+def row_count(filename: str, data: bytes) -> int:
+    """How many rows of risks the file has under its headings, before any is checked (0 if it
+    cannot be read: checking it says why)."""
+    try:
+        return max(0, len(filled_rows(read_table(filename, data))) - 1)
+    except BadFile:
+        return 0
+
+
+def plan_import(
+    filename: str, data: bytes, max_bytes: int = MAX_BYTES, progress=None
+) -> ImportPlan:
+    """What importing the file would do, or why it cannot: nothing is written. `progress(done,
+    total)`, if given, is called as each row is checked."""
     plan = ImportPlan(filename)
     try:
         table = read_table(filename, data, max_bytes)
     except BadFile as error:
         plan.errors.append(str(error))
         return plan
-    # Rows with no value at all (Excel keeps some at the end) are not rows of the register.
-    numbered = [(n, row) for n, row in enumerate(table, start=1) if any(cell_text(c) for c in row)]
+    numbered = filled_rows(table)
     if not numbered or numbered[0][0] != 1:
         plan.errors.append("The first row must hold the column headings, like the export’s.")
         return plan
@@ -273,12 +290,14 @@ def plan_import(filename: str, data: bytes, max_bytes: int = MAX_BYTES) -> Impor
 
     sections = list(db.session.scalars(select(Section).order_by(Section.position)))
     valid = []
-    for row_number, row in numbered[1:]:
+    for done, (row_number, row) in enumerate(numbered[1:], start=1):
         cells = {h: row[p] if p < len(row) else None for h, p in positions.items()}
         values, errors = validate_row(row_number, cells, sections)
         plan.errors.extend(f"Row {row_number}, column {h}: {m}" for h, m in errors.items())
         if values:
             valid.append(values)
+        if progress:
+            progress(done, len(numbered) - 1)
     if not plan.errors:
         plan_rows(plan, valid)
     return plan
@@ -361,33 +380,18 @@ def row_plan(values: RowValues, section: Section, number: int, risk: Risk | None
 # --- Applying it ----------------------------------------------------------------------------
 
 
-def apply_plan(plan: ImportPlan, *, user_id: int | None = None) -> None:
+def apply_plan(plan: ImportPlan, *, user_id: int | None = None, progress=None) -> None:
     """Make every change of a valid plan, each audited by its service, and one audit event for
-    the import itself; the caller commits (or rolls back: it is one transaction)."""
+    the import itself; the caller commits (or rolls back: it is one transaction).
+    `progress(done, total)`, if given, is called after each row."""
     assert not plan.errors, "only a valid plan is applied"
     if not plan.count("create") and not plan.count("update"):
         return  # re-importing an unchanged file leaves no trace
     rationale = f"Imported from {plan.filename}"
-    for row in plan.rows:
-        if row.action == "create":
-            risk = services.create_risk(
-                row.section, row.fields, row.scores, rationale, user_id=user_id, number=row.number
-            )
-        elif row.action == "update":
-            risk = row.risk
-            if row.fields:
-                services.update_risk(risk, row.fields)
-            if row.scores:
-                services.rescore_risk(
-                    risk, row.scores, rationale, next_review=risk.next_review, user_id=user_id
-                )
-        else:
-            continue
-        if row.status:
-            reason = (
-                row.closed_reason if row.status == "closed" and row.closed_reason else rationale
-            )
-            services.change_status(risk, reason, closing=row.status == "closed")
+    for done, row in enumerate(plan.rows, start=1):
+        apply_row(row, rationale, user_id)
+        if progress:
+            progress(done, len(plan.rows))
     audit.record(
         "import",
         None,
@@ -403,3 +407,24 @@ def apply_plan(plan: ImportPlan, *, user_id: int | None = None) -> None:
         user_id=user_id,
     )
     db.session.flush()
+
+
+def apply_row(row: RowPlan, rationale: str, user_id: int | None) -> None:
+    """One row's changes, each audited by its service."""
+    if row.action == "create":
+        risk = services.create_risk(
+            row.section, row.fields, row.scores, rationale, user_id=user_id, number=row.number
+        )
+    elif row.action == "update":
+        risk = row.risk
+        if row.fields:
+            services.update_risk(risk, row.fields)
+        if row.scores:
+            services.rescore_risk(
+                risk, row.scores, rationale, next_review=risk.next_review, user_id=user_id
+            )
+    else:
+        return
+    if row.status:
+        reason = row.closed_reason if row.status == "closed" and row.closed_reason else rationale
+        services.change_status(risk, reason, closing=row.status == "closed")

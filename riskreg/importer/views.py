@@ -30,13 +30,15 @@ from riskreg.extensions import db
 from riskreg.security import role_required
 
 from .files import MAX_BYTES
-from .plan import apply_plan, plan_import
+from .plan import apply_plan, plan_import, row_count
 
 bp = Blueprint("importer", __name__)
 
 # Werkzeug refuses form fields larger than this (Flask's MAX_FORM_MEMORY_SIZE default).
 DEFAULT_FORM_MEMORY = 500_000
 SHOWN_ERRORS = 100
+# A file with this many rows takes long enough to check that a page says so while it is checked.
+LARGE_FILE_ROWS = 500
 
 
 class UploadForm(FlaskForm):
@@ -55,9 +57,18 @@ class UploadForm(FlaskForm):
     submit = SubmitField("Check the file", widget=GovSubmitInput())
 
 
-class ConfirmForm(FlaskForm):
+class CarriedForm(FlaskForm):
+    """The file itself, carried to the next step in the form."""
+
     filename = HiddenField(validators=[InputRequired()])
     content = HiddenField(validators=[InputRequired()])
+
+
+class CheckForm(CarriedForm):
+    submit = SubmitField("Check the rows", widget=GovSubmitInput())
+
+
+class ConfirmForm(CarriedForm):
     submit = SubmitField("Confirm import", widget=GovSubmitInput())
 
 
@@ -115,11 +126,48 @@ def upload():
         return upload_page(form, 400)
     name = display_name(form.spreadsheet.data.filename)
     data = form.spreadsheet.data.stream.read(MAX_BYTES + 1)
+    content = carried(data)
+    rows = row_count(name, data)
+    if rows >= LARGE_FILE_ROWS and fits(content):
+        # A page saying how many rows are being checked, shown while they are: it sends the
+        # file straight back to be checked (its button does, without JavaScript).
+        check_form = CheckForm(formdata=None, filename=name, content=content)
+        return render_template(
+            "importer/checking.html",
+            title="Checking the file",
+            name=name,
+            rows=rows,
+            form=check_form,
+        )
+    return checked(name, data, content, form)
+
+
+@bp.route("/import/check", methods=["POST"], endpoint="check")
+@role_required("admin", "manager")
+def check():
+    form = CheckForm()
+    try:
+        if not form.validate():
+            raise ValueError("the form was incomplete")
+        data = uncarried(form.content.data)
+    except ValueError as error:
+        return refuse("The file", [f"Nothing was imported: {error}."])
+    return checked(display_name(form.filename.data), data, form.content.data)
+
+
+def fits(content: str) -> bool:
+    """Whether the carried file fits in a form Werkzeug accepts."""
+    return (
+        len(content) <= current_app.config.get("MAX_FORM_MEMORY_SIZE", DEFAULT_FORM_MEMORY) - 1000
+    )
+
+
+def checked(name: str, data: bytes, content: str, form: UploadForm | None = None):
+    """The preview of what importing the file does, or the upload page saying why it cannot."""
     plan = plan_import(name, data)
     if plan.errors:
         return refuse(name, plan.errors, form=form)
-    content = carried(data)
-    if len(content) > current_app.config.get("MAX_FORM_MEMORY_SIZE", DEFAULT_FORM_MEMORY) - 1000:
+    if not fits(content):
         return refuse(
             name,
             ["It is valid but too large to import from this page. Split it, or ask the "
@@ -128,7 +176,11 @@ def upload():
         )  # fmt: skip
     confirm_form = ConfirmForm(formdata=None, filename=name, content=content)
     return render_template(
-        "importer/preview.html", title="Check the import", plan=plan, form=confirm_form
+        "importer/preview.html",
+        title="Check the import",
+        plan=plan,
+        form=confirm_form,
+        large=len(plan.rows) >= LARGE_FILE_ROWS,
     )
 
 
