@@ -126,10 +126,11 @@ def cached(name: str, render: Callable[[], object]):
     return _remembered(fragment_key(name), render)
 
 
-def per_version(name: str, compute: Callable[[], object]):
-    """A board-wide value read from the database (the settings, the band colours), kept until
-    the register next changes; the caller must not change what it returns."""
-    return _remembered((name, *versions()), compute)
+def per_version(name: str, compute: Callable[[], object], *parts):
+    """A board-wide value read from the database (the settings, the band colours), or drawn
+    from it for `parts` (a role and page), kept until the register next changes; the caller
+    must not change what it returns."""
+    return _remembered((name, *versions(), *parts), compute)
 
 
 def init_app(app) -> None:
