@@ -50,6 +50,15 @@ class Defaults:
     # Rendered register pages kept in each app server (riskreg/cache.py): how many.
     RISKREG_FRAGMENT_CACHE = True
     FRAGMENT_CACHE_SIZE = 128
+    # PDFs (riskreg/reports/pdf.py): made by a renderer process, given PDF_TIMEOUT seconds (keep
+    # it below the web server's worker timeout), replaced after PDF_RENDERER_DOCUMENTS documents
+    # or once it holds PDF_RENDERER_MAX_MB. The summary PDF refuses more than PDF_MAX_RISKS
+    # risks (about 15 s of rendering); PDF_IN_PROCESS renders in the web worker itself.
+    PDF_TIMEOUT = 60
+    PDF_RENDERER_DOCUMENTS = 20
+    PDF_RENDERER_MAX_MB = 300
+    PDF_MAX_RISKS = 500
+    PDF_IN_PROCESS = False
     MAIL_SERVER = None  # None: no email is sent
     MAIL_PORT = 25
     MAIL_USERNAME = None

@@ -268,20 +268,22 @@ def test_every_output_needs_sign_in(client):
         assert client.get(path).status_code == 302
 
 
+@pytest.mark.parametrize("app_overrides", [{"PDF_IN_PROCESS": True}])  # to watch the fetcher
 def test_pdf_fetches_nothing_over_the_network(app, login, monkeypatch):
     """WeasyPrint is given everything inline; the fetcher refuses any URL it is asked for."""
-    from riskreg.reports import pdf as reports
+    from riskreg.reports import renderer
 
     with pytest.raises(ValueError):
-        reports.no_fetching("http://169.254.169.254/latest/meta-data")
+        renderer.no_fetching("http://169.254.169.254/latest/meta-data")
     client = login("member")
     asked = []
-    monkeypatch.setattr(reports, "no_fetching", lambda url, **kw: asked.append(url))
+    monkeypatch.setattr(renderer, "no_fetching", lambda url, **kw: asked.append(url))
     assert client.get("/summary.pdf").status_code == 200
     assert asked == []
 
 
 @pytest.mark.documents
+@pytest.mark.parametrize("app_overrides", [{"PDF_IN_PROCESS": True}])  # where gc is paused
 def test_pdf_rendering_leaves_garbage_collection_on(app, login):
     import gc
 

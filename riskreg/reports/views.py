@@ -5,7 +5,7 @@ annual report's key risks section as a page, Markdown and Word."""
 from collections import defaultdict
 from datetime import date
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from sqlalchemy import select
 
 from riskreg import readmodel
@@ -23,7 +23,7 @@ from riskreg.ui.downloads import download, plain_error
 
 from .annual import HEADING, Report, build_report, year_choices
 from .documents import markdown, word_document
-from .pdf import pdf_response
+from .pdf import pdf_refused, pdf_response
 
 bp = Blueprint("reports", __name__)
 
@@ -161,11 +161,18 @@ def summary_pdf():
     view = register_query_from_args(request.args)
     if view.errors:
         return summary_errors(view)
+    limit = current_app.config["PDF_MAX_RISKS"]
+    count = readmodel.register_page(view.query, page_size=1).total
+    if count > limit:
+        # Refused before any work: a PDF's time and memory grow with its risks.
+        reason = f"A PDF holds up to {limit:,} risks; this one would hold {count:,}."
+        return pdf_refused("There are too many risks for one PDF", reason, 400, view.args())
     context = summary_context(view, request.args.get("changes") == "1")
     html = render_template(
         "reports/summary.html", title="Risk register summary", errors={}, pdf=True, **context
     )
-    return pdf_response(html, f"risk-register-summary-{context['as_at'].isoformat()}.pdf")
+    filename = f"risk-register-summary-{context['as_at'].isoformat()}.pdf"
+    return pdf_response(html, filename, view.args())
 
 
 @bp.route("/meetings/<int:meeting_id>/changes.pdf")
