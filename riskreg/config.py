@@ -18,6 +18,8 @@ ENVIRONMENT_SETTINGS = {
     "PERMANENT_SESSION_LIFETIME": int,
     "RISKREG_TRUSTED_PROXIES": int,
     "RISKREG_FRAGMENT_CACHE": lambda v: v.lower() in {"1", "true", "yes"},
+    "PDF_MAX_RISKS": int,
+    "PDF_TIMEOUT": int,
     "MAIL_SERVER": str,
     "MAIL_PORT": int,
     "MAIL_USERNAME": str,
