@@ -264,6 +264,10 @@ def refresh_scores(risk_ids: list[int] | None = None) -> None:
     stale = delete(RiskScores)
     if risk_ids is not None:
         stale = stale.where(RiskScores.risk_id.in_(risk_ids))
+        # Two rescores of one risk at once: the second waits here for the first to commit,
+        # then rewrites the rows it committed (and fails the risk's version check), rather
+        # than inserting beside rows it cannot yet see.
+        db.session.execute(select(Risk.id).where(Risk.id.in_(risk_ids)).with_for_update())
     db.session.execute(stale)
     db.session.execute(
         insert(RiskScores).from_select(PROJECTED_COLUMNS, chosen),

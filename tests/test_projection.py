@@ -4,12 +4,15 @@ finds and repairs drift."""
 
 import csv
 import io
+import threading
+import time
 from datetime import date, timedelta
 
 from helpers import make_risk
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, update
+from sqlalchemy.orm.exc import StaleDataError
 
 from riskreg import clock
 from riskreg.extensions import db
@@ -115,3 +118,53 @@ def test_register_check_finds_and_repairs_drift(app):
     with app.app_context():
         assert projection_drift() == []
         assert db.session.scalar(select(RiskScores.current_score)) == 12
+
+
+def test_two_rescores_of_one_risk_at_once_conflict_and_keep_the_projection_right(app):
+    """The second waits for the first to commit, then fails the risk's version check: never a
+    duplicate row in the projection."""
+    with app.app_context():
+        risk_id = make_risk("SG", current=(3, 4)).id
+    first_scored, first_may_commit = threading.Event(), threading.Event()
+    outcome = {}
+
+    def rescore(name, score, before_commit=None):
+        with app.app_context():
+            risk = db.session.get(Risk, risk_id)
+            version = risk.version
+            if name == "second":
+                first_scored.wait(10)
+            try:
+                services.rescore_risk(
+                    risk, {"current": services.Scoring(*score)}, name, expected_version=version
+                )
+                if before_commit:
+                    before_commit()
+                db.session.commit()
+                outcome[name] = "saved"
+            except (StaleDataError, services.StaleVersion):
+                db.session.rollback()
+                outcome[name] = "conflict"
+            except Exception as error:  # noqa: BLE001 - the outcome the test must not see
+                db.session.rollback()
+                outcome[name] = repr(error)
+            finally:
+                db.session.remove()
+
+    def hold():
+        first_scored.set()
+        first_may_commit.wait(10)
+
+    first = threading.Thread(target=rescore, args=("first", (5, 5), hold))
+    second = threading.Thread(target=rescore, args=("second", (1, 1)))
+    first.start()
+    second.start()
+    first_scored.wait(10)
+    time.sleep(0.5)  # the second is now waiting on the first's lock
+    first_may_commit.set()
+    first.join(20)
+    second.join(20)
+    assert outcome == {"first": "saved", "second": "conflict"}
+    with app.app_context():
+        assert projection_drift() == []
+        assert db.session.scalar(select(RiskScores.current_score)) == 25
