@@ -526,6 +526,11 @@ def _score_view(record, kind: str, schemes) -> domain.ScoreView | None:
     )
 
 
+def count_rows(query: RegisterQuery, today: date | None = None) -> int:
+    """How many rows the register shows for the query: one statement."""
+    return db.session.scalar(_Register(query, today).count())
+
+
 def register_page(
     query: RegisterQuery = RegisterQuery(),
     *,
@@ -540,7 +545,7 @@ def register_page(
     register = _Register(query, today)
     statement, offset, total = register.statement(), 0, None
     if page_size is not None:
-        total = db.session.scalar(register.count())
+        total = count_rows(query, today)
         pages = max(1, -(-total // page_size))
         offset = (min(page, pages) - 1) * page_size
         # The page's ids are chosen by sorting narrow rows; only they are read in full.

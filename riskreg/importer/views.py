@@ -146,13 +146,20 @@ def upload():
 @role_required("admin", "manager")
 def check():
     form = CheckForm()
+    data, refusal = carried_file(form)
+    if refusal:
+        return refusal
+    return checked(display_name(form.filename.data), data, form.content.data)
+
+
+def carried_file(form):
+    """(The file a checking or confirming form carries, None), or (None, the page refusing it)."""
     try:
         if not form.validate():
             raise ValueError("the form was incomplete")
-        data = uncarried(form.content.data)
+        return uncarried(form.content.data), None
     except ValueError as error:
-        return refuse("The file", [f"Nothing was imported: {error}."])
-    return checked(display_name(form.filename.data), data, form.content.data)
+        return None, refuse("The file", [f"Nothing was imported: {error}."])
 
 
 def fits(content: str) -> bool:
@@ -188,12 +195,9 @@ def checked(name: str, data: bytes, content: str, form: UploadForm | None = None
 @role_required("admin", "manager")
 def confirm():
     form = ConfirmForm()
-    try:
-        if not form.validate():
-            raise ValueError("the form was incomplete")
-        data = uncarried(form.content.data)
-    except ValueError as error:
-        return refuse("The file", [f"Nothing was imported: {error}."])
+    data, refusal = carried_file(form)
+    if refusal:
+        return refusal
     name = display_name(form.filename.data)
     # Validated again: the register may have changed since the preview.
     plan = plan_import(name, data)

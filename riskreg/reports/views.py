@@ -162,7 +162,7 @@ def summary_pdf():
     if view.errors:
         return summary_errors(view)
     limit = current_app.config["PDF_MAX_RISKS"]
-    count = readmodel.register_page(view.query, page_size=1).total
+    count = readmodel.count_rows(view.query)
     if count > limit:
         # Refused before any work: a PDF's time and memory grow with its risks.
         reason = f"A PDF holds up to {limit:,} risks; this one would hold {count:,}."

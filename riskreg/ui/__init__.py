@@ -131,16 +131,12 @@ def band_tag(view: domain.ScoreView | None, with_levels: bool = False):
     )
 
 
-def page_with_body(title: str, body: str, status: int = 200):
-    """A page around a body rendered apart (see cached_page)."""
-    return render_template("page.html", title=title, body=Markup(body)), status
-
-
 def cached_page(name: str, render):
     """The page whose body `render()` gives as (title, body html, status), cached for this
     register, query string, role and day (riskreg/cache.py); the header and banners are drawn
     for each request. A bad query string gives the same 400 every time, so it is cached too."""
-    return page_with_body(*cache.cached(name, render))
+    title, body, status = cache.cached(name, render)
+    return render_template("page.html", title=title, body=Markup(body)), status
 
 
 def band_css() -> str:
