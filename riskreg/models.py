@@ -110,6 +110,19 @@ class ScoringScheme(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
 
+class SchemeDraft(db.Model):
+    """An edited scoring scheme not yet adopted: at most one. It becomes a version (the next
+    number) only when an admin adopts it, having seen which risks change band."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    base_version: Mapped[int]  # the version it was edited from: adopting checks it is still latest
+    likelihood: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    impact: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    bands: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+
 class Meeting(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     held_on: Mapped[date]
@@ -139,6 +152,7 @@ class Risk(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="open")
     closed_at: Mapped[datetime | None]
     closed_reason: Mapped[str] = mapped_column(Text, default="")
+    closed_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
     target_date: Mapped[date | None]
     next_review: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
@@ -181,6 +195,19 @@ class Assessment(db.Model):
         CheckConstraint("impact BETWEEN 1 AND 5", name="impact"),
         CheckConstraint("score = likelihood * impact", name="score"),
     )
+
+
+class AssessmentAgreement(db.Model):
+    """The board agreed a rescore at a meeting, recorded when the register is agreed there. A
+    row of its own, so that assessments stay append-only."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"))
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), index=True)
+    agreed_at: Mapped[datetime] = mapped_column(default=now_utc)
+    agreed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    __table_args__ = (UniqueConstraint("meeting_id", "assessment_id"),)
 
 
 class RiskScores(db.Model):
@@ -242,6 +269,7 @@ class Action(db.Model):
     risk_id: Mapped[int] = mapped_column(ForeignKey("risk.id"), index=True)
     description: Mapped[str] = mapped_column(Text)
     owner: Mapped[str] = mapped_column(String(120), default="")
+    owner_email: Mapped[str] = mapped_column(String(254), default="")
     due_on: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(20), default="not_started")
     completed_on: Mapped[date | None]
@@ -250,6 +278,16 @@ class Action(db.Model):
     __table_args__ = (
         CheckConstraint("status IN ('not_started', 'in_progress', 'complete')", name="status"),
     )
+
+
+class ActionNote(db.Model):
+    """A progress note on an action. Append-only: each is kept with who and when."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
 
 class AuditEvent(db.Model):
