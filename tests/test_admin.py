@@ -7,11 +7,22 @@ from helpers import PASSWORD, make_risk, make_user, table_counts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
+from test_one_truth import tables
 
 from riskreg.auth import accounts
 from riskreg.extensions import db
-from riskreg.models import AuditEvent, ScoringScheme, Section, Setting, User
-from riskreg.readmodel import RegisterQuery, register_rows, schemes_by_version
+from riskreg.models import (
+    Assessment,
+    AuditEvent,
+    Risk,
+    SchemeDraft,
+    ScoringScheme,
+    Section,
+    Setting,
+    User,
+)
+from riskreg.readmodel import RegisterQuery, projection_drift, register_rows
+from riskreg.register import services
 
 # --- Helpers ---------------------------------------------------------------------------------
 
@@ -21,7 +32,7 @@ def scheme_post(data=None, base_version=1, blank_bands=0):
     if data is None:
         row = db.session.scalars(select(ScoringScheme).order_by(ScoringScheme.version)).first()
         data = {"likelihood": row.likelihood, "impact": row.impact, "bands": row.bands}
-    form = {"base_version": str(base_version)}
+    form = {"base_version": str(base_version), "draft_id": ""}
     for kind in ("likelihood", "impact"):
         for n, level in enumerate(data[kind]):
             form[f"{kind}-{n}-name"] = level["name"]
@@ -31,6 +42,21 @@ def scheme_post(data=None, base_version=1, blank_bands=0):
         for key in ("name", "min", "max", "colour", "review_months", "response"):
             form[f"bands-{n}-{key}"] = str(band.get(key, ""))
     return form
+
+
+def table_rows(html, table_id):
+    return next(t["rows"] for t in tables(html) if t["id"] == table_id)
+
+
+def adopt_scheme(app, client, post):
+    """Save the scheme form as a draft, then adopt it from its preview; the adoption's
+    response."""
+    saved = client.post("/admin/scheme/edit", data=post)
+    assert saved.status_code == 302 and saved.location.endswith("/admin/scheme/draft"), saved.text
+    assert client.get("/admin/scheme/draft").status_code == 200
+    with app.app_context():
+        draft_id = db.session.scalar(select(SchemeDraft.id))
+    return client.post("/admin/scheme/draft", data={"draft_id": draft_id, "adopt": "Adopt"})
 
 
 def default_bands():
@@ -294,7 +320,7 @@ def test_the_edit_form_starts_from_the_active_version(login):
     assert 'name="bands-3-name"' in page and 'value="Extreme"' in page
     assert 'name="bands-5-name"' in page  # two empty rows to add bands
     assert 'name="impact-4-descriptor"' in page
-    assert "Save as version 2" in page
+    assert "A draft of version 2" in page and "Save the draft and preview it" in page
 
 
 def test_saving_the_scheme_adds_a_version_and_keeps_the_old_one(app, login):
@@ -305,7 +331,7 @@ def test_saving_the_scheme_adds_a_version_and_keeps_the_old_one(app, login):
         bands[2]["colour"] = "#F47700"
         post = scheme_post(with_bands(bands), blank_bands=2)
         v1_before = db.session.scalar(select(ScoringScheme).where(ScoringScheme.version == 1)).bands
-    response = client.post("/admin/scheme/edit", data=post)
+    response = adopt_scheme(app, client, post)
     assert response.status_code == 302, response.text
     page = client.get("/admin/scheme").text
     assert "Version 2, in use now" in page and "Serious" in page
@@ -321,25 +347,101 @@ def test_saving_the_scheme_adds_a_version_and_keeps_the_old_one(app, login):
         assert event.entity_id == v2.id and set(event.changes) == {"bands"}
 
 
-def test_past_assessments_keep_their_band_when_boundaries_move(app, login):
+def test_adopting_a_scheme_records_changed_bands_again_and_keeps_the_past(app, login):
     client = login("admin")
     with app.app_context():
-        old_ref = make_risk(current=(3, 4)).ref  # 12: High under version 1
+        moved = make_risk(inherent=(5, 5), current=(3, 4), target=(2, 2))  # 12: High under v1
+        kept = make_risk(title="Stays High", inherent=(3, 3), current=(2, 4), target=(2, 2))
+        closed = make_risk(title="Closed before the change", current=(4, 3))
+        services.close_risk(closed, "Resolved")
+        db.session.commit()
+        moved_id, kept_id, closed_id = moved.id, kept.id, closed.id
+        next_review = moved.next_review
         bands = default_bands()
         bands[2]["max"] = 10  # High becomes 8-10, Extreme 12-25
         bands[3]["min"] = 12
         post = scheme_post(with_bands(bands))
     assert client.post("/admin/scheme/edit", data=post).status_code == 302
+    with app.app_context():
+        assert versions() == [1]  # a draft changes nothing until adopted
+    preview = client.get("/admin/scheme/draft").text
+    assert "changes the band of 1 scoring of the 2 open risks" in preview
+    changes = [row for row in table_rows(preview, "band-changes") if row[0].startswith("SG-")]
+    assert changes == [["SG-01 Demand outstrips front-line capacity", "Current", "12",
+                        "High", "Extreme"]]  # fmt: skip
+    counts = {row[0]: row[1:] for row in table_rows(preview, "band-counts")[1:]}
+    assert counts["High"] == ["2", "1"] and counts["Extreme"] == ["0", "1"]
+    with app.app_context():
+        draft_id = db.session.scalar(select(SchemeDraft.id))
+    adopted = client.post("/admin/scheme/draft", data={"draft_id": draft_id, "adopt": "Adopt"})
+    assert adopted.status_code == 302
     with app.test_request_context():
-        new_ref = make_risk(title="Scored after the change", current=(3, 4)).ref
-        rows = {row.ref: row for row in register_rows(RegisterQuery())}
-        assert rows[old_ref].current.band.name == "High"
-        assert rows[old_ref].current.scheme_version == 1
-        assert rows[new_ref].current.band.name == "Extreme"
-        assert rows[new_ref].current.scheme_version == 2
-        schemes = schemes_by_version()
-        assert schemes[1].band_for(12).name == "High"
-        assert schemes[2].band_for(12).name == "Extreme"
+        rows = {row.risk.id: row for row in register_rows(RegisterQuery(status="all"))}
+        assert (rows[moved_id].current.band.name, rows[moved_id].current.scheme_version) == (
+            "Extreme",
+            2,
+        )
+        assert rows[moved_id].current.score == 12 and rows[moved_id].direction == "same"
+        assert rows[moved_id].inherent.scheme_version == 1  # 25 is Extreme under both
+        assert rows[kept_id].current.scheme_version == 1
+        assert rows[closed_id].current.scheme_version == 1  # closed: history untouched
+        history = db.session.scalars(
+            select(Assessment).where(Assessment.risk_id == moved_id).order_by(Assessment.id)
+        ).all()
+        assert [(a.kind, a.score, a.rationale) for a in history[-1:]] == [
+            ("current", 12, "Scoring scheme version 2 adopted")
+        ]
+        assert db.session.get(Assessment, history[1].id).scheme_id != history[-1].scheme_id
+        assert db.session.get(Risk, moved_id).next_review == next_review
+        assert db.session.scalar(select(SchemeDraft)) is None
+        assert not projection_drift()
+        new = make_risk(title="Scored after the change", current=(3, 4))
+        assert register_rows(RegisterQuery(ref=new.ref))[0].current.band.name == "Extreme"
+
+
+def test_a_draft_can_be_abandoned_and_changes_nothing(app, login):
+    client = login("admin")
+    with app.app_context():
+        bands = default_bands()
+        bands[0]["name"] = "Minimal"
+        post = scheme_post(with_bands(bands))
+        before = table_counts()
+    assert client.post("/admin/scheme/edit", data=post).status_code == 302
+    assert "A changed scheme is waiting as a draft" in client.get("/admin/scheme").text
+    assert 'value="Minimal"' in client.get("/admin/scheme/edit").text  # editing resumes it
+    with app.app_context():
+        draft_id = db.session.scalar(select(SchemeDraft.id))
+    gone = client.post("/admin/scheme/draft", data={"draft_id": draft_id, "abandon": "Abandon"})
+    assert gone.status_code == 302
+    with app.app_context():
+        counts = table_counts()
+        assert counts.pop("audit_event") == before.pop("audit_event") + 2
+        assert counts == before and versions() == [1]
+        assert audit_actions("scheme_draft") == ["save", "remove"]
+    assert client.get("/admin/scheme/draft").status_code == 404
+    again = client.post("/admin/scheme/draft", data={"draft_id": draft_id, "adopt": "Adopt"})
+    assert again.status_code == 409 and "The draft has changed" in again.text
+
+
+def test_a_draft_replaced_by_someone_else_is_not_adopted(app, login):
+    client = login("admin")
+    with app.app_context():
+        bands = default_bands()
+        bands[0]["name"] = "Minimal"
+        first = scheme_post(with_bands(bands))
+        bands[0]["name"] = "Very low"
+        second = scheme_post(with_bands(bands))  # also started with no draft
+    assert client.post("/admin/scheme/edit", data=first).status_code == 302
+    with app.app_context():
+        first_id = db.session.scalar(select(SchemeDraft.id))
+    response = client.post("/admin/scheme/edit", data=second)
+    assert response.status_code == 409
+    assert "Someone saved a draft of the scheme" in response.text
+    assert 'value="Very low"' in response.text
+    adopted = client.post("/admin/scheme/draft", data={"draft_id": first_id + 1, "adopt": "A"})
+    assert adopted.status_code == 409
+    with app.app_context():
+        assert versions() == [1]
 
 
 def test_bands_can_be_added_and_removed_with_blank_rows(app, login):
@@ -352,14 +454,14 @@ def test_bands_can_be_added_and_removed_with_blank_rows(app, login):
              "review_months": 0, "response": "Escalate to the chair today."}
         )  # fmt: skip
         post = scheme_post(with_bands(bands), blank_bands=1)
-    assert client.post("/admin/scheme/edit", data=post).status_code == 302
+    assert adopt_scheme(app, client, post).status_code == 302
     with app.app_context():
         merged = default_bands()[:3]  # Low, Moderate, High; drop Extreme and Critical's split
         merged.append({**default_bands()[3], "name": "Severe"})
         post = scheme_post(with_bands(merged), base_version=2)
         post.update({f"bands-4-{k}": "" for k in ("name", "min", "max", "colour", "response")})
         post["bands-4-review_months"] = ""
-    assert client.post("/admin/scheme/edit", data=post).status_code == 302
+    assert adopt_scheme(app, client, post).status_code == 302
     with app.app_context():
         v2, v3 = db.session.scalars(
             select(ScoringScheme).where(ScoringScheme.version > 1).order_by(ScoringScheme.version)
@@ -438,12 +540,12 @@ def test_a_scheme_saved_over_a_newer_version_is_a_conflict(app, login):
         first = scheme_post(with_bands(bands))
         bands[0]["name"] = "Very low"
         second = scheme_post(with_bands(bands))  # also started from version 1
-    assert client.post("/admin/scheme/edit", data=first).status_code == 302
+    assert adopt_scheme(app, client, first).status_code == 302
     with app.app_context():
         before = table_counts()
     response = client.post("/admin/scheme/edit", data=second)
     assert response.status_code == 409
-    assert "Someone saved version 2" in response.text
+    assert "Someone adopted version 2" in response.text
     assert 'value="Very low"' in response.text  # the user's input is kept
     with app.app_context():
         assert table_counts() == before
@@ -455,7 +557,7 @@ def test_saving_an_unchanged_scheme_adds_no_version(app, login):
         post = scheme_post()
     assert client.post("/admin/scheme/edit", data=post).status_code == 302
     with app.app_context():
-        assert versions() == [1]
+        assert versions() == [1] and db.session.scalar(select(SchemeDraft)) is None
 
 
 # --- Sections --------------------------------------------------------------------------------
@@ -670,6 +772,6 @@ def test_a_colour_is_a_code_not_words_so_it_is_never_taken_for_a_postcode(app, l
         bands = default_bands()
         bands[2]["colour"] = "#a1b2ab"  # reads as the postcode A1B 2AB if taken for words
         post = scheme_post(with_bands(bands))
-    assert client.post("/admin/scheme/edit", data=post).status_code == 302
+    assert adopt_scheme(app, client, post).status_code == 302
     with app.app_context():
         assert versions() == [1, 2]

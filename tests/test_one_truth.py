@@ -155,6 +155,32 @@ def test_demo_register_agrees_across_outputs(app, login):
     assert_one_truth(app, client)
 
 
+def test_outputs_agree_after_a_scheme_version_is_adopted(app, login):
+    """High shrinks to 8-10 and Extreme grows to 12-25: once version 2 is adopted, every output
+    shows the demo's 12s as Extreme, and every open risk reads in the version in use."""
+    from test_admin import adopt_scheme, default_bands, scheme_post, with_bands
+
+    from riskreg.readmodel import active_scheme, register_rows
+
+    client = login("admin")
+    with app.app_context():
+        load_demo()
+        db.session.commit()
+        bands = default_bands()
+        bands[2]["max"], bands[3]["min"] = 10, 12
+        post = scheme_post(with_bands(bands))
+    assert adopt_scheme(app, client, post).status_code == 302
+    with app.test_request_context():
+        scheme, rows = active_scheme(), register_rows()
+        assert scheme.version == 2
+        for row in rows:
+            for scoring in (row.inherent, row.current, row.target):
+                assert scoring is None or scoring.band.name == scheme.band_for(scoring.score).name
+        assert any(row.current.score == 12 for row in rows)
+    assert_one_truth(app, client)
+    assert all(band == "Extreme" for score, band in truth(app).values() if score == 12)
+
+
 @pytest.mark.parametrize("seed", [4])
 def test_generated_register_agrees_across_outputs(app, login, seed):
     client = login("member")

@@ -151,15 +151,16 @@ class BandForm(Form):
 
 
 class SchemeForm(FlaskForm):
-    # The version the user started from: saving over a newer one is a conflict.
+    # The version and draft the user started from: saving over newer ones is a conflict.
     base_version = HiddenField()
+    draft_id = HiddenField()
     likelihood = FieldList(FormField(LevelForm), min_entries=5, max_entries=5)
     impact = FieldList(FormField(LevelForm), min_entries=5, max_entries=5)
     bands = FieldList(FormField(BandForm), min_entries=1, max_entries=MAX_BANDS)
     # Never rendered as an input: carries the problems of the band table as a whole, which the
     # page shows above the bands (id "coverage").
     coverage = HiddenField()
-    submit = SubmitField("Save as a new version", widget=GovSubmitInput())
+    submit = SubmitField("Preview the change", widget=GovSubmitInput())
 
     def filled_bands(self) -> list[BandForm]:
         return [entry.form for entry in self.bands if not entry.form.is_blank()]
@@ -200,6 +201,15 @@ class SchemeForm(FlaskForm):
             errors = [entry.errors for entry in entries]
             entries.errors = errors if any(errors) else []
         return ok
+
+
+class DraftForm(FlaskForm):
+    """Adopting or abandoning the draft scheme the page showed (its id: another admin may have
+    saved a different draft since)."""
+
+    draft_id = HiddenField()
+    adopt = SubmitField("Adopt it", widget=GovSubmitInput())
+    abandon = SubmitField("Abandon the draft", widget=GovSubmitInput())
 
 
 # --- Sections and settings -----------------------------------------------------------------

@@ -1,5 +1,8 @@
-"""Admin: the scoring scheme. Saving adds a version; no version is ever changed, so past
-assessments keep the bands they were made under."""
+"""Admin: the scoring scheme. An edit is kept as a draft, previewed (which open risks change
+band, and the counts per band before and after) and then adopted as the next version or
+abandoned. No version is ever changed, so past assessments keep the bands they were made under;
+adopting records the open risks' changed scorings again under the new version, so the present
+reads in one version everywhere."""
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -8,12 +11,16 @@ from sqlalchemy.exc import IntegrityError
 
 from riskreg import domain
 from riskreg.extensions import db
-from riskreg.models import ScoringScheme, User
-from riskreg.readmodel import active_scheme_row, forget_schemes, scheme_from_row
+from riskreg.models import SchemeDraft, ScoringScheme, User
+from riskreg.readmodel import active_scheme_row, forget_schemes, register_rows, scheme_from_row
 
 from . import services
 from .blueprint import admin_only, bp
-from .forms import MAX_BANDS, SchemeForm
+from .forms import MAX_BANDS, DraftForm, SchemeForm
+
+
+def current_draft() -> SchemeDraft | None:
+    return db.session.scalar(select(SchemeDraft))
 
 
 @bp.route("/scheme")
@@ -26,15 +33,20 @@ def scheme():
     ).all()
     history = [(scheme_from_row(row), row.created_at, who) for row, who in rows]
     return render_template(
-        "admin/scheme.html", title="Scoring scheme", active=history[0][0], history=history
+        "admin/scheme.html",
+        title="Scoring scheme",
+        active=history[0][0],
+        history=history,
+        draft=current_draft(),
     )
 
 
-def scheme_form_data(row: ScoringScheme) -> dict:
+def scheme_form_data(row: ScoringScheme | SchemeDraft, base_version: int, draft_id) -> dict:
     bands = [dict(b) for b in sorted(row.bands, key=lambda b: b["min"])]
     blanks = max(0, min(2, MAX_BANDS - len(bands)))
     return {
-        "base_version": row.version,
+        "base_version": base_version,
+        "draft_id": draft_id or "",
         "likelihood": row.likelihood,
         "impact": row.impact,
         "bands": bands + [{}] * blanks,
@@ -44,9 +56,12 @@ def scheme_form_data(row: ScoringScheme) -> dict:
 @bp.route("/scheme/edit", methods=["GET", "POST"])
 @admin_only
 def edit_scheme():
-    latest = active_scheme_row()
+    latest, draft = active_scheme_row(), current_draft()
+    started_from = draft or latest  # a draft made from an older version is rebased on saving
     try:
-        form = SchemeForm(data=scheme_form_data(latest))
+        form = SchemeForm(
+            data=scheme_form_data(started_from, latest.version, draft.id if draft else None)
+        )
     except ValueError:  # malformed list indices in the posted field names
         abort(400)
     status = 200
@@ -57,16 +72,15 @@ def edit_scheme():
             problems = domain.band_problems(form.scheme_data()["bands"])
             form.coverage.errors.extend(problems)
             valid = not problems
-        if valid and form.base_version.data != str(latest.version):
-            form.base_version.errors.append(
-                f"Someone saved version {latest.version} of the scheme while you were editing. "
-                "Your changes are kept below: check them against version "
-                f"{latest.version} and save again."
-            )
-            form.base_version.data = str(latest.version)
-            status, valid = 409, False
         if valid:
-            return save_scheme(latest, form.scheme_data())
+            conflict = edited_meanwhile(form, latest, draft)
+            if conflict:
+                form.base_version.errors.append(conflict)
+                form.base_version.data = str(latest.version)
+                form.draft_id.data = str(draft.id) if draft else ""
+                status, valid = 409, False
+        if valid:
+            return save_draft(latest, form.scheme_data())
     return render_template(
         "admin/scheme_edit.html",
         title="Change the scoring scheme",
@@ -76,16 +90,89 @@ def edit_scheme():
     ), status
 
 
-def save_scheme(latest: ScoringScheme, data: dict):
-    try:
-        row = services.add_scheme_version(latest, data, user_id=current_user.id)
-    except IntegrityError:  # another admin saved the same version number a moment earlier
-        db.session.rollback()
-        abort(409)
-    if row is None:
+def edited_meanwhile(form: SchemeForm, latest: ScoringScheme, draft: SchemeDraft | None):
+    """Why saving this form would overwrite someone else's work, or None."""
+    keep = "Your changes are kept below: check them against theirs and save again."
+    if form.base_version.data != str(latest.version):
+        return (
+            f"Someone adopted version {latest.version} of the scheme while you were editing. "
+            + keep
+        )
+    if form.draft_id.data != (str(draft.id) if draft else ""):
+        return f"Someone saved a draft of the scheme while you were editing. {keep}"
+    return None
+
+
+def save_draft(latest: ScoringScheme, data: dict):
+    draft = services.save_scheme_draft(latest, data, user_id=current_user.id)
+    db.session.commit()
+    if draft is None:
         flash(f"Nothing was changed, so version {latest.version} is still in use.")
         return redirect(url_for(".scheme"))
-    db.session.commit()
+    return redirect(url_for(".preview_scheme"))
+
+
+@bp.route("/scheme/draft", methods=["GET", "POST"])
+@admin_only
+def preview_scheme():
+    """The draft against the version in use: which open risks' bands it changes, and the
+    counts per band; adopting or abandoning it is posted from here."""
+    latest, draft = active_scheme_row(), current_draft()
+    form = DraftForm()
+    if form.is_submitted():
+        if not form.validate() or not (form.adopt.data or form.abandon.data):
+            abort(400)
+        if draft is None or form.draft_id.data != str(draft.id):
+            return draft_gone(409)
+        if form.abandon.data:
+            services.abandon_scheme_draft(draft)
+            db.session.commit()
+            flash(f"Abandoned the draft. Version {latest.version} is still in use.")
+            return redirect(url_for(".scheme"))
+        return adopt(draft, latest)
+    if draft is None:
+        return draft_gone(404)
+    stale = draft.base_version != latest.version
+    proposed = domain.Scheme.from_data(
+        latest.version + 1, draft.likelihood, draft.impact, draft.bands
+    )
+    rows = register_rows()
+    form.draft_id.data = str(draft.id)
+    return render_template(
+        "admin/scheme_preview.html",
+        title=f"Adopt version {proposed.version} of the scoring scheme?",
+        form=form,
+        draft=draft,
+        stale=stale,
+        proposed=proposed,
+        active=scheme_from_row(latest),
+        changes=domain.band_changes(rows, proposed),
+        counts=domain.band_counts(rows, proposed),
+        open_risks=len(rows),
+    )
+
+
+def adopt(draft: SchemeDraft, latest: ScoringScheme):
+    if draft.base_version != latest.version:
+        return draft_gone(409)
+    try:
+        row, recorded = services.adopt_scheme_draft(
+            draft, latest, register_rows(), user_id=current_user.id
+        )
+        db.session.commit()
+    except IntegrityError:  # another admin adopted a version a moment earlier
+        db.session.rollback()
+        return draft_gone(409)
     forget_schemes()
-    flash(f"Saved version {row.version} of the scoring scheme. New scores use it from now on.")
+    flash(
+        f"Adopted version {row.version} of the scoring scheme. "
+        f"{recorded} {'scoring' if recorded == 1 else 'scorings'} of open risks recorded again "
+        "under it; every page, report and export now shows the present in this version."
+    )
     return redirect(url_for(".scheme"))
+
+
+def draft_gone(status: int):
+    return render_template(
+        "admin/scheme_draft_gone.html", title="The draft has changed", status=status
+    ), status

@@ -1,9 +1,13 @@
 """Changing how the app is set up: sections, board settings and scoring scheme versions, each
 with its audit events. The caller commits."""
 
-from riskreg import audit
+from sqlalchemy import delete
+
+from riskreg import audit, domain
 from riskreg.extensions import db
-from riskreg.models import ScoringScheme, Section, Setting
+from riskreg.models import SchemeDraft, ScoringScheme, Section, Setting
+from riskreg.readmodel import forget_schemes
+from riskreg.register.services import record_under_scheme
 
 SECTION_FIELDS = ("name", "prefix", "appetite", "position")
 
@@ -40,6 +44,56 @@ def save_settings(current: dict[str, str], wanted: dict[str, str]) -> dict:
     return changes
 
 
+SCHEME_PARTS = ("likelihood", "impact", "bands")
+
+
+def scheme_data(row: ScoringScheme | SchemeDraft) -> dict:
+    return {name: getattr(row, name) for name in SCHEME_PARTS}
+
+
+def save_scheme_draft(latest: ScoringScheme, data: dict, *, user_id: int) -> SchemeDraft | None:
+    """Keep an edited scheme as the draft (replacing any earlier one), or discard the draft
+    when the edit is the version in use. Nothing is in use until the draft is adopted."""
+    old = db.session.scalar(db.select(SchemeDraft))
+    changes = audit.diff(scheme_data(latest), data)
+    if old is not None:
+        db.session.delete(old)
+    if not changes:
+        if old is not None:
+            audit.record("scheme_draft", old.id, "remove", {}, summary="Discarded the draft scheme")
+        return None
+    draft = SchemeDraft(base_version=latest.version, created_by_id=user_id, **data)
+    db.session.add(draft)
+    db.session.flush()
+    audit.record(
+        "scheme_draft",
+        draft.id,
+        "save",
+        changes,
+        summary=f"Saved a draft of scoring scheme version {latest.version + 1}",
+    )
+    return draft
+
+
+def abandon_scheme_draft(draft: SchemeDraft) -> None:
+    audit.record("scheme_draft", draft.id, "remove", {}, summary="Abandoned the draft scheme")
+    db.session.execute(delete(SchemeDraft).where(SchemeDraft.id == draft.id))
+
+
+def adopt_scheme_draft(
+    draft: SchemeDraft, latest: ScoringScheme, open_rows: list[domain.RegisterRow], *, user_id
+) -> tuple[ScoringScheme, int]:
+    """The draft becomes the next version, and every open risk's scoring whose band it changes
+    is recorded again under it (register.services.record_under_scheme). Returns the version and
+    how many scorings were recorded. Flushes: a version adopted by someone else a moment
+    earlier raises IntegrityError."""
+    row = add_scheme_version(latest, scheme_data(draft), user_id=user_id)
+    db.session.execute(delete(SchemeDraft).where(SchemeDraft.id == draft.id))
+    forget_schemes()
+    scheme = domain.Scheme.from_data(row.version, draft.likelihood, draft.impact, draft.bands)
+    return row, record_under_scheme(domain.band_changes(open_rows, scheme))
+
+
 def add_scheme_version(latest: ScoringScheme, data: dict, *, user_id: int) -> ScoringScheme | None:
     """A new version of the scoring scheme after `latest`, or None when nothing differs. A new
     row, never an update: past assessments keep the version (and bands) they were made under.
@@ -52,6 +106,6 @@ def add_scheme_version(latest: ScoringScheme, data: dict, *, user_id: int) -> Sc
     db.session.add(row)
     db.session.flush()
     audit.record(
-        "scheme", row.id, "create", changes, summary=f"Saved scoring scheme version {row.version}"
+        "scheme", row.id, "create", changes, summary=f"Adopted scoring scheme version {row.version}"
     )
     return row

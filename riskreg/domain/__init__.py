@@ -1,6 +1,7 @@
 """The pure domain core: plain data in, plain data out, with no Flask, no database and nothing
 else of riskreg (an import-linter contract checks it). Everything else builds on these names."""
 
+from .adoption import BandChange, BandCount, band_changes, band_counts
 from .privacy import child_identifiers, identifier_message
 from .register import (
     DIRECTIONS,
@@ -50,6 +51,8 @@ __all__ = [
     "LEVELS",
     "POSSIBLE_SCORES",
     "Band",
+    "BandChange",
+    "BandCount",
     "Level",
     "RegisterRow",
     "ReportingYear",
@@ -60,6 +63,8 @@ __all__ = [
     "action_open_on",
     "action_overdue_on",
     "add_months",
+    "band_changes",
+    "band_counts",
     "band_problems",
     "build_row",
     "child_identifiers",

@@ -11,7 +11,7 @@ from riskreg import audit, clock, domain
 from riskreg.clock import now_utc
 from riskreg.domain.dates import long_date
 from riskreg.extensions import db
-from riskreg.models import Action, Assessment, Control, Risk, Section
+from riskreg.models import Action, Assessment, Control, Risk, ScoringScheme, Section
 from riskreg.readmodel import active_scheme, active_scheme_row, next_meeting, refresh_scores
 
 # The fields a manager edits on the risk form, in the order the audit trail lists them.
@@ -128,9 +128,50 @@ def add_assessments(
     at: datetime | None = None,
 ) -> list[Assessment]:
     """Append one assessment per kind given: history is never rewritten. Every score written
-    comes through here, so this is where the projection of the latest scores follows."""
-    at = at or now_utc()
+    comes through here (or record_under_scheme, for many risks at once), so this is where the
+    projection of the latest scores follows."""
+    added = _append_assessments(
+        risk,
+        scores,
+        rationale,
+        active_scheme_row(),
+        meeting_id=meeting_id,
+        user_id=user_id,
+        at=at or now_utc(),
+    )
+    refresh_scores([risk.id])
+    return added
+
+
+def record_under_scheme(changes: list[domain.BandChange]) -> int:
+    """The latest scheme version adopted: each scoring whose band it changes is
+    recorded again under it with the same likelihood and impact, so the present reads in one
+    version. Closed risks and next-review dates are untouched. Returns how many were added."""
     scheme = active_scheme_row()
+    at, rationale = now_utc(), f"Scoring scheme version {scheme.version} adopted"
+    by_risk: dict[int, dict[str, Scoring]] = {}
+    for change in changes:
+        scoring = Scoring(change.scoring.likelihood, change.scoring.impact)
+        by_risk.setdefault(change.row.risk.id, {})[change.kind] = scoring
+    risks = db.session.scalars(select(Risk).where(Risk.id.in_(by_risk))) if by_risk else []
+    added = 0
+    for risk in risks:
+        added += len(_append_assessments(risk, by_risk[risk.id], rationale, scheme, at=at))
+    if by_risk:
+        refresh_scores(list(by_risk))
+    return added
+
+
+def _append_assessments(
+    risk: Risk,
+    scores: dict[str, Scoring],
+    rationale: str,
+    scheme: ScoringScheme,
+    *,
+    at: datetime,
+    meeting_id: int | None = None,
+    user_id: int | None = None,
+) -> list[Assessment]:
     added = []
     for kind in domain.KINDS:
         if kind not in scores:
@@ -163,7 +204,6 @@ def add_assessments(
             user_id=user_id,
             at=at,
         )
-    refresh_scores([risk.id])
     return added
 
 

@@ -1,5 +1,8 @@
+import csv
+import io
 import re
 
+from helpers import make_risk
 from journeys import serious_accessibility_violations, sign_in
 from playwright.sync_api import expect
 
@@ -42,12 +45,17 @@ def test_an_admin_creates_a_user_and_changes_the_scheme(page, users):
     page.locator("#bands-2-name").fill("Serious")
     page.locator("#bands-2-colour").fill("#b58840")
     page.locator("#bands-3-min").fill("16")  # leaves 15 in no band
-    page.get_by_role("button", name="Save as version 2").click()
+    page.get_by_role("button", name="Save the draft and preview it").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Score 15 is in no band")
     accessible(page)
     page.locator("#bands-3-min").fill("15")
-    page.get_by_role("button", name="Save as version 2").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("Saved version 2")
+    page.get_by_role("button", name="Save the draft and preview it").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Adopt version 2 of the scoring scheme?"
+    )
+    accessible(page)
+    page.get_by_role("button", name="Adopt as version 2").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Adopted version 2")
     expect(page.locator(".govuk-caption-l")).to_have_text("Version 2, in use now")
     versions = page.locator("#versions tbody tr")
     expect(versions).to_have_count(2)
@@ -87,3 +95,41 @@ def test_every_other_admin_page_passes_the_accessibility_scan(page, users):
     page.get_by_role("button", name=re.compile("Deactivate")).click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("your own account")
     accessible(page)
+
+
+def test_an_admin_previews_and_adopts_a_scheme_and_every_output_then_agrees(app, page, users):
+    with app.app_context():
+        make_risk(title="Scored twelve", current=(3, 4), target=(2, 2))  # High under version 1
+        make_risk(title="Scored nine", current=(3, 3), target=(2, 2))  # High under both
+    sign_in(page, users["admin"])
+    page.goto("/admin/scheme/edit")
+    page.locator("#bands-2-max").fill("10")  # High 8-10, Extreme 12-25
+    page.locator("#bands-3-min").fill("12")
+    page.get_by_role("button", name="Save the draft and preview it").click()
+    changes = page.locator("#band-changes tbody tr")
+    expect(changes).to_have_count(1)
+    expect(changes.first).to_contain_text("SG-01 Scored twelve")
+    expect(changes.first).to_contain_text("High")
+    expect(changes.first).to_contain_text("Extreme")
+    expect(page.locator("#band-counts")).to_contain_text("Extreme")
+    page.goto("/risks")  # nothing is in use until adopted
+    expect(page.locator("tr", has_text="SG-01")).to_contain_text("12 High")
+    page.goto("/admin/scheme/draft")
+    page.get_by_role("button", name="Adopt as version 2").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("1 scoring of open risks")
+
+    page.goto("/risks")
+    expect(page.locator("tr", has_text="SG-01")).to_contain_text("12 Extreme")
+    expect(page.locator("tr", has_text="SG-02")).to_contain_text("9 High")
+    page.goto("/heatmap")
+    cells = page.locator("#heatmap-table td")
+    expect(cells.filter(has_text="SG-01")).to_contain_text("12 Extreme")
+    expect(cells.filter(has_text="SG-02")).to_contain_text("9 High")
+    page.goto("/summary")
+    expect(page.locator("tr", has_text="SG-01").first).to_contain_text("12 Extreme")
+    page.goto("/risks/SG-01")
+    expect(page.locator("body")).to_contain_text("Scoring scheme version 2 adopted")
+    exported = page.request.get("/risks.csv").text()
+    rows = {row["Ref"]: row for row in csv.DictReader(io.StringIO(exported.lstrip("\ufeff")))}
+    assert (rows["SG-01"]["Current score"], rows["SG-01"]["Current band"]) == ("12", "Extreme")
+    assert (rows["SG-02"]["Current score"], rows["SG-02"]["Current band"]) == ("9", "High")
