@@ -11,7 +11,16 @@ from sqlalchemy import Engine, case, delete, event, false, func, insert, or_, se
 
 from . import clock, domain
 from .extensions import db
-from .models import Action, Assessment, Meeting, Risk, RiskScores, ScoringScheme, Section
+from .models import (
+    Action,
+    Assessment,
+    AssessmentAgreement,
+    Meeting,
+    Risk,
+    RiskScores,
+    ScoringScheme,
+    Section,
+)
 
 STATUSES = ("open", "closed", "all")
 
@@ -111,13 +120,28 @@ def active_scheme(schemes: dict[int, domain.Scheme] | None = None) -> domain.Sch
 
 
 def next_meeting(today: date | None = None) -> Meeting | None:
-    """The next board meeting on or after today, or None when none is scheduled."""
+    """The next board meeting on or after today, or None when none is scheduled; a meeting
+    today at which the register is agreed already is over."""
+    today = today or clock.today()
     return db.session.scalars(
         select(Meeting)
-        .where(Meeting.held_on >= (today or clock.today()))
+        .where(
+            (Meeting.held_on > today) | ((Meeting.held_on == today) & Meeting.agreed_at.is_(None))
+        )
         .order_by(Meeting.held_on, Meeting.id)
         .limit(1)
     ).first()
+
+
+def agreed_at_meeting(assessment=Assessment):
+    """The meeting an assessment was agreed at, as SQL: the one its rescore named, else the
+    one at which the board ticked it when agreeing the register."""
+    ticked = (
+        select(func.min(AssessmentAgreement.meeting_id))
+        .where(AssessmentAgreement.assessment_id == assessment.id)
+        .scalar_subquery()
+    )
+    return func.coalesce(assessment.meeting_id, ticked)
 
 
 def last_agreed_before(at: datetime) -> Meeting | None:

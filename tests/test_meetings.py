@@ -8,6 +8,7 @@ from helpers import count_statements, make_action, make_meeting, make_risk, tabl
 from sqlalchemy import select
 
 from riskreg import clock
+from riskreg.domain.dates import long_date
 from riskreg.extensions import db
 from riskreg.meetings import snapshots
 from riskreg.models import AuditEvent, Meeting, SnapshotRow
@@ -300,3 +301,94 @@ def test_notes_are_shown_escaped_with_their_line_breaks(app, login):
         "bold&lt;/b&gt;",
     ]
     assert "\n" in snippet
+
+
+# --- Agreeing with eyes open -----------------------------------------------------------------
+
+
+def agreed_register_with_rescores(app):
+    """Two risks raised and agreed at a meeting ten days ago, both rescored since, and a
+    meeting today: (today's meeting id, {ref: rescore key})."""
+    from riskreg.register import services
+
+    earlier = clock.now_utc() - timedelta(days=10)
+    with app.app_context():
+        first = make_risk(title="Capacity", current=(4, 4), at=earlier)
+        second = make_risk(title="Funding", current=(2, 3), at=earlier)
+        make_meeting(TODAY - timedelta(days=10), title="Autumn board",
+                     agreed_at=earlier + timedelta(hours=1))  # fmt: skip
+        for risk, scores in ((first, (3, 4)), (second, (3, 3))):
+            services.rescore_risk(
+                risk, {"current": services.Scoring(*scores)}, f"Audit findings on {risk.ref}"
+            )
+        db.session.commit()
+        meeting_id = make_meeting(TODAY, title="Winter board").id
+        keys = {
+            r.ref: r.key for r in snapshots.rescores_to_agree(db.session.get(Meeting, meeting_id))
+        }
+    return meeting_id, keys
+
+
+def test_the_agree_page_shows_what_is_agreed_and_records_the_ticked_rescores(app, login):
+    from riskreg.models import Assessment, AssessmentAgreement
+
+    client = login("manager")
+    meeting_id, keys = agreed_register_with_rescores(app)
+    assert sorted(keys) == ["SG-01", "SG-02"]  # the first scorings are not rescores
+    page = client.get(f"/meetings/{meeting_id}/agree").text
+    for text in ("What changed since the last agreed register", "Compared with the register "
+                 "agreed at Autumn board", "The register as it stands", "Rescores to agree",
+                 "Audit findings on SG-01", "rescored down (better)"):  # fmt: skip
+        assert text in page, text
+    assert f'value="{keys["SG-01"]}"' in page
+    with app.app_context():
+        assessments_before = [(a.id, a.meeting_id) for a in db.session.scalars(select(Assessment))]
+    response = client.post(f"/meetings/{meeting_id}/agree", data={"rescores": [keys["SG-01"]]})
+    assert response.status_code == 302
+    assert "and 1 rescore agreed" in client.get(response.location).text
+    with app.app_context():
+        agreed = db.session.scalars(select(AssessmentAgreement)).all()
+        assert [a.assessment_id for a in agreed] == [int(keys["SG-01"])]
+        assert agreed[0].meeting_id == meeting_id and agreed[0].agreed_by_id is not None
+        # Assessments stay append-only: nothing about them was changed.
+        assert [(a.id, a.meeting_id) for a in db.session.scalars(select(Assessment))] == (
+            assessments_before
+        )
+    history = client.get("/risks/SG-01").text
+    assert "Winter board" in history
+    assert "Winter board" not in client.get("/risks/SG-02").text
+    meeting_page = client.get(f"/meetings/{meeting_id}").text
+    assert (
+        "Audit findings on SG-01" in meeting_page and "Audit findings on SG-02" not in meeting_page
+    )
+
+
+def test_ticking_a_rescore_not_offered_is_refused_and_agrees_nothing(app, login):
+    client = login("manager")
+    meeting_id, keys = agreed_register_with_rescores(app)
+    with app.app_context():
+        before = table_counts()
+    for bad in ("999", "1-2-x", keys["SG-01"] + "-1", "<b>"):
+        response = client.post(f"/meetings/{meeting_id}/agree", data={"rescores": [bad]})
+        assert response.status_code == 400
+        assert "no longer one to agree" in response.text and 'href="#rescores"' in response.text
+    with app.app_context():
+        assert table_counts() == before
+        assert db.session.get(Meeting, meeting_id).agreed_at is None
+
+
+def test_after_agreeing_at_todays_meeting_the_next_meeting_is_the_next_one(app, login):
+    from riskreg.readmodel import next_meeting
+
+    client = login("manager")
+    with app.app_context():
+        make_risk()
+        today_id = make_meeting(TODAY, title="Winter board").id
+        later = make_meeting(TODAY + timedelta(days=30), title="Spring board")
+        later_id, later_day = later.id, later.held_on
+        assert next_meeting().id == today_id
+    assert client.post(f"/meetings/{today_id}/agree").status_code == 302
+    with app.app_context():
+        assert next_meeting().id == later_id
+    dashboard = client.get("/").text
+    assert f"Next board meeting: {long_date(later_day)}" in dashboard

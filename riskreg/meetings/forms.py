@@ -6,8 +6,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from riskreg.ui.forms import DayField, identifies_no_child
 
@@ -53,5 +53,19 @@ class MeetingForm(FlaskForm):
         }
 
 
+class TickedRescores(SelectMultipleField):
+    def pre_validate(self, form):
+        offered = {value for value, _ in self.choices}
+        if any(value not in offered for value in self.data or ()):
+            raise ValidationError(
+                "A rescore you ticked is no longer one to agree (the list changed while you "
+                "were looking): check the list and tick them again"
+            )
+
+
 class AgreeForm(FlaskForm):
+    """Agreeing the register; `rescores` are the keys of the rescores since the last agreed
+    register that the board agreed here (the view sets the choices)."""
+
+    rescores = TickedRescores("Rescores the board agreed at this meeting", choices=[])
     submit = SubmitField("Agree the register", widget=GovSubmitInput())

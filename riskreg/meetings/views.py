@@ -18,7 +18,7 @@ from riskreg.errors import render_error
 from riskreg.extensions import db
 from riskreg.heatmap.grid import build_heatmap
 from riskreg.models import Assessment, Meeting, Risk, User
-from riskreg.readmodel import next_meeting, register_rows
+from riskreg.readmodel import agreed_at_meeting, next_meeting, register_rows
 from riskreg.security import role_required
 from riskreg.ui.forms import positive_int
 
@@ -100,7 +100,7 @@ def view(meeting_id):
     rescores = db.session.execute(
         select(Assessment, Risk.ref, Risk.title)
         .join(Risk, Risk.id == Assessment.risk_id)
-        .where(Assessment.meeting_id == meeting.id)
+        .where(agreed_at_meeting() == meeting.id)
         .order_by(Risk.ref, Assessment.kind)
     ).all()
     return render_template(
@@ -120,28 +120,40 @@ def view(meeting_id):
 @bp.route("/meetings/<int:meeting_id>/agree", methods=["GET", "POST"])
 @role_required(*EDITORS)
 def agree(meeting_id):
+    """What the board is agreeing (the register as it stands and what changed since the last
+    agreed register) and the rescores since then it agreed here, ticked."""
     meeting = meeting_or_404(meeting_id)
-    form = AgreeForm()
     if meeting.agreed_at is not None:
         return already_agreed(meeting)
+    rescores = snapshots.rescores_to_agree(meeting)
+    form = AgreeForm()
+    form.rescores.choices = [(r.key, r.ref) for r in rescores if not r.agreed_at]
     if form.validate_on_submit():
+        ticked = set(form.rescores.data or ())
         try:
-            count = snapshots.agree_register(meeting)
+            count = snapshots.agree_register(
+                meeting, agreed_rescores=[r for r in rescores if r.key in ticked]
+            )
         except snapshots.AlreadyAgreed:
             db.session.rollback()
             return already_agreed(meeting)
         db.session.commit()
         flash(
             f"The register is agreed at {meeting.title} on {long_date(meeting.held_on)}: "
-            f"{count} open risks recorded as the board saw them."
+            f"{count} open risks recorded as the board saw them"
+            + (f", and {len(ticked)} {'rescore' if len(ticked) == 1 else 'rescores'} agreed."
+               if ticked else ".")  # fmt: skip
         )
         return redirect(url_for(".view", meeting_id=meeting.id))
+    rows = register_rows()
     return render_template(
         "meetings/agree.html",
         title="Agree the register",
         meeting=meeting,
         form=form,
-        open_risks=len(register_rows()),
+        rows=rows,
+        rescores=rescores,
+        changes=snapshots.changes_for(meeting),
     ), (400 if request.method == "POST" else 200)
 
 

@@ -23,7 +23,7 @@ from riskreg.models import (
     ScoringScheme,
     User,
 )
-from riskreg.readmodel import schemes_by_version
+from riskreg.readmodel import agreed_at_meeting, schemes_by_version
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def score_history(risk_id: int) -> list[HistoryEntry]:
         select(Assessment, ScoringScheme.version, User.name, Meeting.title)
         .join(ScoringScheme, ScoringScheme.id == Assessment.scheme_id)
         .outerjoin(User, User.id == Assessment.created_by_id)
-        .outerjoin(Meeting, Meeting.id == Assessment.meeting_id)
+        .outerjoin(Meeting, Meeting.id == agreed_at_meeting(Assessment))
         .where(Assessment.risk_id == risk_id)
         .order_by(Assessment.created_at.desc(), Assessment.id.desc())
     )

@@ -91,3 +91,44 @@ def test_the_compare_page_passes_the_accessibility_scan(app, page, users):
     expect(page.get_by_role("heading", level=1)).to_have_text("Compare agreed registers")
     expect(page).to_have_url(re.compile(rf"from={ids[0]}&to={ids[1]}"))
     assert serious_accessibility_violations(page) == []
+
+
+def test_manager_sees_what_is_agreed_and_ticks_a_rescore_that_then_names_the_meeting(
+    app, page, users
+):
+    from riskreg.register import services
+
+    now, today = clock.now_utc(), clock.today()
+    with app.app_context():
+        risk = make_risk(title="Front-line capacity", current=(3, 4), at=now - timedelta(days=20))
+        make_risk(section="BR", title="Board funding", current=(2, 3), at=now - timedelta(days=20))
+        autumn = make_meeting(today - timedelta(days=10), "Autumn board")
+        snapshots.agree_register(autumn, at=now - timedelta(days=10))
+        services.rescore_risk(
+            risk, {"current": services.Scoring(4, 4)}, "Agency staff turnover doubled."
+        )
+        db.session.commit()
+        winter_id = make_meeting(today, "Winter board").id
+
+    sign_in(page, users["manager"])
+    page.goto(f"/meetings/{winter_id}")
+    page.get_by_role("link", name="Agree the register").click()
+    expect(
+        page.get_by_role("heading", name="What changed since the last agreed register")
+    ).to_be_visible()
+    worse = page.locator("table", has_text="Rescored up: worse (1)")
+    expect(worse).to_contain_text("16 Extreme (4×4)")
+    expect(page.locator("table", has_text="open risks the board is agreeing")).to_contain_text(
+        "BR-01"
+    )
+    assert serious_accessibility_violations(page) == []
+    page.get_by_label(re.compile(r"SG-01 Front-line capacity")).check()
+    page.get_by_role("button", name="Agree the register").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("1 rescore agreed")
+
+    page.goto("/risks/SG-01")
+    row = page.locator("#score-history tr", has_text="Agency staff turnover doubled.")
+    expect(row).to_contain_text("Winter board")
+    expect(page.locator("#score-history tr", has_text="Initial assessment").first).not_to_contain_text(
+        "Winter board"
+    )
