@@ -141,8 +141,11 @@ def agree(meeting_id):
         flash(
             f"The register is agreed at {meeting.title} on {long_date(meeting.held_on)}: "
             f"{count} open risks recorded as the board saw them"
-            + (f", and {len(ticked)} {'rescore' if len(ticked) == 1 else 'rescores'} agreed."
-               if ticked else ".")  # fmt: skip
+            + (
+                f", and {len(ticked)} {'rescore' if len(ticked) == 1 else 'rescores'} agreed."
+                if ticked
+                else "."
+            )  # fmt: skip
         )
         return redirect(url_for(".view", meeting_id=meeting.id))
     rows = register_rows()

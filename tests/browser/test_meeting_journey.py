@@ -129,6 +129,6 @@ def test_manager_sees_what_is_agreed_and_ticks_a_rescore_that_then_names_the_mee
     page.goto("/risks/SG-01")
     row = page.locator("#score-history tr", has_text="Agency staff turnover doubled.")
     expect(row).to_contain_text("Winter board")
-    expect(page.locator("#score-history tr", has_text="Initial assessment").first).not_to_contain_text(
-        "Winter board"
-    )
+    expect(
+        page.locator("#score-history tr", has_text="Initial assessment").first
+    ).not_to_contain_text("Winter board")
