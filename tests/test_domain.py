@@ -178,3 +178,44 @@ def test_heatmap_cells_place_each_row_by_its_basis():
     assert [r.ref for r in domain.heatmap_cells(rows, "target")[(1, 4)]] == ["SG-01"]
     with pytest.raises(ValueError):
         domain.heatmap_cells(rows, "sideways")
+
+
+# --- Adopting a scheme version ---------------------------------------------------------------
+
+
+def adoption_row(ref, current, inherent=None):
+    v1 = domain.Scheme.from_data(1, domain.DEFAULT_LIKELIHOOD, domain.DEFAULT_IMPACT,
+                                 domain.DEFAULT_BANDS)  # fmt: skip
+
+    def view(pair):
+        score = pair[0] * pair[1]
+        return domain.ScoreView(pair[0], pair[1], score, v1.band_for(score), 1)
+
+    risk = domain.RiskFact(1, ref, "Title", "", 1, "Safeguarding", "SG", 1, None, "", "", "", "",
+                           "", "open", datetime(2026, 1, 1), None, "", None, None, 1)  # fmt: skip
+    return domain.RegisterRow(risk, inherent and view(inherent), view(current), None, None, "same")
+
+
+def test_only_scorings_whose_band_name_changes_are_recorded_again():
+    bands = [dict(b) for b in domain.DEFAULT_BANDS]
+    bands[2]["max"], bands[3]["min"] = 10, 12  # High 8-10, Extreme 12-25
+    bands[2]["colour"] = "#ff0000"  # a new colour alone is no change of band
+    v2 = domain.Scheme.from_data(2, domain.DEFAULT_LIKELIHOOD, domain.DEFAULT_IMPACT, bands)
+    rows = [adoption_row("SG-01", (3, 4), inherent=(4, 3)), adoption_row("SG-02", (3, 3))]
+    changes = domain.band_changes(rows, v2)
+    assert [(c.row.ref, c.kind, c.before.name, c.after.name) for c in changes] == [
+        ("SG-01", "inherent", "High", "Extreme"),
+        ("SG-01", "current", "High", "Extreme"),
+    ]
+    counts = {c.name: (c.before, c.after) for c in domain.band_counts(rows, v2)}
+    assert counts == {"Extreme": (0, 1), "High": (2, 1), "Moderate": (0, 0), "Low": (0, 0)}
+
+
+def test_a_band_the_new_version_drops_is_still_counted_as_it_is_now():
+    bands = [dict(b) for b in domain.DEFAULT_BANDS if b["name"] != "Moderate"]
+    bands[0]["max"] = 6  # Low now 1-6
+    v2 = domain.Scheme.from_data(2, domain.DEFAULT_LIKELIHOOD, domain.DEFAULT_IMPACT, bands)
+    counts = domain.band_counts([adoption_row("SG-01", (2, 2))], v2)
+    assert [(c.name, c.before, c.after) for c in counts] == [
+        ("Extreme", 0, 0), ("High", 0, 0), ("Low", 0, 1), ("Moderate", 1, 0),
+    ]  # fmt: skip
