@@ -14,6 +14,8 @@ from openpyxl import load_workbook
 
 from riskreg.clock import today
 from riskreg.domain import year_containing
+from riskreg.extensions import db
+from riskreg.register import services
 
 TYPED = '<b class="x">bold</b><script>alert(1)</script>'
 ESCAPED = "&lt;b class=&#34;x&#34;&gt;bold&lt;/b&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -31,7 +33,9 @@ def marked_up(app):
         }  # fmt: skip
         risk = make_risk(title=f"Title {TYPED}", owner_name=f"Owner {TYPED}", **fields)
         make_control(risk, f"Control {TYPED}", owner=f"Control owner {TYPED}")
-        make_action(risk, f"Action {TYPED}", owner=f"Action owner {TYPED}")
+        action = make_action(risk, f"Action {TYPED}", owner=f"Action owner {TYPED}")
+        services.add_action_note(risk, action, f"Note {TYPED}")
+        db.session.commit()
         make_meeting(today(), f"Meeting {TYPED}", notes=f"Notes {TYPED}")
         return risk.ref
 

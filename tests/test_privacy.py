@@ -258,6 +258,7 @@ def test_the_guard_checks_only_the_fields_being_saved(app, login):
         (f"/risks/{ref}/controls/new", CONTROL),
         (f"/risks/{ref}/actions/new", ACTION),
         (f"/risks/{ref}/close", {"reason": "Merged into SG-02"}),
+        (f"/risks/{ref}/reopen", {"reason": "Split out again"}),  # a closed risk is not edited
     ):
         response = client.post(url, data={**data, **form_state(client, url)})
         assert response.status_code == 302, (url, response.text)

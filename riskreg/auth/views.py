@@ -19,14 +19,14 @@ bp = Blueprint("auth", __name__)
 
 
 def safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect to somewhere else."""
+    """Only a path on this site (never an open redirect to somewhere else); else the dashboard."""
     if not target or not target.startswith("/") or target.startswith("//"):
-        return url_for("register.index")
+        return url_for("dashboard.index")
     if any(ord(c) < 32 or ord(c) == 127 for c in target):
-        return url_for("register.index")  # a line break would split the Location header
+        return url_for("dashboard.index")  # a line break would split the Location header
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or "\\" in target:
-        return url_for("register.index")
+        return url_for("dashboard.index")
     return target
 
 

@@ -4,18 +4,24 @@ what is due by it, and the latest changes."""
 from collections import Counter
 
 from flask import Blueprint, render_template
+from flask_login import current_user
 
+from riskreg.clock import today
 from riskreg.meetings.due import countdown, due_before
 from riskreg.readmodel import active_scheme, next_meeting, register_rows, sections
 from riskreg.register.detail import audit_changes
 from riskreg.ui import cached_page
+
+from .mine import owned_by
 
 bp = Blueprint("dashboard", __name__)
 
 
 @bp.route("/")
 def index():
-    return cached_page("dashboard", dashboard_body)
+    # The rest is the same for everyone with the role, and cached; what this person owns is not.
+    lead = render_template("dashboard/_mine.html", mine=owned_by(current_user.email, today()))
+    return cached_page("dashboard", dashboard_body, lead=lead)
 
 
 def dashboard_body() -> tuple[str, str, int]:

@@ -16,6 +16,7 @@ from .register import (
     direction_of_travel,
     heatmap_cells,
     ref_key,
+    review_overdue_on,
     row_from_views,
     sort_rows,
     view_of_fact,
@@ -38,6 +39,7 @@ from .scoring import (
     review_due,
     score_of,
 )
+from .words import sentence
 from .years import ReportingYear, last_complete_year, parse_year, year_containing
 
 __all__ = [
@@ -77,8 +79,10 @@ __all__ = [
     "ref_key",
     "relative_luminance",
     "review_due",
+    "review_overdue_on",
     "row_from_views",
     "score_of",
+    "sentence",
     "sort_rows",
     "view_of_fact",
     "year_containing",

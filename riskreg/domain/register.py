@@ -164,7 +164,7 @@ def row_from_views(
         ),
         open_actions=open_actions,
         overdue_actions=overdue_actions,
-        review_overdue=is_open and risk.next_review is not None and risk.next_review < today,
+        review_overdue=is_open and review_overdue_on(risk.next_review, today),
         past_target=is_open
         and risk.target_date is not None
         and risk.target_date < today
@@ -207,6 +207,11 @@ def heatmap_cells(
         if view is not None:
             cells[(view.likelihood, view.impact)].append(row)
     return cells
+
+
+def review_overdue_on(next_review: date | None, day: date) -> bool:
+    """An open risk's review is overdue on a day after its next review date."""
+    return next_review is not None and next_review < day
 
 
 def action_open_on(status: str, completed_on: date | None, day: date) -> bool:

@@ -16,6 +16,7 @@ from riskreg.domain.dates import long_date
 from riskreg.extensions import db
 from riskreg.models import (
     Action,
+    ActionNote,
     Assessment,
     AssessmentAgreement,
     Control,
@@ -301,6 +302,18 @@ class Mitigation:
 
 
 @dataclass(frozen=True)
+class NoteAdded:
+    """A progress note written on an action in the window."""
+
+    ref: str
+    risk_title: str
+    action: str  # the action's description
+    at: datetime
+    by: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Changes:
     meeting: Meeting
     previous: Meeting | None
@@ -317,6 +330,7 @@ class Changes:
     actions_completed: list[Mitigation]
     reviews_overdue: list[domain.RegisterRow]
     actions_overdue: list[Mitigation]
+    action_notes: list[NoteAdded]  # by risk, then oldest first
     past_target: list[domain.RegisterRow]
     above_appetite: list[domain.RegisterRow]
 
@@ -382,6 +396,7 @@ def changes_between(
             row for row in after if row.risk.next_review and row.risk.next_review < as_of
         ],
         past_target=[row for row in after if row.past_target],
+        action_notes=notes_in(since, until),
         above_appetite=[row for row in after if row.above_appetite],
         **mitigations,
     )
@@ -410,6 +425,25 @@ def rescore_reasons(since: datetime | None, until: datetime) -> dict[int, list[R
             )
         )
     return reasons
+
+
+def notes_in(since: datetime | None, until: datetime) -> list[NoteAdded]:
+    """The progress notes written on actions in the window, by risk, oldest first. One
+    statement."""
+    query = (
+        select(ActionNote, Action.description, Risk.ref, Risk.title, User.name)
+        .join(Action, Action.id == ActionNote.action_id)
+        .join(Risk, Risk.id == Action.risk_id)
+        .outerjoin(User, User.id == ActionNote.created_by_id)
+        .where(ActionNote.created_at <= until)
+        .order_by(Risk.ref, ActionNote.created_at, ActionNote.id)
+    )
+    if since is not None:
+        query = query.where(ActionNote.created_at > since)
+    return [
+        NoteAdded(ref, title, description, note.created_at, name or "", note.text)
+        for note, description, ref, title, name in db.session.execute(query)
+    ]
 
 
 def mitigations_in(

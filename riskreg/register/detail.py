@@ -15,6 +15,7 @@ from riskreg.models import (
     ACTION_STATUSES,
     EFFECTIVENESS,
     Action,
+    ActionNote,
     Assessment,
     AuditEvent,
     Control,
@@ -71,16 +72,18 @@ def is_plausible_ref(ref: str) -> bool:
     return len(ref) <= 16 and "\x00" not in ref
 
 
-def load_risk(ref: str) -> tuple[Risk, str] | None:
-    """The risk (its section joined) and the name of whoever raised it; None for an unknown ref."""
+def load_risk(ref: str) -> tuple[Risk, str, Meeting | None] | None:
+    """The risk (its section joined), the name of whoever raised it and the meeting that agreed
+    its closure, if one did; None for an unknown ref."""
     if not is_plausible_ref(ref):
         return None
     found = db.session.execute(
-        select(Risk, User.name)
+        select(Risk, User.name, Meeting)
         .outerjoin(User, User.id == Risk.created_by_id)
+        .outerjoin(Meeting, Meeting.id == Risk.closed_meeting_id)
         .where(Risk.ref == ref)
     ).first()
-    return None if found is None else (found[0], found[1] or "")
+    return None if found is None else (found[0], found[1] or "", found[2])
 
 
 def score_history(risk_id: int) -> list[HistoryEntry]:
@@ -131,6 +134,28 @@ def actions_of(risk_id: int) -> list[Action]:
     )
 
 
+@dataclass(frozen=True)
+class Note:
+    at: datetime
+    by: str
+    text: str
+
+
+def notes_of(risk_id: int) -> dict[int, list[Note]]:
+    """The progress notes on the risk's actions, by action, newest first. One statement."""
+    rows = db.session.execute(
+        select(ActionNote, User.name)
+        .join(Action, Action.id == ActionNote.action_id)
+        .outerjoin(User, User.id == ActionNote.created_by_id)
+        .where(Action.risk_id == risk_id)
+        .order_by(ActionNote.created_at.desc(), ActionNote.id.desc())
+    )
+    notes: dict[int, list[Note]] = {}
+    for note, name in rows:
+        notes.setdefault(note.action_id, []).append(Note(note.created_at, name or "", note.text))
+    return notes
+
+
 def _changes(query) -> list[Change]:
     risk = aliased(Risk, name="changed_risk")
     rows = db.session.execute(
@@ -177,6 +202,7 @@ FIELD_LABELS = {
     "next_review": "Next review",
     "closed_reason": "Reason for closing",
     "reopen_reason": "Reason for reopening",
+    "closure_agreed_at": "Closure agreed at",
     "assurance_source": "Source of assurance",
     "due_on": "Due",
     "completed_on": "Completed",

@@ -3,15 +3,24 @@
 Every form that changes an existing risk carries the risk's version; a save against a stale
 version is refused with a conflict page (409) that shows what changed and keeps the user's input."""
 
+from datetime import date
 from functools import partial
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from riskreg import clock, domain
-from riskreg.domain.dates import long_date
 from riskreg.extensions import db
 from riskreg.models import (
     AuditEvent,
@@ -26,6 +35,7 @@ from riskreg.ui.forms import options
 from . import services
 from .detail import audit_changes, is_plausible_ref
 from .forms import (
+    CloseForm,
     EditRiskForm,
     NewRiskForm,
     ReasonForm,
@@ -45,6 +55,18 @@ def find_risk(ref: str) -> Risk:
     if not is_plausible_ref(ref):
         abort(404)
     return db.first_or_404(select(Risk).where(Risk.ref == ref))
+
+
+def find_open_risk(ref: str) -> Risk:
+    """The risk a form changes: a closed risk is refused (409) until someone reopens it, whatever
+    links the page offered."""
+    risk = find_risk(ref)
+    if risk.status == "closed":
+        page = render_template(
+            "register/closed.html", title=f"{risk.ref} is closed: reopen it to change it", risk=risk
+        )
+        abort(make_response(page, 409))
+    return risk
 
 
 def find_item(risk: Risk, model, item_id: int):
@@ -179,7 +201,7 @@ def scorings(form) -> dict[str, services.Scoring]:
 @bp.route("/risks/<ref>/edit", methods=["GET", "POST"])
 @managers_only
 def edit(ref):
-    risk = find_risk(ref)
+    risk = find_open_risk(ref)
     form = filled_in(EditRiskForm, risk)
     return run_form(
         risk,
@@ -198,7 +220,7 @@ def edit(ref):
 @managers_only
 def rescore(ref):
     """Choose new scores, check the change, confirm: the confirm POST re-validates it all."""
-    risk = find_risk(ref)
+    risk = find_open_risk(ref)
     form = RescoreForm()
     form.meeting.choices = meeting_choices()
     scheme = active_scheme()
@@ -248,13 +270,14 @@ def rescore(ref):
     )
 
 
-def meeting_choices():
-    meetings = db.session.scalars(
-        select(Meeting).order_by(Meeting.held_on.desc(), Meeting.id.desc())
-    ).all()
+def meeting_choices(held_by: date | None = None):
+    """The choice of no meeting, then the meetings (held by `held_by`, if given), latest first."""
+    query = select(Meeting).order_by(Meeting.held_on.desc(), Meeting.id.desc())
+    if held_by is not None:
+        query = query.where(Meeting.held_on <= held_by)
+    meetings = db.session.scalars(query).all()
     return options(
-        [("", "Not agreed at a meeting")]
-        + [(m.id, f"{m.title}, {long_date(m.held_on)}") for m in meetings]
+        [("", "Not agreed at a meeting")] + [(m.id, services.meeting_label(m)) for m in meetings]
     )
 
 
@@ -305,7 +328,9 @@ def close_or_reopen(ref: str, closing: bool):
     if request.method == "GET" and risk.status != wanted:
         # Already closed (or open): offer the opposite instead.
         return redirect(url_for("editing.reopen" if closing else "editing.close", ref=risk.ref))
-    form = ReasonForm()
+    form = CloseForm() if closing else ReasonForm()
+    if closing:
+        form.meeting.choices = meeting_choices(held_by=clock.today())
     form.reason.label.text = "Why is it being closed?" if closing else "Why is it being reopened?"
     form.submit.label.text = "Close risk" if closing else "Reopen risk"
 
@@ -317,10 +342,14 @@ def close_or_reopen(ref: str, closing: bool):
             return False
         return True
 
+    def change(**lock):
+        meeting = db.session.get(Meeting, form.meeting_id) if closing and form.meeting_id else None
+        services.change_status(risk, form.reason.data, closing=closing, meeting=meeting, **lock)
+
     return run_form(
         risk,
         form,
-        partial(services.change_status, risk, form.reason.data, closing=closing),
+        change,
         f"{'Closed' if closing else 'Reopened'} {risk.ref}",
         "register/reason.html",
         validate=validate,

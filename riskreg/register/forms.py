@@ -8,7 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTex
 from wtforms import HiddenField, SelectField, SubmitField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
-from riskreg import audit, domain
+from riskreg import audit, clock, domain
 from riskreg.models import ACTION_STATUSES, EFFECTIVENESS
 from riskreg.ui.forms import (
     ChoiceField,
@@ -55,6 +55,22 @@ class LockedForm(FlaskForm):
             field.raw_data = [str(value)]
 
 
+def owner_email_field() -> TextField:
+    """The owner's email address, optional, as a risk and an action take it."""
+    return TextField(
+        "Owner’s email address (optional)",
+        description="254 characters at most.",
+        filters=[clean_text],
+        validators=[
+            Optional(),
+            Length(max=254, message="Owner’s email address must be 254 characters or fewer"),
+            Email("Enter an email address in the correct format, like name@example.org"),
+            identifies_no_child,
+        ],
+        widget=GovTextInput(),
+    )
+
+
 class RiskFieldsForm(FlaskForm):
     title = text("Title", 200, required="Enter a short title", hint="A few words.")
     statement = text(
@@ -68,18 +84,7 @@ class RiskFieldsForm(FlaskForm):
     consequences = text("Consequences for children", LONG_TEXT, long=True)
     owner_name = text("Owner’s name", 120, required="Enter the owner’s name")
     owner_role = text("Owner’s role", 120)
-    owner_email = TextField(
-        "Owner’s email address (optional)",
-        description="254 characters at most.",
-        filters=[clean_text],
-        validators=[
-            Optional(),
-            Length(max=254, message="Owner’s email address must be 254 characters or fewer"),
-            Email("Enter an email address in the correct format, like name@example.org"),
-            identifies_no_child,
-        ],
-        widget=GovTextInput(),
-    )
+    owner_email = owner_email_field()
     lead_agency = text("Lead agency", 120, required="Enter the lead agency")
     partner_agencies = text("Partner agencies", 500, hint="Separate them with commas.")
     priority = text("Board priority or sub-group", 200)
@@ -117,6 +122,16 @@ def score_fields(make_field) -> type:
         (),
         {f"{kind}_{axis}": make_field(kind, axis) for kind in domain.KINDS for axis in AXES},
     )
+
+
+def meeting_field() -> SelectField:
+    """A choice of board meeting; the view gives the choices, "Not agreed at a meeting" first."""
+    return SelectField("Board meeting", choices=[], validate_choice=False, widget=GovSelect())
+
+
+def validate_meeting(form, field):
+    if field.data and field.data not in values(field):
+        raise ValidationError("Choose a board meeting from the list")
 
 
 class ScoredForm:
@@ -166,7 +181,7 @@ class RescoreForm(ScoredForm, LockedForm):
         long=True,
         hint="It appears in the risk’s score history.",
     )
-    meeting = SelectField("Board meeting", choices=[], validate_choice=False, widget=GovSelect())
+    meeting = meeting_field()
     next_review = DayField(
         "Next review date (optional)",
         description="Leave blank to set it from the new current score’s band.",
@@ -174,10 +189,7 @@ class RescoreForm(ScoredForm, LockedForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
     kinds = ("current", "target")
-
-    def validate_meeting(self, field):
-        if field.data and field.data not in values(field):
-            raise ValidationError("Choose a board meeting from the list")
+    validate_meeting = validate_meeting
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
@@ -237,16 +249,58 @@ class ControlForm(MitigationForm):
 
 
 class ActionForm(MitigationForm):
+    owner_email = owner_email_field()
     due_on = DayField("Due date (optional)", description="For example, 31 3 2027.")
     status = ChoiceField("Status", ACTION_STATUSES, "Choose the status", default="not_started")
+    completed_on = DayField(
+        "Date completed",
+        description="Only when the status is Complete: today, unless you change it. "
+        "For example, 27 3 2026.",
+    )
     submit = SubmitField("Save action", widget=GovSubmitInput())
 
-    item_fields = services.ACTION_FIELDS
+    item_fields = (*services.ACTION_FIELDS, "completed_on")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_submitted():  # the date it was completed, or today to start with
+            self.completed_on.set_value((self.completed_on.data or clock.today()).isoformat())
+
+    @property
+    def completing(self) -> bool:
+        return self.status.data == "complete"
+
+    def validate_completed_on(self, field):
+        if self.completing and field.data is not None and field.data > clock.today():
+            raise ValidationError("The date completed must be today or in the past")
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if not self.completing and self.completed_on.errors:
+            self.completed_on.errors = []  # the date is ignored unless the action is complete
+            valid = not self.errors
+        return valid
+
+
+class NoteForm(FlaskForm):
+    """A progress note on an action: appended, never edited, so it carries no version."""
+
+    note = text("Progress note", LONG_TEXT, required="Enter the progress note", long=True)
+    submit = SubmitField("Add note", widget=GovSubmitInput())
 
 
 class ReasonForm(LockedForm):
     reason = text("Reason", LONG_TEXT, required="Enter the reason", long=True)
     submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class CloseForm(ReasonForm):
+    meeting = meeting_field()
+    validate_meeting = validate_meeting
+
+    @property
+    def meeting_id(self) -> int | None:
+        return int(self.meeting.data) if self.meeting.data else None
 
 
 class ConfirmForm(LockedForm):

@@ -3,13 +3,23 @@ editing, removing, and marking an action complete. Their views join the editing 
 
 from functools import partial
 
-from flask import request
+from flask import flash, redirect, render_template, request
 
+from riskreg.extensions import db
 from riskreg.models import ACTION_STATUSES, EFFECTIVENESS, Action, Control
 
 from . import services
-from .editing import bp, filled_in, find_item, find_risk, lock, managers_only, run_form
-from .forms import ActionForm, ConfirmForm, ControlForm
+from .editing import (
+    bp,
+    filled_in,
+    find_item,
+    find_open_risk,
+    lock,
+    managers_only,
+    risk_page,
+    run_form,
+)
+from .forms import ActionForm, ConfirmForm, ControlForm, NoteForm
 
 # The kinds of mitigation, as their URLs and endpoints name them: kind -> (model, form).
 MITIGATIONS = {"control": (Control, ControlForm), "action": (Action, ActionForm)}
@@ -43,9 +53,31 @@ def complete_action(ref, item_id):
     return confirm_item(ref, "action", item_id, "complete")
 
 
+@bp.route("/risks/<ref>/actions/<int:item_id>/notes", methods=["GET", "POST"])
+@managers_only
+def add_action_note(ref, item_id):
+    """Add a progress note to an action. The risk's page carries the form; this page shows it
+    again with its error."""
+    risk = find_open_risk(ref)
+    action = find_item(risk, Action, item_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        services.add_action_note(risk, action, form.note.data)
+        db.session.commit()
+        flash(f"Added a progress note to the action on {risk.ref}")
+        return redirect(f"{risk_page(risk.ref)}#action-{action.id}")
+    return render_template(
+        "register/note_form.html",
+        title=f"Add a progress note – {risk.ref}",
+        risk=risk,
+        action=action,
+        form=form,
+    ), 400 if form.is_submitted() else 200
+
+
 def mitigation_form(ref: str, kind: str, item_id: int | None = None):
     """Add a control or action (no item_id), or edit one."""
-    risk = find_risk(ref)
+    risk = find_open_risk(ref)
     model, form_class = MITIGATIONS[kind]
     item = None if item_id is None else find_item(risk, model, item_id)
     form = filled_in(form_class, item)
@@ -64,7 +96,7 @@ def mitigation_form(ref: str, kind: str, item_id: int | None = None):
 
 def confirm_item(ref: str, kind: str, item_id: int, purpose: str):
     """Remove a control or action (purpose "remove"), or mark an action complete, after asking."""
-    risk = find_risk(ref)
+    risk = find_open_risk(ref)
     item = find_item(risk, MITIGATIONS[kind][0], item_id)
     form = ConfirmForm()
     removing = purpose == "remove"

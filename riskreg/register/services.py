@@ -5,13 +5,22 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from riskreg import audit, clock, domain
 from riskreg.clock import now_utc
 from riskreg.domain.dates import long_date
 from riskreg.extensions import db
-from riskreg.models import Action, Assessment, Control, Risk, ScoringScheme, Section
+from riskreg.models import (
+    Action,
+    ActionNote,
+    Assessment,
+    Control,
+    Meeting,
+    Risk,
+    ScoringScheme,
+    Section,
+)
 from riskreg.readmodel import active_scheme, active_scheme_row, next_meeting, refresh_scores
 
 # The fields a manager edits on the risk form, in the order the audit trail lists them.
@@ -30,7 +39,7 @@ RISK_FIELDS = (
     "next_review",
 )
 CONTROL_FIELDS = ("description", "owner", "assurance_source", "effectiveness")
-ACTION_FIELDS = ("description", "owner", "due_on", "status")
+ACTION_FIELDS = ("description", "owner", "owner_email", "due_on", "status")
 
 
 class StaleVersion(Exception):
@@ -265,22 +274,40 @@ def change_status(
     reason: str,
     *,
     closing: bool,
+    meeting: Meeting | None = None,
     expected_version: int | None = None,
     at: datetime | None = None,
 ) -> None:
-    """Close a risk, or reopen it (closing=False), with the reason in the audit trail."""
+    """Close a risk, or reopen it (closing=False), with the reason in the audit trail; a closing
+    may name the board meeting that agreed it, and reopening forgets that meeting."""
     check_version(risk, expected_version)
     at = at or now_utc()
+    agreed_before = closure_meeting_label(risk.closed_meeting_id)
     if closing:
         action, summary = "close", f"Closed {risk.ref}: {reason}"
         changes = {"status": ["open", "closed"], "closed_reason": [risk.closed_reason, reason]}
+        agreed = meeting_label(meeting) if meeting else None
     else:
         action, summary = "reopen", f"Reopened {risk.ref}: {reason}"
         changes = {"status": ["closed", "open"], "reopen_reason": [None, reason]}
+        agreed = None
+    if agreed != agreed_before:
+        changes["closure_agreed_at"] = [agreed_before, agreed]
     audit.record("risk", risk.id, action, changes, risk_id=risk.id, summary=summary, at=at)
     risk.status = "closed" if closing else "open"
     risk.closed_at, risk.closed_reason = (at, reason) if closing else (None, "")
+    risk.closed_meeting_id = meeting.id if closing and meeting else None
     mark_changed(risk, at)
+
+
+def meeting_label(meeting: Meeting) -> str:
+    """A meeting as forms and the audit trail name it: "Board meeting, 3 March 2026"."""
+    return f"{meeting.title}, {long_date(meeting.held_on)}"
+
+
+def closure_meeting_label(meeting_id: int | None) -> str | None:
+    meeting = db.session.get(Meeting, meeting_id) if meeting_id is not None else None
+    return meeting_label(meeting) if meeting else None
 
 
 close_risk = partial(change_status, closing=True)
@@ -296,16 +323,20 @@ def save_mitigation(
     expected_version: int | None = None,
     at: datetime | None = None,
 ) -> Control | Action:
-    """Add (item None) or edit a control or action; completing an action records the date."""
+    """Add (item None) or edit a control or action. A complete action keeps the date it was
+    completed: the one given, else the date it already had, else today."""
     check_version(risk, expected_version)
     entity = kind.__tablename__
     names = CONTROL_FIELDS if kind is Control else ACTION_FIELDS
     if kind is Action:
         fields = dict(fields)
         completed_before = item is not None and item.status == "complete"
-        if fields.get("status") == "complete" and not completed_before:
-            fields.setdefault("completed_on", clock.local_date(at or now_utc()))
-        elif fields.get("status") != "complete":
+        if fields.get("status") == "complete":
+            if fields.get("completed_on") is None:
+                fields["completed_on"] = (
+                    item.completed_on if completed_before else None
+                ) or clock.local_date(at or now_utc())
+        else:
             fields["completed_on"] = None
         names = (*names, "completed_on")
     before = {} if item is None else {name: getattr(item, name) for name in names}
@@ -346,8 +377,52 @@ def remove_mitigation(
         risk_id=risk.id,
         summary=f"Removed {entity} from {risk.ref}: {item.description[:120]}",
     )
+    if isinstance(item, Action):
+        remove_notes(risk, item)
     db.session.delete(item)
     mark_changed(risk)
+
+
+def add_action_note(
+    risk: Risk, action: Action, text: str, *, user_id: int | None = None, at: datetime | None = None
+) -> ActionNote:
+    """Append a progress note to an action, with who wrote it and when. Notes are never edited,
+    and a note conflicts with no one's form, so it leaves the risk's version alone."""
+    note = ActionNote(
+        action_id=action.id,
+        text=text,
+        created_at=at or now_utc(),
+        created_by_id=user_id if user_id is not None else audit.acting_user_id(),
+    )
+    db.session.add(note)
+    db.session.flush()
+    audit.record(
+        "action_note",
+        note.id,
+        "add",
+        {"text": [None, text]},
+        risk_id=risk.id,
+        summary=f"Progress note on the action “{action.description[:60]}” of {risk.ref}: "
+        f"{text[:120]}",
+        user_id=user_id,
+        at=note.created_at,
+    )
+    return note
+
+
+def remove_notes(risk: Risk, action: Action) -> None:
+    """The notes go with their action, each removal in the audit trail."""
+    notes = db.session.scalars(select(ActionNote).where(ActionNote.action_id == action.id))
+    for note in notes:
+        audit.record(
+            "action_note",
+            note.id,
+            "remove",
+            {"text": [note.text, None]},
+            risk_id=risk.id,
+            summary=f"Removed a progress note with its action from {risk.ref}: {note.text[:120]}",
+        )
+    db.session.execute(delete(ActionNote).where(ActionNote.action_id == action.id))
 
 
 def mark_changed(risk: Risk, at: datetime | None = None) -> None:

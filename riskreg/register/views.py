@@ -14,6 +14,7 @@ from .detail import (
     audit_changes,
     controls_of,
     load_risk,
+    notes_of,
     score_history,
     value_text,
 )
@@ -71,17 +72,19 @@ def risk(ref):
     found = load_risk(ref)
     if found is None:
         abort(404)
-    risk, raised_by = found
+    risk, raised_by, closed_meeting = found
     rows = register_rows(RegisterQuery(ref=risk.ref, status="all"))
     return render_template(
         "register/risk.html",
         title=f"{risk.ref}: {risk.title}",
         risk=risk,
         raised_by=raised_by,
+        closed_meeting=closed_meeting,
         row=rows[0] if rows else None,
         history=score_history(risk.id),
         controls=controls_of(risk.id),
         actions=actions_of(risk.id),
+        notes=notes_of(risk.id),
         trail=audit_changes(risk.id),
         today=today(),
     )

@@ -131,12 +131,13 @@ def band_tag(view: domain.ScoreView | None, with_levels: bool = False):
     )
 
 
-def cached_page(name: str, render):
+def cached_page(name: str, render, lead: str = ""):
     """The page whose body `render()` gives as (title, body html, status), cached for this
     register, query string, role and day (riskreg/cache.py); the header and banners are drawn
-    for each request. A bad query string gives the same 400 every time, so it is cached too."""
+    for each request, and so is `lead`, html put before the body (what is this person's own).
+    A bad query string gives the same 400 every time, so it is cached too."""
     title, body, status = cache.cached(name, render)
-    return render_template("page.html", title=title, body=Markup(body)), status
+    return render_template("page.html", title=title, lead=Markup(lead), body=Markup(body)), status
 
 
 def band_css() -> str:
@@ -174,6 +175,7 @@ def init_app(app):
     WTFormsHelpers(app)
     app.add_template_filter(show_date, "rr_date")
     app.add_template_filter(show_time, "rr_datetime")
+    app.add_template_filter(domain.sentence, "rr_sentence")
     app.add_template_global(band_tag)
     app.add_template_global(band_css)
     app.add_template_global(direction_tag)
