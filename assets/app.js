@@ -20,6 +20,22 @@ for (const preview of document.querySelectorAll('[data-score-preview]')) {
   update()
 }
 
+// Band colours: a colour picker beside each hex box, kept in step with it both ways. The hex box
+// is what is checked and saved; without JavaScript the picker stays hidden.
+const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/
+for (const picker of document.querySelectorAll('[data-colour-for]')) {
+  const hex = document.getElementById(picker.dataset.colourFor)
+  const input = picker.querySelector('input[type="color"]')
+  const fromHex = () => {
+    const value = hex.value.trim()
+    if (HEX_COLOUR.test(value)) input.value = value.toLowerCase()
+  }
+  input.addEventListener('input', () => { hex.value = input.value })
+  hex.addEventListener('input', fromHex)
+  fromHex()
+  picker.hidden = false
+}
+
 // A large import's "Checking 2,000 rows" page sends the file on to be checked at once, so that
 // it is the page in view while the server checks. Without JavaScript its button does the same.
 for (const form of document.querySelectorAll('form[data-submit-on-load]')) {

@@ -118,6 +118,35 @@ def test_the_landing_page_links_to_every_part(login):
 # --- Users -----------------------------------------------------------------------------------
 
 
+def role_radios(page: str) -> list[tuple[str, bool, str]]:
+    """(value, checked, hint) of each role radio, in page order."""
+    found = re.findall(
+        r'<input[^>]*name="role"[^>]*value="(\w+)"([^>]*)>.*?govuk-radios__hint">\s*([^<]*?)\s*<',
+        page,
+        re.S,
+    )
+    return [(value, "checked" in rest, hint) for value, rest, hint in found]
+
+
+def test_the_new_user_form_lists_least_privilege_first_with_member_chosen(login):
+    radios = role_radios(login("admin").get("/admin/users/new").text)
+    assert [(value, checked) for value, checked, _ in radios] == [
+        ("member", True), ("manager", False), ("admin", False)
+    ]  # fmt: skip
+    assert radios[0][2].startswith("Reads the register") and "users" in radios[2][2]
+
+
+def test_the_change_role_radios_keep_the_same_order_and_hints(app, login):
+    client = login("admin")
+    with app.app_context():
+        person_id = make_user("manager").id
+    radios = role_radios(client.get(f"/admin/users/{person_id}").text)
+    assert [(value, checked) for value, checked, _ in radios] == [
+        ("member", False), ("manager", True), ("admin", False)
+    ]  # fmt: skip
+    assert radios[1][2].startswith("Keeps the register")
+
+
 def test_an_admin_creates_a_user_who_can_sign_in(app, login, client):
     client = login("admin")
     response = client.post(
@@ -775,3 +804,13 @@ def test_a_colour_is_a_code_not_words_so_it_is_never_taken_for_a_postcode(app, l
     assert adopt_scheme(app, client, post).status_code == 302
     with app.app_context():
         assert versions() == [1, 2]
+
+
+def test_each_band_colour_has_a_picker_that_is_never_submitted(login):
+    page = login("admin").get("/admin/scheme/edit").text
+    pickers = re.findall(r'<input[^>]*type="color"[^>]*>', page)
+    assert len(pickers) == len(re.findall(r'name="bands-\d+-colour"', page)) >= 4
+    for number, picker in enumerate(pickers):
+        assert f'id="bands-{number}-colour-picker"' in picker and "name=" not in picker
+        assert f'<label class="govuk-label" for="bands-{number}-colour-picker">' in page
+    assert 'data-colour-for="bands-0-colour" hidden' in page  # shown by the script only

@@ -1,5 +1,6 @@
 """Bad input on every editing form: a clear message, a 4xx, never a 500 and never a write."""
 
+import html
 import re
 
 import pytest
@@ -9,6 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from test_editing import form_state, new_risk_form
 
+from riskreg import clock
 from riskreg.extensions import db
 from riskreg.models import Action, Control, Risk
 
@@ -78,7 +80,7 @@ CASES = [
     ("edit", edit_form(version=""), "This form is out of date"),
     ("edit", edit_form(version="abc"), "This form is out of date"),
     ("rescore", {**RESCORE, "current_likelihood": "9"}, "must be a whole number from 1 to 5"),
-    ("rescore", {**RESCORE, "current_impact": ""}, "Choose the current impact as well"),
+    ("rescore", {**RESCORE, "current_impact": ""}, "Choose the current impact too, or neither"),
     ("rescore", {"rationale": "Nothing chosen"}, "Choose a new current likelihood and impact"),
     ("rescore", {**RESCORE, "rationale": ""}, "Enter the reason for the new scores"),
     ("rescore", {**RESCORE, "rationale": "r" * 2001}, "must be 2000 characters or fewer"),
@@ -88,7 +90,7 @@ CASES = [
     ("add control", {**CONTROL, "description": ""}, "Enter a description"),
     ("add control", {**CONTROL, "effectiveness": "superb"}, "Choose how effective it is"),
     ("edit control", {**CONTROL, "owner": "o" * 121}, "Owner must be 120 characters or fewer"),
-    ("add action", {**ACTION, "due_on": ["32", "1", "2027"]}, "Due date (optional) must be a"),
+    ("add action", {**ACTION, "due_on": ["32", "1", "2027"]}, "Due date must be a"),
     ("add action", {**ACTION, "status": "done"}, "Choose the status from the list"),
     ("edit action", {**ACTION, "description": "\x00"}, "Enter a description"),
     ("remove control", {"version": "x"}, "This form is out of date"),
@@ -217,3 +219,26 @@ def test_generated_input_never_fails_and_a_rejection_writes_nothing(app, login, 
                 assert snapshot() == before
 
     post()
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        (["31", "2", "2027"], "Due date must be a real date, for example 27 3 {next_year}"),
+        (["1", "", "2027"], "Due date must include a month"),
+        (["1", "1", "1066"], "Due date must be between 1990 and 2100"),
+    ],
+)
+def test_a_date_message_names_the_field_plainly_with_an_example_to_come(app, login, parts, message):
+    with app.app_context():
+        ref = make_risk().ref
+    client = login("manager")
+    url = f"/risks/{ref}/actions/new"
+    page = client.get(url).text
+    assert f"For example, 27 3 {clock.today().year + 1}." in page  # the hint too
+    data = {**form_state(client, url), "description": "Recruit", "status": "not_started"}
+    response = client.post(url, data={**data, "due_on": parts})
+    assert response.status_code == 400
+    text = html.unescape(response.text)
+    assert message.format(next_year=clock.today().year + 1) in text
+    assert "(optional) must" not in text

@@ -1,13 +1,19 @@
 """The demo register: the seed report's eight key risks, live relative to today."""
 
+import re
+from datetime import date, datetime, time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
+from riskreg import clock, domain
+from riskreg.demo import data
 from riskreg.demo import load as demo
 from riskreg.extensions import db
-from riskreg.models import Meeting
+from riskreg.models import Meeting, Risk
 from riskreg.readmodel import register_rows
+from riskreg.reports.annual import build_report
 
 # The seed annual report summary the demo register is taken from, kept with the tests.
 SEED = Path(__file__).parent / "data" / "seed-annual-report-2013-14.txt"
@@ -31,7 +37,7 @@ def test_demo_has_something_to_show_for_every_feature(ctx):
     db.session.commit()
     rows = register_rows()
     directions = {r.direction for r in rows}
-    assert {"up", "down", "same", "new"} <= directions
+    assert {"up", "down", "same"} <= directions
     assert sum(r.overdue_actions for r in rows) >= 2
     assert any(r.past_target for r in rows)
     assert any(r.review_overdue for r in rows)
@@ -39,3 +45,36 @@ def test_demo_has_something_to_show_for_every_feature(ctx):
     meetings = db.session.scalars(select(Meeting).order_by(Meeting.held_on)).all()
     assert sum(m.agreed_at is not None for m in meetings) == 3
     assert meetings[-1].agreed_at is None  # the next meeting is still to come
+
+
+def test_the_default_annual_report_lists_every_demo_risk_in_both_sections(app, login):
+    with app.app_context():
+        demo.load_demo()
+        db.session.commit()
+    html = login("member").get("/report/risks-and-challenges").text
+    assert f"Key risks and challenges {domain.last_complete_year(clock.today()).label}" in html
+    sections = re.findall(r'<h3 class="govuk-heading-s">([^<]+)</h3>\s*<ul', html)
+    assert sections == ["Safeguarding risks and challenges", "Board risks and challenges"]
+    assert len(re.findall(r"<li data-ref=", html)) == 8
+    for spec in data.RISKS:
+        assert spec["statement"] in html, spec["title"]
+
+
+@pytest.mark.parametrize(
+    "today",
+    [date(2027, 3, 31), date(2027, 4, 1), date(2026, 12, 25), date(2028, 2, 29)],
+    ids=["last day of a year", "first day of a year", "christmas", "leap day"],
+)
+def test_the_demo_history_spans_the_last_two_complete_financial_years(ctx, today):
+    demo.load_demo(now=datetime.combine(today, time(12, 0)))
+    db.session.commit()
+    raised = [clock.local_date(r.created_at) for r in db.session.scalars(select(Risk))]
+    last_year = domain.last_complete_year(today)
+    assert domain.year_containing(min(raised)) == domain.ReportingYear(last_year.first - 1)
+    assert domain.year_containing(max(raised)) == last_year
+    report = build_report(last_year, today)
+    assert [(name, len(rows)) for name, rows in report.sections] == [
+        ("Safeguarding risks and challenges", 5),
+        ("Board risks and challenges", 3),
+    ]
+    assert all(row.current for _, rows in report.sections for row in rows)

@@ -393,3 +393,167 @@ def test_unknown_refs_and_items_of_another_risk_are_not_found(app, login):
             assert client.post(url).status_code == 404, url
     assert client.get(f"/risks/{ref}/controls/99999999999999/edit").status_code == 404
     assert client.get("/risks/" + "X" * 40 + "/edit").status_code == 404
+
+
+# --- The rescore form starts from the risk's scores -------------------------------------------
+
+
+def checked(page: str, name: str) -> str | None:
+    """The value of the checked radio called `name`, if any."""
+    for tag in re.findall(rf'<input[^>]*name="{name}"[^>]*>', page):
+        if re.search(r"\schecked", tag):
+            return re.search(r'value="([^"]*)"', tag).group(1)
+    return None
+
+
+def test_the_rescore_form_preselects_the_current_and_target_scores(app, login):
+    with app.app_context():
+        ref = make_risk(current=(3, 4), target=(2, 3)).ref
+        untargeted = make_risk(title="No target yet", target=None).ref
+    client = login("manager")
+    page = client.get(f"/risks/{ref}/rescore").text
+    assert [checked(page, f"{kind}_{axis}") for kind in ("current", "target")
+            for axis in ("likelihood", "impact")] == ["3", "4", "2", "3"]  # fmt: skip
+    assert "Score 3 × 4 = 12 High" in page
+    page = client.get(f"/risks/{untargeted}/rescore").text
+    assert checked(page, "current_likelihood") == "3"
+    assert checked(page, "target_likelihood") is None and checked(page, "target_impact") is None
+
+
+@pytest.mark.parametrize(
+    ("given", "missing", "message"),
+    [
+        ({"target_likelihood": "2"}, "target_impact", "Choose the target impact too, or neither"),
+        (
+            {"target_impact": "2"},
+            "target_likelihood",
+            "Choose the target likelihood too, or neither",
+        ),  # fmt: skip
+    ],
+)
+def test_half_a_target_is_refused_beside_the_missing_half(app, login, given, missing, message):
+    with app.app_context():
+        ref = make_risk(target=None).ref
+    client = login("manager")
+    with app.app_context():
+        before = table_counts()
+    url = f"/risks/{ref}/rescore"
+    data = {
+        **form_state(client, url),
+        "current_likelihood": "3",
+        "current_impact": "4",
+        "rationale": "Reviewed",
+        **given,
+    }
+    response = client.post(url, data={**data, "confirm": "1"})
+    assert response.status_code == 400
+    assert f'href="#{missing}"' in response.text  # in the error summary
+    assert re.search(rf'id="{missing}-error"[^>]*>\s*<span[^>]*>Error:</span>\s*{message}',
+                     response.text)  # fmt: skip
+    with app.app_context():
+        assert table_counts() == before
+
+
+def test_an_unchanged_target_is_not_recorded_again(app, login):
+    with app.app_context():
+        risk = make_risk(current=(3, 4), target=(2, 3))
+        ref, risk_id = risk.ref, risk.id
+    client = login("manager")
+    url = f"/risks/{ref}/rescore"
+    data = {
+        **form_state(client, url),
+        "current_likelihood": "2",
+        "current_impact": "4",
+        "target_likelihood": "2",  # as preselected
+        "target_impact": "3",
+        "rationale": "Six posts filled",
+    }
+    check = client.post(url, data=data)
+    assert 'data-kind="current"' in check.text and 'data-kind="target"' not in check.text
+    assert client.post(url, data={**data, "confirm": "1"}).status_code == 302
+    with app.app_context():
+        kinds = db.session.scalars(
+            select(Assessment.kind).where(Assessment.risk_id == risk_id).order_by(Assessment.id)
+        ).all()
+        assert kinds == ["inherent", "current", "target", "current"]
+
+
+def test_the_check_page_puts_focus_on_its_summary(app, login):
+    with app.app_context():
+        ref = make_risk().ref
+    client = login("manager")
+    url = f"/risks/{ref}/rescore"
+    data = {**form_state(client, url), "current_likelihood": "2", "current_impact": "4",
+            "rationale": "Reviewed"}  # fmt: skip
+    check = client.post(url, data=data).text
+    assert re.search(r'<h1 [^>]*tabindex="-1" autofocus>', check)
+
+
+def test_only_meetings_already_held_can_have_agreed_a_rescore(app, login):
+    today = clock.today()
+    with app.app_context():
+        ref = make_risk().ref
+        older = make_meeting(today - timedelta(days=90), title="Spring board").id
+        held_today = make_meeting(today, title="Extraordinary board").id
+        ahead = make_meeting(today + timedelta(days=24), title="Winter board").id
+    client = login("manager")
+    url = f"/risks/{ref}/rescore"
+    page = client.get(url).text
+    select_html = re.search(r'<select[^>]*name="meeting".*?</select>', page, re.S).group(0)
+    assert re.findall(r'value="([^"]*)"', select_html) == ["", str(held_today), str(older)]
+    assert "Winter board" not in select_html
+    data = {**form_state(client, url), "current_likelihood": "2", "current_impact": "4",
+            "rationale": "Reviewed", "meeting": str(ahead), "confirm": "1"}  # fmt: skip
+    refused = client.post(url, data=data)
+    assert refused.status_code == 400
+    assert "Choose a board meeting from the list" in refused.text
+    assert client.post(url, data={**data, "meeting": str(held_today)}).status_code == 302
+
+
+def test_a_new_risk_may_leave_its_target_for_later(app, login):
+    client = login("manager")
+    data = new_risk_form(target_likelihood="", target_impact="")
+    response = client.post("/risks/new", data=data)
+    assert response.status_code == 302
+    with app.app_context():
+        (row,) = register_rows(RegisterQuery())
+        assert row.target is None and row.current.score == 12
+
+
+@pytest.mark.parametrize("missing", ["impact", "likelihood"])
+def test_half_a_target_on_a_new_risk_is_refused_and_the_fold_opens(app, login, missing):
+    client = login("manager")
+    with app.app_context():
+        before = table_counts()
+    response = client.post(
+        "/risks/new", data=new_risk_form(**{f"target_{missing}": ""}, section="")
+    )
+    assert response.status_code == 400
+    assert f"Choose the target {missing} too, or neither" in response.text
+    assert re.search(r'<details class="govuk-details rr-target-details" open>', response.text)
+    with app.app_context():
+        assert table_counts() == before
+    blank = client.get("/risks/new").text
+    assert '<details class="govuk-details rr-target-details">' in blank  # folded until asked
+
+
+@pytest.mark.parametrize(("kind", "heading"), [("actions", "Add an action"),
+                                               ("controls", "Add a control")])  # fmt: skip
+def test_the_add_forms_are_headed_in_plain_english(app, login, kind, heading):
+    with app.app_context():
+        ref = make_risk().ref
+    page = login("manager").get(f"/risks/{ref}/{kind}/new").text
+    assert f">{heading}</h1>" in re.sub(r"<span[^>]*>.*?</span>", "", page, flags=re.S)
+
+
+def test_the_add_risk_error_summary_follows_the_fields_order_on_the_page(login):
+    response = login("manager").post(
+        "/risks/new", data={"target_likelihood": "2", "owner_email": "not an email"}
+    )
+    assert response.status_code == 400
+    summary = re.search(r'govuk-error-summary__list">(.*?)</ul>', response.text, re.S)
+    hrefs = re.findall(r'<a href="#([\w-]+)"', summary.group(1))
+    page = response.text[summary.end() :]
+    assert hrefs[:2] == ["section", "title"] and "target_impact" in hrefs
+    positions = [page.index(f'id="{href}"') for href in hrefs]
+    assert positions == sorted(positions), hrefs

@@ -16,6 +16,7 @@ from sqlalchemy import insert, select
 
 from riskreg import clock
 from riskreg.clock import now_utc
+from riskreg.domain.dates import long_date
 from riskreg.extensions import db
 from riskreg.models import Action, Assessment, Control, Risk, Section
 from riskreg.register import services
@@ -413,3 +414,49 @@ def test_statement_count_does_not_grow_with_the_register(app, login, path):
         add_risks(290, start=10)
         add_history("SG-01", 20)
     assert request_statements(app, client, [path]) == at_ten
+
+
+def test_a_new_risk_says_new_once(app, login):
+    with app.app_context():
+        ref = make_risk().ref
+    html = login("member").get(f"/risks/{ref}").text
+    direction = html.split("Direction of travel</dt>", 1)[1].split("</dd>", 1)[0]
+    assert re.sub(r"<[^>]+>|\s+", " ", direction).split() == ["New"]
+
+
+def test_as_it_stood_on_is_a_date_input_like_every_other_form(app, login):
+    client = login("member")
+    page = client.get("/risks").text
+    for box in ("day", "month", "year"):
+        assert re.search(rf'<input[^>]*id="filter-as_at-{box}"[^>]*name="as_at"', page)
+    past = clock.today() - timedelta(days=40)
+    html = client.get(f"/risks?as_at={past.day}&as_at={past.month}&as_at={past.year}").text
+    assert f"The register as it stood on {long_date(past)}" in html
+    assert re.search(rf'id="filter-as_at-year"[^>]*value="{past.year}"', html)
+    # A link carries the date as one value, and the boxes show it.
+    linked = client.get(f"/risks?as_at={past.isoformat()}").text
+    assert re.search(rf'id="filter-as_at-month"[^>]*value="{past.month}"', linked)
+    # Blank boxes are today.
+    assert client.get("/risks?as_at=&as_at=&as_at=").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/risks", "/heatmap"])
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        (("31", "2", "2025"), "The date must be a real date, for example 27 3 {last_year}"),
+        (("1", "", "2025"), "The date must include a month"),
+        (("1", "1", "2099"), "The date must be today or in the past"),
+    ],
+)
+def test_a_bad_as_at_date_is_shown_beside_the_boxes(login, path, parts, message):
+    query = "&".join(f"as_at={part}" for part in parts)
+    response = login("member").get(f"{path}?{query}")
+    assert response.status_code == 400
+    message = message.format(last_year=clock.today().year - 1)
+    summary = re.search(r'govuk-error-summary__list">(.*?)</ul>', response.text, re.S).group(1)
+    assert message in summary
+    assert re.search(r'href="#(filter-)?as_at-day"', summary)
+    assert re.search(r'-error"[^>]*>\s*<span[^>]*>Error:</span>\s*' + re.escape(message),
+                     response.text)  # fmt: skip
+    assert "govuk-input--error" in response.text

@@ -15,7 +15,7 @@ from test_one_truth import current_by_ref, pdf_text, tables
 from riskreg.clock import now_utc
 from riskreg.demo import load as demo
 from riskreg.extensions import db
-from riskreg.models import Action, Control, Setting
+from riskreg.models import Action, Control, Meeting, Setting
 from riskreg.register import services
 from riskreg.ui import long_date
 
@@ -122,7 +122,7 @@ def test_summary_header_says_board_date_and_filters(app, login, register):
         db.session.commit()
     html = client.get("/summary?section=BR").text
     assert '<p class="rr-summary__board">Dudley Safeguarding Children Board</p>' in html
-    assert "Risk register summary</h1>" in html
+    assert "Risk summary</h1>" in html
     assert f"As at {long_date(TODAY)}. Showing Board risks and challenges. 1 risk." in html
     assert list(section_tables(html)) == ["Board risks and challenges"]
     assert f"Current scores, Board risks and challenges, as at {long_date(TODAY)}" in html
@@ -177,7 +177,7 @@ def test_pdf_is_a4_landscape_with_every_risk_and_page_numbers(
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="risk-register-summary-{TODAY.isoformat()}.pdf"'
+        f'attachment; filename="risk-summary-{TODAY.isoformat()}.pdf"'
     )
     pdf = response.data
     info = pdf_info(pdf)
@@ -186,7 +186,7 @@ def test_pdf_is_a4_landscape_with_every_risk_and_page_numbers(
     assert pages >= 2
     text = " ".join(pdf_text(pdf).split())
     assert "Page 1 of" in text and f"Page {pages} of {pages}" in text
-    assert "Risk register summary" in text and f"as at {long_date(TODAY)}" in text
+    assert "Risk summary" in text and f"as at {long_date(TODAY)}" in text
     for ref, score_band in [("SG-01", "2 Low"), ("SG-02", "16 Extreme"), ("SG-03", "8 High"),
                             ("BR-01", "25 Extreme")]:  # fmt: skip
         assert ref in text and score_band in text
@@ -308,3 +308,44 @@ def test_the_meeting_pack_can_open_with_since_the_last_meeting(app, login):
     assert "Since the last meeting" in first_page
     assert "Current scores, all sections" not in first_page  # the heat map follows on its own
     assert "Current scores, all sections" in pdf_text(pdf)
+
+
+def test_the_reports_page_names_each_output_once(login):
+    html = login("member").get("/reports").text
+    titles = re.findall(r'rr-reports-list__title"><a class="govuk-link" href="[^"]*">([^<]+)', html)
+    assert titles[:4] == ["Heat map", "Risk summary", "Risk summary (PDF)", "Meeting pack (PDF)"]
+    assert "Printable risk summary" not in html
+
+
+@pytest.mark.documents
+def test_each_meetings_page_links_to_its_own_meeting_pack(app, login):
+    with app.app_context():
+        demo.load_demo()
+        db.session.commit()
+        meetings = db.session.scalars(select(Meeting).order_by(Meeting.held_on)).all()
+        past, upcoming = meetings[-2], meetings[-1]
+        past_id, past_day, upcoming_day = past.id, past.held_on, upcoming.held_on
+    client = login("member")
+    html = client.get(f"/meetings/{past_id}").text
+    link = f"/summary.pdf?changes=1&amp;meeting={past_id}"
+    assert f'href="{link}"' in html
+    pack = client.get(link.replace("&amp;", "&"))
+    assert pack.status_code == 200 and pack.mimetype == "application/pdf"
+    assert pack.headers["Content-Disposition"] == (
+        f'attachment; filename="meeting-pack-{past_day.isoformat()}.pdf"'
+    )
+    assert "Meeting pack" in pdf_text(pack.data, "-f", "1", "-l", "1")
+    # The reports page's meeting pack is the next meeting's.
+    default = client.get("/summary.pdf?changes=1")
+    assert (
+        f'filename="meeting-pack-{upcoming_day.isoformat()}.pdf"'
+        in (default.headers["Content-Disposition"])
+    )
+    html = client.get(f"/summary?changes=1&meeting={past_id}").text
+    assert "Meeting pack</h1>" in html and f"meeting={past_id}" in html  # the PDF link keeps it
+
+
+@pytest.mark.parametrize("meeting", ["999999", "x", "0"])
+def test_a_meeting_pack_for_no_such_meeting_is_404(login, meeting):
+    client = login("member")
+    assert client.get(f"/summary?changes=1&meeting={meeting}").status_code == 404

@@ -10,15 +10,17 @@ from wtforms.validators import Length, Optional, Regexp
 
 from riskreg.auth.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from riskreg.heatmap.grid import ORIENTATIONS
-from riskreg.models import ROLES
 from riskreg.ui import forms as shared_fields
 from riskreg.ui.forms import ChoiceField, clean_line, whole_number
 
+# Least privilege first: the order the role radios list them in.
 ROLE_HINTS = {
-    "admin": "Manages users, the scoring scheme, sections and settings; can also edit the register",
-    "manager": "Keeps the register: logs, rescores and mitigates risks",
     "member": "Reads the register and reports; cannot change anything",
+    "manager": "Keeps the register: logs, rescores and mitigates risks",
+    "admin": "Manages users, the scoring scheme, sections and settings; can also edit the register",
 }
+# Each role radio's hint, in the radios' order.
+ROLE_ITEMS = [{"hint": {"text": hint}} for hint in ROLE_HINTS.values()]
 MAX_BANDS = 10
 
 
@@ -51,8 +53,10 @@ def password_field(label):
     )
 
 
-def role_field(label="Role"):
-    return ChoiceField(label, [(role, role.title()) for role in ROLES], "Choose a role")
+def role_field(label="Role", **kwargs):
+    return ChoiceField(
+        label, [(role, role.title()) for role in ROLE_HINTS], "Choose a role", **kwargs
+    )
 
 
 # --- Users ---------------------------------------------------------------------------------
@@ -61,7 +65,7 @@ def role_field(label="Role"):
 class NewUserForm(FlaskForm):
     email = line("Email address", 254, "Enter the person's email address")
     name = line("Full name", 120, "Enter the person's full name")
-    role = role_field()
+    role = role_field(default="member")
     password = password_field("Initial password")
     submit = SubmitField("Create user", widget=GovSubmitInput())
 

@@ -18,7 +18,7 @@ from riskreg.extensions import db
 from riskreg.models import User
 
 from .blueprint import admin_only, bp
-from .forms import ROLE_HINTS, NewUserForm, PasswordForm, RoleForm, StatusForm
+from .forms import ROLE_ITEMS, NewUserForm, PasswordForm, RoleForm, StatusForm
 
 
 @bp.route("/users")
@@ -52,7 +52,7 @@ def new_user():
             return show_password(user, password, "created")
     status = 400 if form.errors else 200
     return render_template(
-        "admin/user_new.html", title="Add a user", form=form, role_hints=ROLE_HINTS
+        "admin/user_new.html", title="Add a user", form=form, role_items=ROLE_ITEMS
     ), status
 
 
@@ -74,7 +74,7 @@ def user_page(person: User, status=200, **forms):
         title=person.name,
         person=person,
         form=failed,
-        role_hints=ROLE_HINTS,
+        role_items=ROLE_ITEMS,
         **forms,
     ), status
 

@@ -2,7 +2,9 @@
 
 Pure data. Every date is a whole number of days relative to today, so the demo stays live:
 ``days_ago`` counts back from today, ``target_in_days`` / ``due_in_days`` count forward
-(negative means already in the past). Risk statements are copied word for word from the
+(negative means already in the past). A risk's first scores are the exception: their
+``days_ago`` only orders the risks, which load.py raises over the last two complete
+financial years. Risk statements are copied word for word from the
 "Key risks and Challenges" section of the seed report.
 """
 

@@ -1,10 +1,13 @@
-"""Loading the demo register (riskreg/demo_data.py) with every date relative to today."""
+"""Loading the demo register (riskreg/demo/data.py) with every date relative to today: the
+risks are raised over the last two complete financial years, so that the annual report's
+default year (the last complete one) holds all of them, and the rest of their history, the
+meetings, actions and target dates count from today."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import delete, func, select
 
-from riskreg import audit, clock
+from riskreg import audit, clock, domain
 from riskreg.auth.accounts import add_user, new_password
 from riskreg.clock import now_utc
 from riskreg.extensions import db
@@ -52,6 +55,8 @@ def load_demo(now: datetime | None = None) -> int:
         # Mid-morning, so "N days ago" is the same calendar day in any UK time zone.
         return datetime.combine(today - timedelta(days=n), time(10, 0))
 
+    raised_at = raising_dates(today)
+
     db.session.merge(Setting(key="board_name", value=demo_data.BOARD_NAME))
     sections = {s.prefix: s for s in db.session.scalars(select(Section))}
     for prefix, appetite in DEMO_APPETITES.items():
@@ -70,8 +75,8 @@ def load_demo(now: datetime | None = None) -> int:
     db.session.flush()
 
     for spec in demo_data.RISKS:
-        created = spec["assessments"][0]
-        at = days_ago(created["days_ago"])
+        created = spec["assessments"][0]["days_ago"]
+        at = raised_at(created)
         risk = services.create_risk(
             sections[spec["section"]],
             {
@@ -97,7 +102,7 @@ def load_demo(now: datetime | None = None) -> int:
                 {item["kind"]: services.Scoring(item["l"], item["i"])},
                 item["rationale"],
                 meeting_id=meeting.id if meeting else None,
-                at=days_ago(item["days_ago"]),
+                at=at if item["days_ago"] == created else days_ago(item["days_ago"]),
             )
         for control in spec["controls"]:
             services.save_mitigation(risk, None, Control, control, at=at)
@@ -112,6 +117,19 @@ def load_demo(now: datetime | None = None) -> int:
         snapshots.agree_register(meeting, at=agreed_at)
     audit.record("register", None, "demo-load", summary="Loaded the demo register")
     return len(demo_data.RISKS)
+
+
+def raising_dates(today: date):
+    """When each risk was raised, from the days ago its first scores give: spread, in the same
+    order, over the last two complete financial years, two days for each of those days, from
+    the first day of the older year (the newest is still raised before the later year ends)."""
+    start = domain.ReportingYear(domain.last_complete_year(today).first - 1).start
+    oldest = max(spec["assessments"][0]["days_ago"] for spec in demo_data.RISKS)
+
+    def raised_at(days_ago: int) -> datetime:
+        return datetime.combine(start + timedelta(days=2 * (oldest - days_ago)), time(10, 0))
+
+    return raised_at
 
 
 def create_demo_accounts() -> list[tuple[str, str, str]]:

@@ -35,18 +35,24 @@ def index():
     return cached_page("heatmap", lambda: heatmap_body(*heatmap_args(request.args)))
 
 
-def controls(errors: dict) -> dict:
-    return {"values": request.args, "sections": readmodel.sections(), "errors": errors}
+def controls(errors: dict, view: RegisterView) -> dict:
+    return {
+        "values": request.args,
+        "sections": readmodel.sections(),
+        "errors": errors,
+        "as_at_parts": view.as_at_parts,
+    }
 
 
 def heatmap_body(
     view: RegisterView, basis: str, arrows_from: str | None, errors: dict[str, str]
 ) -> tuple[str, str, int]:
     if errors:
-        return "Error: Heat map", render_template("heatmap/_body.html", **controls(errors)), 400
+        body = render_template("heatmap/_body.html", **controls(errors, view))
+        return "Error: Heat map", body, 400
     rows, counts = readmodel.heatmap_rows(view.query, basis, REFS_PER_CELL)
     grid = heatmap_for(rows, view.query, basis, arrows_from, counts)
     body = render_template(
-        "heatmap/_body.html", grid=grid, summary_args=view.args(), **controls({})
+        "heatmap/_body.html", grid=grid, summary_args=view.args(), **controls({}, view)
     )
     return "Heat map", body, 200

@@ -3,7 +3,6 @@
 Every form that changes an existing risk carries the risk's version; a save against a stale
 version is refused with a conflict page (409) that shows what changed and keeps the user's input."""
 
-from datetime import date
 from functools import partial
 
 from flask import (
@@ -31,6 +30,7 @@ from riskreg.models import (
 from riskreg.readmodel import RegisterQuery, active_scheme, register_rows
 from riskreg.security import role_required
 from riskreg.ui.forms import options
+from riskreg.ui.meeting_choices import agreeing_meeting_choices
 
 from . import services
 from .detail import audit_changes, is_plausible_ref
@@ -222,7 +222,7 @@ def rescore(ref):
     """Choose new scores, check the change, confirm: the confirm POST re-validates it all."""
     risk = find_open_risk(ref)
     form = RescoreForm()
-    form.meeting.choices = meeting_choices()
+    form.meeting.choices = agreeing_meeting_choices(clock.today())
     scheme = active_scheme()
 
     def render_form(status=200):
@@ -247,6 +247,7 @@ def rescore(ref):
 
     if request.method == "GET":
         lock(form, risk)
+        form.preselect(live_row(risk))
         return render_form()
     if not form.validate():
         return render_form(400)
@@ -260,7 +261,7 @@ def rescore(ref):
         partial(
             services.rescore_risk,
             risk,
-            scorings(form),
+            {kind: services.Scoring(*pair) for kind, pair in form.rescored(live_row(risk)).items()},
             form.rationale.data,
             meeting_id=int(form.meeting.data) if form.meeting.data else None,
             next_review=form.next_review.data,
@@ -270,21 +271,10 @@ def rescore(ref):
     )
 
 
-def meeting_choices(held_by: date | None = None):
-    """The choice of no meeting, then the meetings (held by `held_by`, if given), latest first."""
-    query = select(Meeting).order_by(Meeting.held_on.desc(), Meeting.id.desc())
-    if held_by is not None:
-        query = query.where(Meeting.held_on <= held_by)
-    meetings = db.session.scalars(query).all()
-    return options(
-        [("", "Not agreed at a meeting")] + [(m.id, services.meeting_label(m)) for m in meetings]
-    )
-
-
 def rescore_summary(risk: Risk, form: RescoreForm, scheme: domain.Scheme) -> dict:
     """Each rescored kind as before → after with the direction, and the next review date."""
     before = live_row(risk)
-    scores = form.scores()
+    scores = form.rescored(before)
     changes = []
     for kind, (likelihood, impact) in scores.items():
         old = getattr(before, kind) if before else None
@@ -330,7 +320,7 @@ def close_or_reopen(ref: str, closing: bool):
         return redirect(url_for("editing.reopen" if closing else "editing.close", ref=risk.ref))
     form = CloseForm() if closing else ReasonForm()
     if closing:
-        form.meeting.choices = meeting_choices(held_by=clock.today())
+        form.meeting.choices = agreeing_meeting_choices(clock.today())
     form.reason.label.text = "Why is it being closed?" if closing else "Why is it being reopened?"
     form.submit.label.text = "Close risk" if closing else "Reopen risk"
 

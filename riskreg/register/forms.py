@@ -12,6 +12,7 @@ from riskreg import audit, clock, domain
 from riskreg.models import ACTION_STATUSES, EFFECTIVENESS
 from riskreg.ui.forms import (
     ChoiceField,
+    DateExample,
     DayField,
     ScoreField,
     TextField,
@@ -55,6 +56,12 @@ class LockedForm(FlaskForm):
             field.raw_data = [str(value)]
 
 
+class ChooseSection:
+    # Made before every other field (a form lists its fields in the order they were made), so
+    # that the error summary lists it first, as the page does.
+    section = ChoiceField("Section", [], "Choose the section")
+
+
 def owner_email_field() -> TextField:
     """The owner's email address, optional, as a risk and an action take it."""
     return TextField(
@@ -89,10 +96,9 @@ class RiskFieldsForm(FlaskForm):
     partner_agencies = text("Partner agencies", 500, hint="Separate them with commas.")
     priority = text("Board priority or sub-group", 200)
     target_date = DayField(
-        "Target date",
-        description="When the target score should be reached. For example, 31 3 2027.",
+        "Target date", description=DateExample("When the target score should be reached.")
     )
-    next_review = DayField("Next review date", description="For example, 30 9 2026.")
+    next_review = DayField("Next review date", description=DateExample())
 
     risk_fields = services.RISK_FIELDS
 
@@ -147,13 +153,28 @@ class ScoredForm:
         pairs = {kind: tuple(f.data for f in self.score_fields(kind)) for kind in self.kinds}
         return {kind: pair for kind, pair in pairs.items() if None not in pair}
 
+    def pairs_whole(self) -> bool:
+        """Whether each kind's likelihood and impact came as a pair or not at all; where only
+        one came, the message sits by the one that is missing."""
+        whole = True
+        for kind in self.kinds:
+            likelihood, impact = self.score_fields(kind)
+            if likelihood.errors or impact.errors:
+                continue
+            for given, missing in ((likelihood, impact), (impact, likelihood)):
+                if given.data is not None and missing.data is None:
+                    axis = missing.name.removeprefix(f"{kind}_")
+                    missing.errors.append(f"Choose the {kind} {axis} too, or neither")
+                    whole = False
+        return whole
 
-class ChooseSection:
-    # Declared before the score fields, so that the form lists (and checks) it first.
-    section = ChoiceField("Section", [], "Choose the section")
+
+def new_risk_score_field(kind: str, axis: str) -> ScoreField:
+    """A new risk needs its inherent and current scores; a target is optional."""
+    return score_field(kind, axis, required=kind != "target")
 
 
-class NewRiskForm(ScoredForm, score_fields(score_field), ChooseSection, RiskFieldsForm):
+class NewRiskForm(ScoredForm, score_fields(new_risk_score_field), ChooseSection, RiskFieldsForm):
     rationale = text(
         "Reason for these scores",
         LONG_TEXT,
@@ -163,6 +184,10 @@ class NewRiskForm(ScoredForm, score_fields(score_field), ChooseSection, RiskFiel
     submit = SubmitField("Save risk", widget=GovSubmitInput())
 
     kinds = domain.KINDS
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        return self.pairs_whole() and valid
 
 
 class EditRiskForm(LockedForm, RiskFieldsForm):
@@ -191,22 +216,28 @@ class RescoreForm(ScoredForm, LockedForm):
     kinds = ("current", "target")
     validate_meeting = validate_meeting
 
+    def preselect(self, now: domain.RegisterRow | None) -> None:
+        """Start from the scores the risk has now (a blank pair where it has none)."""
+        for kind in self.kinds:
+            view = getattr(now, kind) if now else None
+            if view is not None:
+                likelihood, impact = self.score_fields(kind)
+                likelihood.data, impact.data = view.likelihood, view.impact
+
+    def rescored(self, now: domain.RegisterRow | None) -> dict[str, tuple[int, int]]:
+        """The pairs to record: a target left as it was is not recorded again (the target is
+        preselected, so it always arrives); the current score is, as a review that kept it."""
+        scores = self.scores()
+        target = getattr(now, "target", None) if now else None
+        if target is not None and scores.get("target") == (target.likelihood, target.impact):
+            if "current" in scores:
+                del scores["target"]
+        return scores
+
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
-        given = []
-        for kind in self.kinds:
-            likelihood, impact = self.score_fields(kind)
-            if likelihood.errors or impact.errors:
-                continue
-            if likelihood.data is None and impact.data is not None:
-                likelihood.errors.append(f"Choose the {kind} likelihood as well as the impact")
-                valid = False
-            elif impact.data is None and likelihood.data is not None:
-                impact.errors.append(f"Choose the {kind} impact as well as the likelihood")
-                valid = False
-            elif likelihood.data is not None:
-                given.append(kind)
-        if valid and not given:
+        valid = self.pairs_whole() and valid
+        if valid and not self.scores():
             self.current_likelihood.errors.append(
                 "Choose a new current likelihood and impact, or a new target, or both"
             )
@@ -250,12 +281,14 @@ class ControlForm(MitigationForm):
 
 class ActionForm(MitigationForm):
     owner_email = owner_email_field()
-    due_on = DayField("Due date (optional)", description="For example, 31 3 2027.")
+    due_on = DayField("Due date (optional)", description=DateExample())
     status = ChoiceField("Status", ACTION_STATUSES, "Choose the status", default="not_started")
     completed_on = DayField(
         "Date completed",
-        description="Only when the status is Complete: today, unless you change it. "
-        "For example, 27 3 2026.",
+        description=DateExample(
+            "Only when the status is Complete: today, unless you change it.", past=True
+        ),  # fmt: skip
+        past=True,
     )
     submit = SubmitField("Save action", widget=GovSubmitInput())
 

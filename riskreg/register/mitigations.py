@@ -81,7 +81,8 @@ def mitigation_form(ref: str, kind: str, item_id: int | None = None):
     model, form_class = MITIGATIONS[kind]
     item = None if item_id is None else find_item(risk, model, item_id)
     form = filled_in(form_class, item)
-    heading = f"Add a {kind}" if item is None else f"Edit the {kind}"
+    article = "an" if kind[0] in "aeiou" else "a"  # an action, a control
+    heading = f"Add {article} {kind}" if item is None else f"Edit the {kind}"
     return run_form(
         risk,
         form,

@@ -22,7 +22,7 @@ from riskreg.readmodel import (
     schemes_by_version,
     sections,
 )
-from riskreg.ui.forms import positive_int
+from riskreg.ui.forms import day_parts, parse_day, positive_int
 
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
@@ -56,6 +56,8 @@ class RegisterView:
     page: int = 1
     page_size: int = PAGE_SIZE
     errors: dict[str, str] = field(default_factory=dict)
+    # The "as at" date's day, month and year boxes, as sent (or as the date in a link).
+    as_at_parts: tuple[str, str, str] = ("", "", "")
 
     def args(self, **changes) -> dict[str, str]:
         """Query-string arguments for a link to this view with `changes`, defaults left out so
@@ -130,17 +132,28 @@ def parse_register_args(
             return default
         return number
 
-    as_at = None
-    if raw := (args.get("as_at") or "").strip():
+    as_at, as_at_parts = None, ("", "", "")
+    sent = args.getlist("as_at") if hasattr(args, "getlist") else [args.get("as_at") or ""]
+    if len(sent) > 1:
+        # The day, month and year boxes of the filter form, checked as every date input is.
+        as_at_parts = tuple(day_parts(sent))
+        try:
+            as_at = parse_day(sent, "The date", past=True)
+        except ValueError as error:
+            errors["as_at"] = str(error)
+    elif raw := (sent[0] if sent else "").strip():
+        # One value: the date as a link or bookmark carries it.
         try:
             as_at = date.fromisoformat(raw) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw) else None
         except ValueError:
             as_at = None
         if as_at is None:
             errors["as_at"] = "Enter the date as year-month-day, for example 2025-03-31"
-        elif as_at > today:
-            errors["as_at"] = "The date must be today or in the past"
-            as_at = None
+        else:
+            as_at_parts = (str(as_at.day), str(as_at.month), str(as_at.year))
+    if as_at is not None and as_at > today:
+        errors["as_at"] = "The date must be today or in the past"
+        as_at = None
 
     query = RegisterQuery(
         section=choice("section", prefixes, "Choose a section from the list"),
@@ -160,6 +173,7 @@ def parse_register_args(
         page=whole_number("page", "Page", 1),
         page_size=whole_number("page_size", "Page size", PAGE_SIZE, MAX_PAGE_SIZE),
         errors=errors,
+        as_at_parts=as_at_parts,
     )
 
 

@@ -22,6 +22,7 @@ from riskreg.models import (
     Section,
 )
 from riskreg.readmodel import active_scheme, active_scheme_row, next_meeting, refresh_scores
+from riskreg.ui.meeting_choices import meeting_label
 
 # The fields a manager edits on the risk form, in the order the audit trail lists them.
 RISK_FIELDS = (
@@ -298,11 +299,6 @@ def change_status(
     risk.closed_at, risk.closed_reason = (at, reason) if closing else (None, "")
     risk.closed_meeting_id = meeting.id if closing and meeting else None
     mark_changed(risk, at)
-
-
-def meeting_label(meeting: Meeting) -> str:
-    """A meeting as forms and the audit trail name it: "Board meeting, 3 March 2026"."""
-    return f"{meeting.title}, {long_date(meeting.held_on)}"
 
 
 def closure_meeting_label(meeting_id: int | None) -> str | None:

@@ -47,7 +47,9 @@ def filters(view) -> dict:
 def register_body(view) -> tuple[str, str, int]:
     if view.errors:
         error_list = [
-            {"text": message, "href": f"#filter-{name}" if name in FILTER_FIELDS else None}
+            {"text": message, "href": f"#filter-{name}{'-day' * (name == 'as_at')}"}
+            if name in FILTER_FIELDS
+            else {"text": message}
             for name, message in view.errors.items()
         ]
         body = render_template("register/_body.html", error_list=error_list, **filters(view))

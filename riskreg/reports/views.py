@@ -1,11 +1,12 @@
-"""Board outputs: the reports landing page, the printable risk summary (the meeting pack) as a
-page and as a PDF made from the same template, "since the last meeting" as a PDF, and the
-annual report's key risks section as a page, Markdown and Word."""
+"""Board outputs: the reports landing page, the risk summary as a page and as a PDF made from
+the same template, the meeting pack (the risk summary opening with "since the last meeting"),
+"since the last meeting" as a PDF, and the annual report's key risks section as a page,
+Markdown and Word."""
 
 from collections import defaultdict
 from datetime import date
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from sqlalchemy import select
 
 from riskreg import readmodel
@@ -20,6 +21,7 @@ from riskreg.readmodel import next_meeting
 from riskreg.register.query import register_query_from_args
 from riskreg.ui import board_name
 from riskreg.ui.downloads import download, plain_error
+from riskreg.ui.forms import positive_int
 
 from .annual import HEADING, Report, build_report, year_choices
 from .documents import markdown, word_document
@@ -32,12 +34,13 @@ def outputs() -> list[dict[str, str]]:
     """The board outputs, for the Reports page."""
     candidates = [
         ("heatmap.index", {}, "Heat map", "The register on the 5 × 5 grid, by basis and date."),
-        ("reports.summary", {}, "Printable risk summary", "The meeting pack: heat map and "
-         "register by section, with controls, open actions and flags."),
-        ("reports.summary_pdf", {}, "Risk summary (PDF)", "The same summary as an A4 landscape "
-         "PDF."),
-        ("reports.summary_pdf", {"changes": "1"}, "Meeting pack (PDF)", "The summary opening "
-         "with what has changed since the last agreed register, for the next meeting."),
+        ("reports.summary", {}, "Risk summary", "The heat map and the register by section, "
+         "with controls, open actions and flags, to print."),
+        ("reports.summary_pdf", {}, "Risk summary (PDF)", "The same risk summary as an A4 "
+         "landscape PDF."),
+        ("reports.summary_pdf", {"changes": "1"}, "Meeting pack (PDF)", "The risk summary "
+         "opening with what has changed since the last agreed register, for the next "
+         "meeting. Each meeting’s page has its own."),
         ("reports.annual", {}, "Annual report: key risks and challenges", "The section "
          "for the annual report, as a page, Markdown or Word."),
         ("exports.csv", {}, "Register as CSV", "Every risk and field, for spreadsheets."),
@@ -87,7 +90,22 @@ def meeting_for_pack() -> Meeting | None:
     )
 
 
-def summary_context(view, with_changes: bool = False) -> dict:
+def chosen_meeting() -> Meeting | None:
+    """The meeting a meeting pack is for: the one its `meeting` argument names (404 if none
+    such), else the next or latest one; None for a plain risk summary."""
+    if request.args.get("changes") != "1":
+        return None
+    if "meeting" not in request.args:
+        return meeting_for_pack()
+    meeting_id = positive_int(request.args["meeting"])
+    return db.get_or_404(Meeting, meeting_id) if meeting_id else abort(404)
+
+
+def document_name(meeting: Meeting | None) -> str:
+    return "Meeting pack" if meeting else "Risk summary"
+
+
+def summary_context(view, meeting: Meeting | None = None) -> dict:
     query = view.query
     rows = readmodel.register_rows(query)  # every matching row: the summary is never paged
     as_at = query.as_at or today()
@@ -97,8 +115,9 @@ def summary_context(view, with_changes: bool = False) -> dict:
         in_section = [row for row in rows if row.risk.section_prefix == section.prefix]
         if in_section:
             groups.append((section, in_section))
-    meeting = meeting_for_pack() if with_changes else None
+    pack_args = {"changes": "1", "meeting": str(meeting.id)} if meeting else {}
     return {
+        "document_name": document_name(meeting),
         "rows": rows,
         "groups": groups,
         "controls": controls,
@@ -111,7 +130,7 @@ def summary_context(view, with_changes: bool = False) -> dict:
         "filters": describe_filters(query),
         "effectiveness": EFFECTIVENESS,
         "board": board_name(),
-        "args": {**view.args(), **({"changes": "1"} if meeting else {})},
+        "args": {**view.args(), **pack_args},
         "plain_args": view.args(),
     }
 
@@ -136,9 +155,7 @@ def describe_filters(query: readmodel.RegisterQuery) -> str:
 
 def summary_errors(view):
     return (
-        render_template(
-            "reports/summary.html", title="Error: Risk register summary", errors=view.errors
-        ),
+        render_template("reports/summary.html", title="Error: Risk summary", errors=view.errors),
         400,
     )
 
@@ -148,11 +165,12 @@ def summary():
     view = register_query_from_args(request.args)
     if view.errors:
         return summary_errors(view)
+    meeting = chosen_meeting()
     return render_template(
         "reports/summary.html",
-        title="Risk register summary",
+        title=document_name(meeting),
         errors={},
-        **summary_context(view, request.args.get("changes") == "1"),
+        **summary_context(view, meeting),
     )
 
 
@@ -167,11 +185,15 @@ def summary_pdf():
         # Refused before any work: a PDF's time and memory grow with its risks.
         reason = f"A PDF holds up to {limit:,} risks; this one would hold {count:,}."
         return pdf_refused("There are too many risks for one PDF", reason, 400, view.args())
-    context = summary_context(view, request.args.get("changes") == "1")
+    meeting = chosen_meeting()
+    context = summary_context(view, meeting)
     html = render_template(
-        "reports/summary.html", title="Risk register summary", errors={}, pdf=True, **context
+        "reports/summary.html", title=document_name(meeting), errors={}, pdf=True, **context
     )
-    filename = f"risk-register-summary-{context['as_at'].isoformat()}.pdf"
+    if meeting:
+        filename = f"meeting-pack-{meeting.held_on.isoformat()}.pdf"
+    else:
+        filename = f"risk-summary-{context['as_at'].isoformat()}.pdf"
     return pdf_response(html, filename, view.args())
 
 

@@ -17,6 +17,8 @@ from riskreg.extensions import db
 from riskreg.models import Setting
 from riskreg.readmodel import schemes_by_version
 
+from .forms import example_date
+
 __all__ = [
     "board_name", "cached_page", "long_date", "setting", "show_date",
     "show_time", "init_app",
@@ -182,6 +184,7 @@ def init_app(app):
     app.add_template_global(risk_href)
     app.add_template_global(service_navigation)
     app.add_template_global(board_name)
+    app.add_template_global(example_date)
     app.add_template_global(navigation)
     app.add_template_global(domain.DIRECTIONS, "DIRECTIONS")
 

@@ -23,7 +23,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from riskreg import domain
+from riskreg import clock, domain
 
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
 # Characters no database column should hold (PostgreSQL refuses NUL outright); tabs and line
@@ -114,46 +114,82 @@ def text(
     )
 
 
+def field_name(label: str) -> str:
+    """How a message names a field: its label without " (optional)"."""
+    return label.removesuffix(" (optional)")
+
+
+def example_date(past: bool = False) -> str:
+    """The "for example" of a date's hint or message, as it is typed into the three boxes: a
+    day next year, or (`past`, for a field that takes only past dates) last year."""
+    return f"27 3 {clock.today().year + (-1 if past else 1)}"
+
+
+def day_parts(valuelist) -> list[str]:
+    """The day, month and year boxes as sent: always three parts, however many arrived, so
+    that the date input can show them again."""
+    parts = [clean_text(str(v))[:10] for v in valuelist[:3]]
+    return parts + [""] * (3 - len(parts))
+
+
+def parse_day(valuelist, label: str, past: bool = False) -> date | None:
+    """The date in a GOV.UK date input's boxes (None when all are blank); ValueError with a
+    message that names the field by `label` and gives an example."""
+    parts = day_parts(valuelist)
+    day, month, year = parts
+    name = field_name(label)
+    not_real = f"{name} must be a real date, for example {example_date(past)}"
+    if len(valuelist) > 3:
+        raise ValueError(f"{name} must be one day, one month and one year")
+    if not any(parts):
+        return None
+    if not all(parts):
+        missing = [n for n, v in zip(("day", "month", "year"), parts, strict=True) if not v]
+        raise ValueError(f"{name} must include a {' and a '.join(missing)}")
+    if not (
+        re.fullmatch(r"[0-9]{1,2}", day)
+        and re.fullmatch(r"[0-9]{1,2}", month)
+        and re.fullmatch(r"[0-9]{4}", year)
+    ):
+        raise ValueError(not_real)
+    try:
+        found = date(int(year), int(month), int(day))
+    except ValueError:
+        raise ValueError(not_real) from None
+    if not EARLIEST_YEAR <= found.year <= LATEST_YEAR:
+        raise ValueError(f"{name} must be between {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return found
+
+
+class DateExample:
+    """A date field's hint ending "For example, 27 3 <next year>.", worked out when the page
+    is drawn, so that the example is never in the past (or, for a date that has happened,
+    always is)."""
+
+    def __init__(self, before: str = "", past: bool = False):
+        self.before, self.past = before, past
+
+    def __str__(self) -> str:
+        return f"{self.before} For example, {example_date(self.past)}.".strip()
+
+
 class DayField(Field):
-    """A GOV.UK date input: three boxes sharing one name; blank means no date."""
+    """A GOV.UK date input: three boxes sharing one name; blank means no date. `past`: a date
+    that has happened (its messages give an example in the past)."""
 
     widget = GovDateInput()
 
-    def __init__(self, label, required=None, **kwargs):
+    def __init__(self, label, required=None, past=False, **kwargs):
         super().__init__(label, **kwargs)
-        self.required_message = required
+        self.required_message, self.past = required, past
 
     def _value(self):
         return ""
 
     def process_formdata(self, valuelist):
-        # Always three parts, however many arrived, so the widget can redisplay them.
-        parts = [clean_text(str(v))[:10] for v in valuelist[:3]]
-        parts += [""] * (3 - len(parts))
-        self.raw_data = parts
+        self.raw_data = day_parts(valuelist)
         self.data = None
-        day, month, year = parts
-        label = self.label.text
-        if len(valuelist) > 3:
-            raise ValueError(f"{label} must be one day, one month and one year")
-        if not any(parts):
-            return
-        if not all(parts):
-            missing = [n for n, v in zip(("day", "month", "year"), parts, strict=True) if not v]
-            raise ValueError(f"{label} must include a {' and a '.join(missing)}")
-        if not (
-            re.fullmatch(r"[0-9]{1,2}", day)
-            and re.fullmatch(r"[0-9]{1,2}", month)
-            and re.fullmatch(r"[0-9]{4}", year)
-        ):
-            raise ValueError(f"{label} must be a real date, for example 27 3 2026")
-        try:
-            self.data = date(int(year), int(month), int(day))
-        except ValueError:
-            raise ValueError(f"{label} must be a real date, for example 27 3 2026") from None
-        if not EARLIEST_YEAR <= self.data.year <= LATEST_YEAR:
-            self.data = None
-            raise ValueError(f"{label} must be between {EARLIEST_YEAR} and {LATEST_YEAR}")
+        self.data = parse_day(valuelist, self.label.text, past=self.past)
 
     def set_value(self, iso_date: str | None) -> None:
         self.data = date.fromisoformat(iso_date) if iso_date else None

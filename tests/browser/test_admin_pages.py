@@ -1,6 +1,7 @@
 import csv
 import io
 import re
+from pathlib import Path
 
 from helpers import make_risk
 from journeys import serious_accessibility_violations, sign_in
@@ -133,3 +134,28 @@ def test_an_admin_previews_and_adopts_a_scheme_and_every_output_then_agrees(app,
     rows = {row["Ref"]: row for row in csv.DictReader(io.StringIO(exported.lstrip("\ufeff")))}
     assert (rows["SG-01"]["Current score"], rows["SG-01"]["Current band"]) == ("12", "Extreme")
     assert (rows["SG-02"]["Current score"], rows["SG-02"]["Current band"]) == ("9", "High")
+
+
+# The checkout's own script, whatever static/ holds (`make assets` copies it there).
+APP_JS = Path(__file__).parents[2] / "assets" / "app.js"
+
+
+def test_a_band_colour_can_be_picked_and_the_hex_box_keeps_in_step(page, users):
+    page.route(
+        "**/assets/riskreg/app.js",
+        lambda route: route.fulfill(body=APP_JS.read_text(), content_type="text/javascript"),
+    )
+    sign_in(page, users["admin"])
+    page.goto("/admin/scheme/edit")
+    hex_box, picker = page.locator("#bands-2-colour"), page.locator("#bands-2-colour-picker")
+    expect(picker).to_be_visible()
+    expect(page.get_by_label("Pick a colour for band 3")).to_have_count(1)
+    expect(picker).to_have_value(hex_box.input_value().lower())
+    picker.fill("#123456")
+    expect(hex_box).to_have_value("#123456")
+    hex_box.fill("#ABCDEF")
+    expect(picker).to_have_value("#abcdef")
+    accessible(page)
+    page.get_by_role("button", name="Save the draft and preview it").click()
+    page.get_by_role("button", name="Adopt as version 2").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Adopted version 2")

@@ -34,6 +34,7 @@ def test_a_manager_logs_a_risk_and_rescores_it(page, users):
     page.get_by_label("Owner’s name").fill("Jo Bloggs")
     page.get_by_label("Lead agency").fill("Police")
     fill_date(page, "Target date", "31", "3", "2027")
+    page.get_by_text("Add a target score (optional)").click()  # folded until asked for
     for kind, (likelihood, impact) in {
         "Inherent": ("4 Likely", "5 Catastrophic"),
         "Current": ("3 Possible", "4 Major"),
@@ -169,13 +170,13 @@ def test_the_rescore_form_works_with_the_keyboard_alone(app, page, users):
         ref = make_risk(current=(3, 4)).ref
     sign_in(page, users["manager"])
     page.goto(f"/risks/{ref}/rescore")
+    # The form starts from the scores now: Tab lands on the checked radio of each group.
     tab_to(page, 'input[name="current_likelihood"]')
-    page.keyboard.press("Space")  # 1 Rare
-    page.keyboard.press("ArrowDown")  # 2 Unlikely
+    expect(page.locator("*:focus")).to_have_value("3")
+    page.keyboard.press("ArrowUp")  # 2 Unlikely
     tab_to(page, 'input[name="current_impact"]')
-    page.keyboard.press("Space")
-    for _ in range(2):
-        page.keyboard.press("ArrowDown")  # 3 Moderate
+    expect(page.locator("*:focus")).to_have_value("4")
+    page.keyboard.press("ArrowUp")  # 3 Moderate
     expect(page.locator('[data-score-preview^="current_"]')).to_have_text(
         "Score 2 × 3 = 6 Moderate"
     )
@@ -186,7 +187,9 @@ def test_the_rescore_form_works_with_the_keyboard_alone(app, page, users):
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Check the new scores")
     expect(page.locator(".rr-check")).to_contain_text("6 Moderate (2×3)")
-    tab_to(page, 'button[name="confirm"]')
+    # Focus starts on the summary's heading; "Confirm and save" is the next stop.
+    expect(page.get_by_role("heading", level=1)).to_be_focused()
+    tab_to(page, 'button[name="confirm"]', limit=1)
     page.keyboard.press("Space")
     expect(page).to_have_url(re.compile(rf"/risks/{ref}$"))
     expect(page.locator(".rr-history")).to_contain_text("Reviewed at the sub-group")
