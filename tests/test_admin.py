@@ -814,3 +814,29 @@ def test_each_band_colour_has_a_picker_that_is_never_submitted(login):
         assert f'id="bands-{number}-colour-picker"' in picker and "name=" not in picker
         assert f'<label class="govuk-label" for="bands-{number}-colour-picker">' in page
     assert 'data-colour-for="bands-0-colour" hidden' in page  # shown by the script only
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"draft_id": "1"},  # neither button
+        {"draft_id": "x", "adopt": "1"},
+        {"draft_id": "<b>1</b>", "abandon": "1"},
+        {"draft_id": "1\x00", "adopt": "1"},
+        {"draft_id": "99999999999999999999", "adopt": "1", "abandon": "1"},
+    ],
+)
+def test_garbage_posted_to_the_draft_page_is_refused_and_changes_nothing(app, login, data):
+    client = login("admin")
+    with app.app_context():
+        bands = default_bands()
+        bands[0]["name"] = "Minimal"
+        post = scheme_post(with_bands(bands))
+    assert client.post("/admin/scheme/edit", data=post).status_code == 302
+    with app.app_context():
+        before = table_counts()
+    response = client.post("/admin/scheme/draft", data=data)
+    assert 400 <= response.status_code < 500
+    with app.app_context():
+        assert table_counts() == before and versions() == [1]
