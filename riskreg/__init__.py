@@ -5,6 +5,7 @@ import os
 from flask import Flask
 
 from . import (
+    accessibility,
     admin,
     auth,
     cache,
@@ -53,6 +54,7 @@ def create_app(test_config=None):
     for feature in (
         auth,
         health,
+        accessibility,
         dashboard,
         register,
         heatmap,

@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Endpoints anyone may reach without logging in.
-PUBLIC_ENDPOINTS = {"auth.login", "static", "healthz"}
+PUBLIC_ENDPOINTS = {"auth.login", "accessibility.statement", "static", "healthz"}
 # Endpoints a member may POST to: everything else that changes state is for managers/admins.
 MEMBER_POST_ENDPOINTS = {"auth.logout", "auth.change_password", "auth.sign_out_everywhere"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}

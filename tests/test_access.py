@@ -42,6 +42,10 @@ def test_the_url_map_has_routes_to_check(app):
     assert {"auth.login", "auth.logout", "register.index", "dashboard.index"} <= endpoints
 
 
+def test_the_public_pages_are_sign_in_the_accessibility_statement_and_the_health_check():
+    assert PUBLIC_ENDPOINTS == {"auth.login", "accessibility.statement", "static", "healthz"}
+
+
 def test_anonymous_users_are_sent_to_login_everywhere_but_the_public_pages(app, client):
     with app.app_context():
         make_risk()
@@ -56,6 +60,7 @@ def test_anonymous_users_are_sent_to_login_everywhere_but_the_public_pages(app, 
 
 def test_public_pages_answer_without_login(client):
     assert client.get("/login").status_code == 200
+    assert client.get("/accessibility").status_code == 200
     assert client.get("/healthz").json == {"status": "ok", "database": "ok"}
     with client.get("/assets/riskreg/app.css") as response:
         assert response.status_code == 200

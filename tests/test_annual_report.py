@@ -2,6 +2,7 @@
 
 import io
 import re
+import subprocess
 from datetime import date, datetime
 
 import pytest
@@ -12,7 +13,7 @@ from helpers import make_risk, request_statements
 from sqlalchemy import select
 
 from riskreg import clock
-from riskreg.domain import last_complete_year, parse_year
+from riskreg.domain import last_complete_year, parse_year, relative_luminance
 from riskreg.extensions import db
 from riskreg.models import Risk, Setting
 from riskreg.register import services
@@ -229,16 +230,49 @@ def test_word_has_heading_styles_bullets_and_a_shaded_heatmap_table(login, year_
     assert [row.cells[0].text for row in heatmap.rows[1:]] == [
         "5 Almost certain", "4 Likely", "3 Possible", "2 Unlikely", "1 Rare"]  # fmt: skip
     likely_5 = heatmap.rows[1].cells
-    assert likely_5[4].text == "SG-01"
+    assert [p.text for p in likely_5[4].paragraphs] == ["20 Extreme", "SG-01"]
     assert shading(likely_5[4]) == "D4351C"  # 20: Extreme red
     assert likely_5[4].paragraphs[0].runs[0].font.color.rgb == RGBColor(0xFF, 0xFF, 0xFF)
     possible = heatmap.rows[3].cells
-    assert possible[3].text == "SG-05, BR-01"
+    assert [p.text for p in possible[3].paragraphs] == ["9 High", "SG-05, BR-01"]
     assert shading(possible[3]) == "F47738"  # 9: High amber
+    assert [p.text for p in possible[1].paragraphs] == ["3 Low"]  # no risks: the band alone
     assert shading(heatmap.rows[5].cells[1]) == "00703C"  # 1: Low green
     assert shading(heatmap.rows[0].cells[1]) is None  # axis labels are not shaded
     assert [row.cells[0].text for row in legend.rows] == ["Low", "Moderate", "High", "Extreme"]
     assert shading(legend.rows[1].cells[0]) == "FFDD00"
+
+
+def contrast(one: str, other: str) -> float:
+    lighter, darker = sorted(map(relative_luminance, (one, other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_word_is_arial_throughout_and_its_heat_map_reads_on_its_colours(login, year_register):
+    document = Document(io.BytesIO(login().get(f"{REPORT}.docx?year={YEAR}").data))
+    for name in ("Normal", "Heading 1", "Heading 2", "List Bullet", "Table Grid"):
+        fonts = document.styles[name].element.rPr.rFonts
+        scripts = {a: fonts.get(qn(f"w:{a}")) for a in ("ascii", "hAnsi", "eastAsia", "cs")}
+        assert scripts == dict.fromkeys(scripts, "Arial"), name
+        assert not [a for a in fonts.attrib if a.endswith("Theme")], name  # no theme fonts
+    for name in ("Heading 1", "Heading 2"):
+        assert document.styles[name].font.color.rgb == RGBColor(0x0B, 0x0C, 0x0C)
+    body = [r for p in document.paragraphs for r in p.runs if r.font.name not in (None, "Arial")]
+    assert not body  # no run names another font
+
+    heatmap, legend = document.tables
+    for row in [*heatmap.rows[1:], *legend.rows]:
+        for cell in row.cells:
+            fill = shading(cell)
+            if fill is None:
+                continue  # the axis labels and the key's words: black on white
+            for run in (r for p in cell.paragraphs for r in p.runs):
+                assert contrast(f"#{fill}", f"#{run.font.color.rgb}") >= 4.5, cell.text
+    for row in heatmap.rows:
+        assert row._tr.trPr.find(qn("w:cantSplit")) is not None
+    assert heatmap.rows[0].cells[5].width == heatmap.columns[5].width  # fixed widths
+    assert all(p.paragraph_format.keep_with_next for p in heatmap.rows[4].cells[2].paragraphs)
+    assert not heatmap.rows[-1].cells[2].paragraphs[0].paragraph_format.keep_with_next
 
 
 def test_statement_count_does_not_grow_with_the_register(login, app):
@@ -252,3 +286,73 @@ def test_statement_count_does_not_grow_with_the_register(login, app):
         return request_statements(app, client, [f"{path}?year={YEAR}" for path in paths])
 
     assert statements(3) == statements(40)
+
+
+# --- The Word file as LibreOffice lays it out (Liberation Sans measures as Arial does) -------
+
+# The heat map's row labels: one on a page means that row is there.
+ROWS = ("5 Almost certain", "4 Likely", "3 Possible", "2 Unlikely", "1 Rare")
+
+
+def demo_word_reports(app, client, pads: range) -> list[bytes]:
+    """The demo register's report with the lead paragraph longer and longer, under a line at a
+    time, so that the page's end meets the heat map at every point of its height."""
+    from riskreg.demo.load import load_demo
+    from riskreg.domain import year_containing
+
+    with app.app_context():
+        load_demo()
+        db.session.commit()
+    year = year_containing(clock.today()).label
+    reports = []
+    for n in pads:
+        with app.app_context():
+            db.session.merge(Setting(key="annual_report_lead", value=f"{DEFAULT_LEAD} {PAD * n}"))
+            db.session.commit()
+        response = client.get(f"{REPORT}.docx?year={year}&scores=1&direction=1")
+        assert response.status_code == 200
+        reports.append(response.data)
+    return reports
+
+
+PAD = "Partners report to the Board on each of these risks every quarter. "
+
+
+def pdf_pages(path) -> list[str]:
+    """Each page's text as `pdftotext -layout` lays it out."""
+    info = subprocess.run(["pdfinfo", path], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M)[1])
+    return [
+        subprocess.run(
+            ["pdftotext", "-layout", "-f", str(n), "-l", str(n), path, "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout  # fmt: skip
+        for n in range(1, pages + 1)
+    ]
+
+
+@pytest.mark.documents
+def test_the_word_heat_map_is_on_one_page_with_whole_words(app, login, tmp_path):
+    files = []
+    for n, report in enumerate(demo_word_reports(app, login("member"), pads=range(4, 22))):
+        files.append(tmp_path / f"report-{n}.docx")
+        files[-1].write_bytes(report)
+    subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), *map(str, files)],
+        capture_output=True, check=True, timeout=300,
+    )  # fmt: skip
+    for docx in files:
+        pages = pdf_pages(docx.with_suffix(".pdf"))
+        with_rows = sorted({n for n, text in enumerate(pages, 1) for row in ROWS if row in text})
+        assert len(with_rows) == 1, f"{docx.name}: the heat map's rows are on pages {with_rows}"
+        page = pages[with_rows[0] - 1]
+        assert all(row in page for row in ROWS)
+        assert "Heat map: Current scores" in page  # its heading goes with it
+        assert "5 Catastrophic" in page  # the header fits the word on one line
+        everything = "\n".join(pages)
+        assert not re.search(r"Catastrophi\s*\n", everything)  # and no word breaks anywhere
+        for band in ("Low", "Moderate", "High", "Extreme"):
+            assert re.search(rf"\b\d+ {band}\b", page), f"no cell names {band}"

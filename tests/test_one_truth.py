@@ -213,8 +213,9 @@ def annual_report(client, extension):
 
 
 def word_document(client):
-    """From the Word heat map table: each cell's score from its row and column labels, its band
-    from its shading looked up in the key, and the refs written in it."""
+    """From the Word heat map table: each cell's score and band as written at its top ("12 High",
+    which must be the score its row and column labels give and the band its shading has in the
+    key), and the refs written below it."""
     import io
 
     from docx import Document
@@ -231,8 +232,11 @@ def word_document(client):
     for row in heatmap.rows[1:]:
         level = int(row.cells[0].text.split()[0])
         for column, cell in zip(columns, row.cells[1:], strict=True):
-            for ref in filter(None, cell.text.split(", ")):
-                found[ref] = (level * column, band_of[fill(cell)])
+            named, *refs = [p.text for p in cell.paragraphs]
+            written = score_band(named)
+            assert written == (level * column, band_of[fill(cell)]), (level, column, named)
+            for ref in filter(None, ", ".join(refs).split(", ")):
+                found[ref] = written
     return found
 
 

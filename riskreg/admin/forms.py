@@ -6,8 +6,9 @@ import re
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput
 from wtforms import FieldList, Form, FormField, HiddenField, StringField, SubmitField
-from wtforms.validators import Length, Optional, Regexp
+from wtforms.validators import Length, Optional, Regexp, ValidationError
 
+from riskreg.accessibility import contact as contacts
 from riskreg.auth.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from riskreg.heatmap.grid import ORIENTATIONS
 from riskreg.ui import forms as shared_fields
@@ -260,4 +261,20 @@ class SettingsForm(FlaskForm):
         hint="Shown in the header of every page and on every report.",
     )
     heatmap_orientation = ChoiceField("Heat map layout", ORIENTATIONS, "Choose a heat map layout")
+    accessibility_contact = line(
+        "Accessibility contact",
+        contacts.LIMIT,
+        None,
+        hint="An email address, or who to ask and how, shown on the accessibility statement for "
+        "anyone who finds a problem. Leave it blank to name the board's business manager.",
+        validators=[lambda form, field: whole_email_address(field.data)],
+    )
     submit = SubmitField("Save settings", widget=GovSubmitInput())
+
+
+def whole_email_address(text):
+    if text and contacts.looks_like_a_broken_email(text):
+        raise ValidationError(
+            "Enter the accessibility contact's email address in the correct format, like "
+            "name@example.org"
+        )

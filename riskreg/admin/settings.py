@@ -1,10 +1,12 @@
-"""The board's settings (admins only): its name and the heat map's layout."""
+"""The board's settings (admins only): its name, the heat map's layout and the accessibility
+statement's contact."""
 
 from flask import flash, redirect, render_template, url_for
 
+from riskreg.accessibility import contact as contacts
 from riskreg.extensions import db
 from riskreg.heatmap.grid import ORIENTATIONS, board_orientation
-from riskreg.ui import board_name
+from riskreg.ui import board_name, setting
 
 from . import services
 from .blueprint import admin_only, bp
@@ -14,12 +16,17 @@ from .forms import SettingsForm
 @bp.route("/settings", methods=["GET", "POST"])
 @admin_only
 def settings():
-    current = {"board_name": board_name(), "heatmap_orientation": board_orientation()}
+    current = {
+        "board_name": board_name(),
+        "heatmap_orientation": board_orientation(),
+        "accessibility_contact": setting(contacts.SETTING, ""),
+    }
     form = SettingsForm(data=current)
     if form.validate_on_submit():
         after = {
             "board_name": form.board_name.data,
             "heatmap_orientation": form.heatmap_orientation.data,
+            "accessibility_contact": form.accessibility_contact.data or "",
         }
         if services.save_settings(current, after):
             db.session.commit()

@@ -8,7 +8,7 @@ from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor
 
 from riskreg import domain
 from riskreg.ui import board_name
@@ -61,6 +61,7 @@ def word_document(report: Report) -> bytes:
     """Real heading and list styles, and the heat map as a native shaded table, so the board
     can paste the section into its report and edit it."""
     document = Document()
+    house_style(document)
     document.core_properties.title = f"{HEADING} {report.year.label}"
     document.core_properties.author = board_name()
     document.add_heading(f"{HEADING} {report.year.label}", level=1)
@@ -82,13 +83,56 @@ def word_document(report: Report) -> bytes:
     return buffer.getvalue()
 
 
+# One font family throughout, black headings, sizes in steps; A4 as a UK board prints it.
+FONT = "Arial"
+SIZES = {"Normal": 11, "List Bullet": 11, "Heading 1": 16, "Heading 2": 13, "Table Grid": 9}
+TEXT = RGBColor(0x0B, 0x0C, 0x0C)
+# The heat map's columns: a label column for "5 Almost certain", then five that fit
+# "5 Catastrophic" in 9 pt bold (2.2 cm in Arial) inside the cells' 0.19 cm side margins.
+LABEL_WIDTH, COLUMN_WIDTH = Cm(3.0), Cm(2.8)
+TABLE_TEXT = Pt(9)
+
+
+def house_style(document) -> None:
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2.0))
+    defaults = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+    set_font(defaults.find(qn("w:rPr")))
+    for name, size in SIZES.items():
+        style = document.styles[name]
+        set_font(style.element.get_or_add_rPr())
+        style.font.size = Pt(size)
+        if name.startswith("Heading"):
+            style.font.color.rgb = TEXT
+            style.font.bold = True
+
+
+def set_font(rpr) -> None:
+    """Arial for every script, named outright: a theme font or a missing East Asian or complex
+    script font lets LibreOffice substitute its own."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attribute in list(fonts.attrib):
+        if attribute.endswith("Theme"):
+            del fonts.attrib[attribute]
+    for script in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(script), FONT)
+
+
 def add_heatmap_table(document, report: Report) -> None:
-    document.add_heading(report.heatmap_caption, level=2)
+    heading = document.add_heading(report.heatmap_caption, level=2)
     grid = report.heatmap
-    document.add_paragraph(
+    caption = document.add_paragraph(
         f"{grid.row_axis} runs down the side (5 at the top) and {grid.column_axis.lower()} along "
-        "the top; each cell lists the references of the risks scored there."
+        "the top; each cell names its band and score and lists the references of the risks "
+        "scored there."
     )
+    for paragraph in (heading, caption):
+        paragraph.paragraph_format.keep_with_next = True
     table = document.add_table(rows=1, cols=len(grid.column_levels) + 1, style="Table Grid")
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     header = table.rows[0].cells
@@ -101,23 +145,61 @@ def add_heatmap_table(document, report: Report) -> None:
         write_cell(row[0], f"{level.value} {level.name}", bold=True)
         for box, cell in zip(row[1:], cells, strict=True):
             shade(box, cell.band)
-            write_cell(box, ", ".join(cell.refs), colour=cell.band.text_colour)
+            write_cell(
+                box, f"{cell.score} {cell.band.name}", bold=True, colour=cell.band.text_colour
+            )
+            if cell.refs:
+                write_cell(box, ", ".join(cell.refs), colour=cell.band.text_colour, new=True)
+    set_widths(table, [LABEL_WIDTH] + [COLUMN_WIDTH] * len(grid.column_levels))
+    keep_on_one_page(table)
 
-    document.add_paragraph("Key")
+    key = document.add_paragraph("Key")
+    key.paragraph_format.keep_with_next = True
+    key.paragraph_format.space_before = Pt(12)
+    key.paragraph_format.space_after = Pt(4)
     legend = document.add_table(rows=0, cols=2, style="Table Grid")
+    legend.alignment = WD_TABLE_ALIGNMENT.CENTER
     for band in grid.scheme.bands:
         cells = legend.add_row().cells
         shade(cells[0], band)
         write_cell(cells[0], band.name, bold=True, colour=band.text_colour)
         write_cell(cells[1], f"Scores {band.min} to {band.max}. {band.response}")
+    set_widths(legend, [LABEL_WIDTH, COLUMN_WIDTH * len(grid.column_levels)])
+    keep_on_one_page(legend)
 
 
-def write_cell(cell, text: str, bold: bool = False, colour: str | None = None) -> None:
-    run = cell.paragraphs[0].add_run(text)
+def write_cell(cell, text: str, bold=False, colour: str | None = None, new=False) -> None:
+    """Text in a cell: in its first paragraph, or (new) in a paragraph of its own below."""
+    paragraph = cell.add_paragraph() if new else cell.paragraphs[0]
+    run = paragraph.add_run(text)
     run.bold = bold
-    run.font.size = Pt(9)
+    run.font.size = TABLE_TEXT
     if colour:
         run.font.color.rgb = RGBColor.from_string(colour.lstrip("#").upper())
+
+
+def set_widths(table, widths) -> None:
+    """Fixed column widths, on the grid and on every cell (Word reads one, LibreOffice the
+    other)."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+
+
+def keep_on_one_page(table) -> None:
+    """No row splits across a page, and every row but the last keeps with the next, so the
+    table moves to the next page whole rather than breaking."""
+    for index, row in enumerate(table.rows):
+        cant_split = OxmlElement("w:cantSplit")
+        cant_split.set(qn("w:val"), "true")
+        row._tr.get_or_add_trPr().append(cant_split)
+        if index < len(table.rows) - 1:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
 
 
 def shade(cell, band: domain.Band) -> None:
