@@ -321,6 +321,7 @@ class Changes:
     until: datetime
     as_of: date  # the day the overdue lists are judged at
     live: bool  # True: this meeting is not agreed yet, so "now" is the register as it stands
+    register: list[domain.RegisterRow]  # the register it compares: agreed here, or as it stands
     raised: list[domain.RegisterRow]
     closed: list[Closure]
     rescored_up: list[Rescore]
@@ -388,6 +389,7 @@ def changes_between(
         until=until,
         as_of=as_of,
         live=live,
+        register=after,
         raised=[row for row in after if row.risk.id not in before_by_id],
         closed=closed,
         rescored_up=[r for r in rescored if r.direction == "up"],

@@ -18,7 +18,7 @@ from riskreg.errors import render_error
 from riskreg.extensions import db
 from riskreg.heatmap.grid import build_heatmap
 from riskreg.models import Assessment, Meeting, Risk, User
-from riskreg.readmodel import agreed_at_meeting, next_meeting, register_rows
+from riskreg.readmodel import agreed_at_meeting, next_meeting
 from riskreg.security import role_required
 from riskreg.ui.forms import positive_int
 
@@ -148,15 +148,15 @@ def agree(meeting_id):
             )  # fmt: skip
         )
         return redirect(url_for(".view", meeting_id=meeting.id))
-    rows = register_rows()
+    changes = snapshots.changes_for(meeting)  # not agreed yet: it holds the register now
     return render_template(
         "meetings/agree.html",
         title="Agree the register",
         meeting=meeting,
         form=form,
-        rows=rows,
+        rows=changes.register,
         rescores=rescores,
-        changes=snapshots.changes_for(meeting),
+        changes=changes,
     ), (400 if request.method == "POST" else 200)
 
 

@@ -181,7 +181,7 @@ def new():
     for attempt in range(3):
         try:
             risk = services.create_risk(
-                section, form.risk_values(), scorings(form), form.rationale.data
+                section, form.risk_values(), scorings(form.scores()), form.rationale.data
             )
             db.session.commit()
             break
@@ -194,8 +194,8 @@ def new():
     return redirect(risk_page(risk.ref))
 
 
-def scorings(form) -> dict[str, services.Scoring]:
-    return {kind: services.Scoring(*pair) for kind, pair in form.scores().items()}
+def scorings(pairs: dict[str, tuple[int, int]]) -> dict[str, services.Scoring]:
+    return {kind: services.Scoring(*pair) for kind, pair in pairs.items()}
 
 
 @bp.route("/risks/<ref>/edit", methods=["GET", "POST"])
@@ -221,6 +221,7 @@ def edit(ref):
 def rescore(ref):
     """Choose new scores, check the change, confirm: the confirm POST re-validates it all."""
     risk = find_open_risk(ref)
+    now = live_row(risk)  # read once: the form, the check page and the save all start from it
     form = RescoreForm()
     form.meeting.choices = agreeing_meeting_choices(clock.today())
     scheme = active_scheme()
@@ -231,23 +232,25 @@ def rescore(ref):
             title=f"Rescore {risk.ref}",
             risk=risk,
             form=form,
-            now=live_row(risk),
+            now=now,
             **score_context(form, scheme),
         ), status
 
     def render_check(status=200, **extra):
+        # After a conflict `extra` carries the risk as someone else left it: compare with that.
+        before = live_row(extra["risk"]) if "risk" in extra else now
         extra.setdefault("risk", risk)
         return render_template(
             "register/rescore_check.html",
             title=f"Check the new scores for {risk.ref}",
             form=form,
-            **rescore_summary(extra["risk"], form, scheme),
+            **rescore_summary(extra["risk"], before, form, scheme),
             **extra,
         ), status
 
     if request.method == "GET":
         lock(form, risk)
-        form.preselect(live_row(risk))
+        form.preselect(now)
         return render_form()
     if not form.validate():
         return render_form(400)
@@ -261,7 +264,7 @@ def rescore(ref):
         partial(
             services.rescore_risk,
             risk,
-            {kind: services.Scoring(*pair) for kind, pair in form.rescored(live_row(risk)).items()},
+            scorings(form.rescored(now)),
             form.rationale.data,
             meeting_id=int(form.meeting.data) if form.meeting.data else None,
             next_review=form.next_review.data,
@@ -271,9 +274,10 @@ def rescore(ref):
     )
 
 
-def rescore_summary(risk: Risk, form: RescoreForm, scheme: domain.Scheme) -> dict:
-    """Each rescored kind as before → after with the direction, and the next review date."""
-    before = live_row(risk)
+def rescore_summary(
+    risk: Risk, before: domain.RegisterRow | None, form: RescoreForm, scheme: domain.Scheme
+) -> dict:
+    """Each rescored kind as `before` → after with the direction, and the next review date."""
     scores = form.rescored(before)
     changes = []
     for kind, (likelihood, impact) in scores.items():
