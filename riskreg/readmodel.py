@@ -581,10 +581,11 @@ def register_page(
 
 def heatmap_rows(
     query: RegisterQuery, basis: str, per_cell: int
-) -> tuple[list[domain.RegisterRow], dict[tuple[int, int], int]]:
+) -> tuple[list[domain.RegisterRow], dict[tuple[int, int], int], bool]:
     """The register's rows placed on the grid by their `basis` score, at most `per_cell` in
-    each cell (the first in register order), with how many each cell holds. Two statements:
-    the cells are ranked over narrow rows, then only the rows listed are read in full."""
+    each cell (the first in register order), with how many each cell holds and whether they
+    come from more than one section. Two statements: the cells are ranked over narrow rows,
+    then only the rows listed are read in full."""
     register = _Register(query, None)
     s = register.scores.c
     likelihood, impact = s[f"{basis}_likelihood"], s[f"{basis}_impact"]
@@ -598,6 +599,9 @@ def heatmap_rows(
             .over(partition_by=cell, order_by=register.register_order())
             .label("place"),
             func.count().over(partition_by=cell).label("in_cell"),
+            (func.min(Risk.section_id).over() != func.max(Risk.section_id).over()).label(
+                "several_sections"
+            ),
         )
         .where(likelihood.is_not(None))
         .subquery()
@@ -606,7 +610,7 @@ def heatmap_rows(
     counts = {(r.likelihood, r.impact): r.in_cell for r in listed}
     full = register.statement().where(Risk.id.in_([r.id for r in listed]))
     records = db.session.execute(full.order_by(*register.register_order())) if listed else []
-    return register.rows(records), counts
+    return register.rows(records), counts, any(r.several_sections for r in listed[:1])
 
 
 def register_rows(

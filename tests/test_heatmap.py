@@ -169,46 +169,102 @@ def test_arrows_from_the_last_agreed_meeting(app, login):
     assert "current score when the register was last agreed" in html
 
 
-def test_appetite_is_a_boundary_between_cells_within_and_above_it(app, login):
+def appetite_lines(html):
+    return re.findall(r'<g class="rr-hm__appetite" data-section="([A-Z]+)">', html)
+
+
+def boxed_refs(html):
+    """Refs drawn with a box in the SVG grid: above their section's appetite."""
+    return re.findall(r'<rect class="rr-hm__beyond"[^>]*/>\s*<a href="/risks/([A-Z]+-\d+)"', html)
+
+
+def test_one_sections_appetite_is_a_line_and_refs_above_any_appetite_are_boxed(app, login):
     client = login("member")
     with app.app_context():
         set_appetite("SG", 12)
         set_appetite("BR", 9)
-        make_risk(current=(3, 4))
-        grid_rows = register_rows()
-        grid = build_heatmap(grid_rows, appetites=[])
-        assert svg_layout(grid).lines == ()
+        make_risk(current=(3, 4))  # SG-01, 12: within SG's 12
+        make_risk(title="Worse", current=(4, 4))  # SG-02, 16: above it
+        make_risk(section="BR", title="Board capacity", current=(3, 4))  # BR-01, 12 > 9
+        assert svg_layout(build_heatmap(register_rows(), appetites=[])).line is None
     html = client.get("/heatmap?section=SG").text
-    lines = re.findall(r'<g class="rr-hm__appetite" data-section="([A-Z]+)">', html)
-    assert lines == ["SG"]
+    assert appetite_lines(html) == ["SG"]
     assert ">SG appetite 12</text>" in html
-    assert "Safeguarding risks and challenges (SG): risk appetite 12" in html
-    # Every section's line when no section is chosen, each labelled.
+    assert "Safeguarding risks and challenges (SG): risk appetite 12; cells above" in html
+    assert boxed_refs(html) == ["SG-02"]
+    # Several sections on one grid: no staircases to tell apart, each ref judged by its own.
     html = client.get("/heatmap").text
-    assert re.findall(r'<g class="rr-hm__appetite" data-section="([A-Z]+)">', html) == [
-        "SG",
-        "BR",
-    ]
-    assert ">BR appetite 9</text>" in html
+    assert appetite_lines(html) == []
+    assert sorted(boxed_refs(html)) == ["BR-01", "SG-02"]
+    assert "Safeguarding risks and challenges (SG) 12; Board risks and challenges (BR) 9" in html
+    assert "Choose one section to see its appetite line." in html
+    # The table equivalent and the compact grid's list say so in words.
+    assert html.count('BR-01</a><span class="govuk-visually-hidden"> (above appetite)') == 2
 
 
-def test_appetite_line_follows_the_staircase(ctx):
+def test_only_a_section_with_risks_in_the_view_gets_a_line(app, login):
+    client = login("member")
+    with app.app_context():
+        set_appetite("SG", 12)
+        set_appetite("BR", 9)
+        make_risk(current=(4, 4))
+    # Every risk shown is in SG: its line, though no section is chosen; BR is not in the key.
+    html = client.get("/heatmap").text
+    assert appetite_lines(html) == ["SG"]
+    assert "(BR) 9" not in html
+    # BR has no risks: no line, no appetite in the key.
+    html = client.get("/heatmap?section=BR").text
+    assert appetite_lines(html) == []
+    assert "risk appetite" not in html
+
+
+def test_a_line_is_not_drawn_when_unlisted_risks_come_from_another_section(app, login):
+    client = login("member")
+    with app.app_context():
+        set_appetite("SG", 12)
+        for n in range(REFS_PER_CELL):
+            make_risk(title=f"Risk {n}", current=(4, 4))
+        make_risk(section="BR", title="Board", current=(4, 4))  # counted, not listed
+    html = client.get("/heatmap").text
+    assert "and 1 more" in html
+    assert appetite_lines(html) == []
+
+
+def test_appetite_line_runs_between_cells_and_its_label_above_the_grid(ctx):
     make_risk()
-    grid = build_heatmap(register_rows(), appetites=[Appetite("SG", "SG", 12)])
-    svg = svg_layout(grid)
-    line = svg.lines[0]
-    # Impact 1 and 2: all five likelihoods within 12, so no horizontal edge there; impact 3:
-    # likelihood 4 (12) within and 5 (15) above: an edge on top of the likelihood-4 row.
-    row_top = {level.value: y for level, y in svg.row_labels}
-    assert f"M{svg.left + 2 * CELL_W}" in line.path
-    horizontal = re.findall(r"M([\d.]+) ([\d.]+)L([\d.]+) ([\d.]+)", line.path)
-    flat = [(float(a), float(b)) for a, b, c, d in horizontal if b == d]
-    assert (svg.left + 2 * CELL_W, svg.cells[5].y) in flat  # top of row 2 (likelihood 4)
-    assert row_top[5] < row_top[4]
+    for orientation in ("likelihood-vertical", "impact-vertical"):
+        grid = build_heatmap(
+            register_rows(), appetites=[Appetite("SG", "SG", 12)], orientation=orientation
+        )
+        svg = svg_layout(grid)
+        columns = {svg.left + c * CELL_W for c in range(6)}
+        rows = {cell.y for cell in svg.cells} | {svg.top + svg.grid_height}
+        segments = [
+            tuple(map(float, m))
+            for m in re.findall(r"M([\d.]+) ([\d.]+)L([\d.]+) ([\d.]+)", svg.line.path)
+        ]
+        lead, *edges = segments
+        assert lead[1] < svg.top and lead[0] in columns  # from the label down a gap
+        by_place = {(cell.x, cell.y): cell for cell in svg.cells}
+        for x1, y1, x2, y2 in edges:
+            if x1 == x2:  # a vertical edge: above the appetite on its right, within on its left
+                assert x1 in columns and y1 in rows and y2 in rows
+                right, left = by_place[(x1, y1)], by_place[(x1 - CELL_W, y1)]
+                assert right.cell.score > 12 >= left.cell.score
+            else:  # a horizontal edge: above it over the edge, within it under it
+                assert y1 == y2 and y1 in rows and x1 in columns
+                upper = next(c for c in svg.cells if c.x == x1 and c.y + c.height == y1)
+                lower = by_place[(x1, y1)]
+                assert upper.cell.score > 12 >= lower.cell.score
+        # Above 12: 15 at impact 3, 16 and 20 at impact 4, 15 to 25 at impact 5: three steps,
+        # each an edge across and one up. The label is clear of the grid.
+        assert len(edges) == 6
+        assert svg.line.label_y + 5 <= svg.top
+        assert svg.left <= svg.line.label_x - svg.line.label_width / 2
+        assert svg.line.label_x + svg.line.label_width / 2 <= svg.left + svg.grid_width
     # Appetite 25: nothing is above it, so there is no line.
-    assert (
-        svg_layout(build_heatmap(register_rows(), appetites=[Appetite("SG", "SG", 25)])).lines == ()
-    )
+    grid = build_heatmap(register_rows(), appetites=[Appetite("SG", "SG", 25)])
+    assert svg_layout(grid).line is None
 
 
 def test_key_names_every_band_with_its_scores(app, login):

@@ -91,7 +91,8 @@ def heatmap_page(client):
     found = {}
     for row in table["rows"][1:]:
         for cell in row[1:]:
-            score, band, *refs = cell.replace("no risks", "").split()
+            words = cell.replace("no risks", "").replace("(above appetite)", "")
+            score, band, *refs = words.split()
             for ref in refs:
                 found[ref] = (int(score), band)
     return found

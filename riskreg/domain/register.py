@@ -171,10 +171,13 @@ def row_from_views(
         and current is not None
         and target is not None
         and current.score > target.score,
-        above_appetite=risk.appetite is not None
-        and current is not None
-        and current.score > risk.appetite,
+        above_appetite=current is not None and beyond_appetite(current.score, risk.appetite),
     )
+
+
+def beyond_appetite(score: int, appetite: int | None) -> bool:
+    """A score above the highest its section tolerates (a section without one tolerates all)."""
+    return appetite is not None and score > appetite
 
 
 def ref_key(row: RegisterRow) -> tuple[str, int, str]:

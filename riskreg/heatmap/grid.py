@@ -29,6 +29,10 @@ class Cell:
     risks: tuple[domain.RiskFact, ...]  # listed, in register order
     count: int = 0  # how many the cell holds: more than are listed on the page's grid
 
+    def beyond_appetite(self, risk: domain.RiskFact) -> bool:
+        """Whether a risk placed here is above its own section's appetite (the box round it)."""
+        return domain.beyond_appetite(self.score, risk.appetite)
+
     @property
     def more(self) -> int:
         """Risks in the cell beyond those listed."""
@@ -67,7 +71,8 @@ class Heatmap:
     orientation: str
     scheme: domain.Scheme
     cells: dict[tuple[int, int], Cell]  # (likelihood, impact) -> cell, all 25 present
-    appetites: tuple[Appetite, ...] = ()
+    appetites: tuple[Appetite, ...] = ()  # of the sections whose risks are shown
+    line: Appetite | None = None  # drawn only when one section's risks are shown
     moves: tuple[Move, ...] = ()
     arrows_from: str | None = None
     caption: str = ""
@@ -108,6 +113,25 @@ class Heatmap:
         ]
 
     @property
+    def line_edges(self) -> list[list[tuple[bool, bool]]]:
+        """For each cell in display order, whether the appetite line runs along its left edge
+        and its bottom edge: between a cell above the appetite and one within it. Scores grow
+        up and to the right, so these edges make one staircase."""
+        grid = self.grid
+        line = self.line
+        outside = [[line is not None and c.score > line.score for c in cells] for _, cells in grid]
+        return [
+            [
+                (
+                    here and c > 0 and not row[c - 1],
+                    here and r < len(grid) - 1 and not outside[r + 1][c],
+                )
+                for c, here in enumerate(row)
+            ]
+            for r, row in enumerate(outside)
+        ]
+
+    @property
     def placed(self) -> int:
         return sum(max(cell.count, len(cell.risks)) for cell in self.cells.values())
 
@@ -122,12 +146,20 @@ def build_heatmap(
     baselines: dict[int, tuple[int, int]] | None = None,
     caption: str = "",
     counts: dict[tuple[int, int], int] | None = None,
+    several_sections: bool | None = None,
 ) -> Heatmap:
     """The grid for register rows on `basis`. Arrows run from each risk's inherent position
     (`arrows_from="inherent"`) or its position in `baselines` (risk id -> (likelihood, impact),
     `arrows_from="meeting"`) to its current one; a risk that has not moved gets none. `counts`:
-    how many each cell holds, when `rows` lists only some of them (readmodel.heatmap_rows)."""
+    how many each cell holds, when `rows` lists only some of them (readmodel.heatmap_rows), and
+    then `several_sections`: whether the risks not listed come from more than one section.
+    Appetites are kept for the sections whose risks are shown; a line is drawn only for a
+    single section's, since several staircases on one grid overlap and cannot be told apart."""
     rows = list(rows)
+    shown = {row.risk.section_prefix for row in rows}
+    appetites = tuple(a for a in appetites if a.prefix in shown)
+    single = len(shown) == 1 and not several_sections
+    line = appetites[0] if single and appetites else None
     scheme = scheme or readmodel.active_scheme()
     placed = domain.heatmap_cells(rows, basis)
     cells = {
@@ -156,7 +188,8 @@ def build_heatmap(
         orientation=orientation if orientation in ORIENTATIONS else DEFAULT_ORIENTATION,
         scheme=scheme,
         cells=cells,
-        appetites=tuple(appetites),
+        appetites=appetites,
+        line=line,
         moves=tuple(moves),
         arrows_from=arrows_from,
         caption=caption,
@@ -187,6 +220,7 @@ def heatmap_for(
     basis: str = "current",
     arrows_from: str | None = None,
     counts: dict[tuple[int, int], int] | None = None,
+    several_sections: bool | None = None,
 ) -> Heatmap:
     """The heat map of register rows as the board sees it: the board's orientation setting,
     the chosen section's appetite (or every section's), and the caption."""
@@ -205,4 +239,5 @@ def heatmap_for(
         baseline_positions(rows) if arrows_from == "meeting" else None,
         caption_for(basis, chosen[0].name if chosen else None, query.as_at or today()),
         counts,
+        several_sections,
     )

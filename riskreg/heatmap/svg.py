@@ -1,5 +1,7 @@
 """The heat map drawn as SVG: where each cell, ref, appetite line and arrow goes, in CSS px.
-The SVG scales to its box on screen and on paper; templates/heatmap/_grid.html draws it."""
+The SVG scales to its box on paper and on wide screens (narrow ones get the compact grid);
+templates/heatmap/_grid.html draws it. The appetite line runs along the white gaps between
+cells and its label sits above the grid, so neither covers a cell's text."""
 
 from dataclasses import dataclass
 
@@ -10,8 +12,8 @@ from .grid import Appetite, Cell, Heatmap, Move
 AXIS_TITLE_W, ROW_LABEL_W, CELL_W = 30, 118, 150
 HEAD_H, LINE_H, MIN_CELL_H, PAD = 28, 19, 80, 8
 COLUMN_LABEL_H, AXIS_TITLE_H = 44, 28
-CHAR_W, GAP = 8.6, 7  # generous widths for a ref's characters at 13px, so lines never overrun
-LINE_STYLES = ("", "9 5", "3 4", "12 4 3 4")  # one dash pattern per section's appetite line
+CHAR_W, GAP = 8.6, 9  # generous widths for a ref's characters at 13px, so lines never overrun
+LABEL_H, LABEL_CHAR_W = 24, 7.8  # the appetite line's label, above the grid, 13px bold
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,11 @@ class SvgRef:
     risk: domain.RiskFact
     x: float
     y: float
+    boxed: bool = False  # above its section's appetite
+
+    @property
+    def width(self) -> float:
+        return len(self.risk.ref) * CHAR_W
 
 
 @dataclass(frozen=True)
@@ -35,9 +42,10 @@ class SvgCell:
 class SvgLine:
     appetite: Appetite
     path: str
-    dash: str
-    label_x: float
+    label: str
+    label_x: float  # the label's middle
     label_y: float
+    label_width: float
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,7 @@ class SvgLayout:
     cells: tuple[SvgCell, ...]
     row_labels: tuple[tuple[domain.Level, float], ...]  # level, y of the row's middle
     column_labels: tuple[tuple[domain.Level, float], ...]  # level, x of the column's middle
-    lines: tuple[SvgLine, ...]
+    line: SvgLine | None
     arrows: tuple[tuple[Move, float, float, float, float], ...]
     cell_width: float = CELL_W
 
@@ -71,7 +79,7 @@ def _flow(risks: tuple[domain.RiskFact, ...]) -> list[list[tuple[domain.RiskFact
 
 
 def svg_layout(grid: Heatmap) -> SvgLayout:
-    left, top = AXIS_TITLE_W + ROW_LABEL_W, PAD + 18 * len(grid.appetites)
+    left, top = AXIS_TITLE_W + ROW_LABEL_W, PAD + (LABEL_H if grid.line else 0)
     flowed = [[_flow(cell.risks) for cell in cells] for _, cells in grid.grid]
     lines_in = [
         [len(flow) + (cell.more > 0) for flow, cell in zip(row, cells, strict=True)]
@@ -86,7 +94,12 @@ def svg_layout(grid: Heatmap) -> SvgLayout:
         for c, cell in enumerate(row_cells):
             x, y = left + c * CELL_W, tops[r]
             refs = tuple(
-                SvgRef(risk, x + PAD + offset, y + HEAD_H + (n + 1) * LINE_H - 4)
+                SvgRef(
+                    risk,
+                    x + PAD + offset,
+                    y + HEAD_H + (n + 1) * LINE_H - 4,
+                    cell.beyond_appetite(risk),
+                )
                 for n, line in enumerate(flowed[r][c])
                 for risk, offset in line
             )
@@ -121,33 +134,26 @@ def svg_layout(grid: Heatmap) -> SvgLayout:
         x2, y2 = x2 - dx * reach / length, y2 - dy * reach / length
         arrows.append((move, round(x1, 1), round(y1, 1), round(x2, 1), round(y2, 1)))
 
-    lines = []
-    for k, appetite in enumerate(grid.appetites):
-        # Rows within appetite, counted from the bottom, in each column: a staircase.
-        within = [min(5, appetite.score // level.value) for level in grid.column_levels]
-        inset = k * 5  # lines of two sections that share an edge stay apart
+    line = None
+    if grid.line:
         segments = []
-        for c, height in enumerate(within):
-            x = left + c * CELL_W
-            if c and within[c - 1] > height:
-                segments.append((x - inset, tops[5 - within[c - 1]], x - inset, tops[5 - height]))
-            if 0 < height < 5:
-                y = tops[5 - height] + inset
-                segments.append((x, y, x + CELL_W, y))
-        if not segments:
-            continue  # every cell, or none, is within appetite: there is no boundary
-        # Labelled above the grid, over the line's top end, so no ref is covered.
-        x1, y1 = segments[0][:2]
-        segments.insert(0, (x1, top - (len(grid.appetites) - k) * 18 + 6, x1, y1))
-        lines.append(
-            SvgLine(
-                appetite,
-                " ".join(f"M{a} {b}L{c} {d}" for a, b, c, d in segments),
-                LINE_STYLES[k % len(LINE_STYLES)],
-                x1,
-                top - (len(grid.appetites) - k) * 18 + 4,
-            )
-        )
+        for r, row in enumerate(grid.line_edges):
+            for c, (left_edge, bottom_edge) in enumerate(row):
+                x = left + c * CELL_W
+                if left_edge:
+                    segments.append((x, tops[r], x, tops[r + 1]))
+                if bottom_edge:
+                    segments.append((x, tops[r + 1], x + CELL_W, tops[r + 1]))
+        if segments:
+            # The label sits above the grid; a lead joins it to the line's top end, down the
+            # gap between two columns (or the grid's left edge).
+            x1, y1 = min(((a, b) for a, b, _, _ in segments), key=lambda p: (p[1], p[0]))
+            segments.insert(0, (x1, top - 6, x1, y1))
+            label = f"{grid.line.prefix} appetite {grid.line.score}"
+            width = len(label) * LABEL_CHAR_W + 12
+            middle = min(max(x1, left + width / 2), left + 5 * CELL_W - width / 2)
+            path = " ".join(f"M{a} {b}L{c} {d}" for a, b, c, d in segments)
+            line = SvgLine(grid.line, path, label, middle, top - 10, width)
 
     grid_width, grid_height = 5 * CELL_W, tops[5] - top
     return SvgLayout(
@@ -164,6 +170,6 @@ def svg_layout(grid: Heatmap) -> SvgLayout:
         column_labels=tuple(
             (level, left + (c + 0.5) * CELL_W) for c, level in enumerate(grid.column_levels)
         ),
-        lines=tuple(lines),
+        line=line,
         arrows=tuple(arrows),
     )

@@ -50,8 +50,8 @@ def heatmap_body(
     if errors:
         body = render_template("heatmap/_body.html", **controls(errors, view))
         return "Error: Heat map", body, 400
-    rows, counts = readmodel.heatmap_rows(view.query, basis, REFS_PER_CELL)
-    grid = heatmap_for(rows, view.query, basis, arrows_from, counts)
+    rows, counts, several_sections = readmodel.heatmap_rows(view.query, basis, REFS_PER_CELL)
+    grid = heatmap_for(rows, view.query, basis, arrows_from, counts, several_sections)
     body = render_template(
         "heatmap/_body.html", grid=grid, summary_args=view.args(), **controls({}, view)
     )
