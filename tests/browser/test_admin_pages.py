@@ -4,12 +4,12 @@ import re
 from pathlib import Path
 
 from helpers import make_risk
-from journeys import serious_accessibility_violations, sign_in
+from journeys import accessibility_violations, sign_in
 from playwright.sync_api import expect
 
 
 def accessible(page):
-    assert serious_accessibility_violations(page) == [], page.url
+    assert accessibility_violations(page) == [], page.url
 
 
 def test_an_admin_creates_a_user_and_changes_the_scheme(page, users):

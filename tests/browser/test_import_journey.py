@@ -3,12 +3,12 @@
 import re
 
 from helpers import make_risk
-from journeys import serious_accessibility_violations, sign_in
+from journeys import accessibility_violations, sign_in
 from playwright.sync_api import expect
 
 
 def no_violations(page):
-    assert serious_accessibility_violations(page) == [], page.url
+    assert accessibility_violations(page) == [], page.url
 
 
 def csv_file(name: str, text: str) -> dict:

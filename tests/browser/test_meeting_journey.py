@@ -5,7 +5,7 @@ import re
 from datetime import date, datetime, timedelta
 
 from helpers import make_meeting, make_risk
-from journeys import serious_accessibility_violations, sign_in
+from journeys import accessibility_violations, sign_in
 from playwright.sync_api import expect
 
 from riskreg import clock
@@ -25,11 +25,11 @@ def test_manager_agrees_rescores_and_a_member_sees_what_changed(app, new_page, u
     manager = new_page()
     sign_in(manager, users["manager"])
     manager.goto("/meetings")
-    assert serious_accessibility_violations(manager) == []
+    assert accessibility_violations(manager) == []
     manager.get_by_role("button", name="Add a meeting").click()
     manager.get_by_role("button", name="Save meeting").click()  # nothing entered
     expect(manager.locator(".govuk-error-summary")).to_contain_text("Enter the date")
-    assert serious_accessibility_violations(manager) == []
+    assert accessibility_violations(manager) == []
     held = today - timedelta(days=1)  # held yesterday; the winter one is next
     manager.get_by_label("Day").fill(str(held.day))
     manager.get_by_label("Month").fill(str(held.month))
@@ -41,11 +41,11 @@ def test_manager_agrees_rescores_and_a_member_sees_what_changed(app, new_page, u
 
     manager.get_by_role("link", name="Agree the register").click()
     expect(manager.get_by_text("You cannot undo this")).to_be_visible()
-    assert serious_accessibility_violations(manager) == []
+    assert accessibility_violations(manager) == []
     manager.get_by_role("button", name="Agree the register").click()
     expect(manager.locator(".govuk-notification-banner")).to_contain_text("2 open risks")
     expect(manager.get_by_text("The register as agreed: 2 open risks")).to_be_visible()
-    assert serious_accessibility_violations(manager) == []
+    assert accessibility_violations(manager) == []
 
     # The rescore, through the rescore form.
     manager.goto("/risks/SG-01/rescore")
@@ -64,7 +64,7 @@ def test_manager_agrees_rescores_and_a_member_sees_what_changed(app, new_page, u
     member.get_by_role("link", name=re.compile(r"^Winter board")).click()
     expect(member.get_by_text("Agree the register")).to_have_count(0)  # members read only
     expect(member.get_by_text("Reviewed at every board meeting")).to_be_visible()
-    assert serious_accessibility_violations(member) == []
+    assert accessibility_violations(member) == []
     member.get_by_role("link", name="Since the last meeting").click()
     expect(member).to_have_url(re.compile(rf"/meetings/{next_id}/changes$"))
     expect(member.get_by_text("Compared with the register agreed at Autumn board")).to_be_visible()
@@ -73,7 +73,7 @@ def test_manager_agrees_rescores_and_a_member_sees_what_changed(app, new_page, u
     expect(worse).to_contain_text("12 High (3×4)")
     expect(worse).to_contain_text("16 Extreme (4×4)")
     expect(worse).to_contain_text("Agency staff turnover doubled since the autumn.")
-    assert serious_accessibility_violations(member) == []
+    assert accessibility_violations(member) == []
 
 
 def test_the_compare_page_passes_the_accessibility_scan(app, page, users):
@@ -90,7 +90,7 @@ def test_the_compare_page_passes_the_accessibility_scan(app, page, users):
     page.get_by_role("button", name="Compare").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Compare agreed registers")
     expect(page).to_have_url(re.compile(rf"from={ids[0]}&to={ids[1]}"))
-    assert serious_accessibility_violations(page) == []
+    assert accessibility_violations(page) == []
 
 
 def test_manager_sees_what_is_agreed_and_ticks_a_rescore_that_then_names_the_meeting(
@@ -121,7 +121,7 @@ def test_manager_sees_what_is_agreed_and_ticks_a_rescore_that_then_names_the_mee
     expect(page.locator("table", has_text="open risks the board is agreeing")).to_contain_text(
         "BR-01"
     )
-    assert serious_accessibility_violations(page) == []
+    assert accessibility_violations(page) == []
     page.get_by_label(re.compile(r"SG-01 Front-line capacity")).check()
     page.get_by_role("button", name="Agree the register").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("1 rescore agreed")

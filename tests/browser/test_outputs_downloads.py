@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from docx import Document
 from helpers import make_risk
-from journeys import serious_accessibility_violations, sign_in
+from journeys import accessibility_violations, sign_in
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -41,7 +41,7 @@ def test_annual_report_and_register_downloads(app, page, users):
     sign_in(page, users["member"])
     page.goto("/report/risks-and-challenges")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Key risks and challenges")
-    assert serious_accessibility_violations(page) == []
+    assert accessibility_violations(page) == []
 
     page.get_by_label("Reporting year").select_option(this_year)
     page.get_by_label("Current score and band").check()
@@ -50,7 +50,7 @@ def test_annual_report_and_register_downloads(app, page, users):
     report = page.locator("article.rr-annual-report")
     expect(report.get_by_role("heading", name="Safeguarding risks and challenges")).to_be_visible()
     expect(report.locator("li[data-ref=SG-01]")).to_contain_text("20 Extreme")
-    assert serious_accessibility_violations(page) == []
+    assert accessibility_violations(page) == []
 
     name, body = download(page, re.compile(r"Markdown \(\.md\)"))
     assert name == f"key-risks-and-challenges-{this_year}.md"

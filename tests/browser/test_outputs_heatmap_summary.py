@@ -3,7 +3,7 @@ downloads it as a PDF."""
 
 import re
 
-from journeys import serious_accessibility_violations, sign_in
+from journeys import accessibility_violations, sign_in
 from playwright.sync_api import expect
 
 from riskreg.clock import now_utc
@@ -23,7 +23,7 @@ def test_heatmap_controls_then_summary_then_pdf(page, users, app):
     expect(page.get_by_role("heading", level=1)).to_have_text("Heat map")
     caption = page.locator(".rr-hm__caption")
     expect(caption).to_have_text(f"Current scores, all sections, as at {today}")
-    assert serious_accessibility_violations(page) == []
+    assert accessibility_violations(page) == []
 
     page.get_by_label("Scores", exact=True).select_option("inherent")
     page.get_by_label("Section", exact=True).select_option(label="Board risks and challenges")
@@ -42,7 +42,7 @@ def test_heatmap_controls_then_summary_then_pdf(page, users, app):
     # The table equivalent, opened, passes the scan too.
     page.get_by_text("Heat map as a table").click()
     expect(page.locator("#heatmap-table")).to_be_visible()
-    assert serious_accessibility_violations(page) == []
+    assert accessibility_violations(page) == []
 
     # A ref in the grid is a link to its risk.
     page.get_by_label("Scores", exact=True).select_option("current")
@@ -59,7 +59,7 @@ def test_heatmap_controls_then_summary_then_pdf(page, users, app):
     expect(page.locator(".rr-summary__section-title")).to_have_text(
         ["Safeguarding risks and challenges", "Board risks and challenges"]
     )
-    assert serious_accessibility_violations(page) == []
+    assert accessibility_violations(page) == []
 
     with page.expect_download() as info:
         page.get_by_role("link", name="Download as PDF").click()
@@ -73,6 +73,6 @@ def test_reports_page_leads_to_the_summary(page, users, app):
     sign_in(page, users["manager"])
     page.get_by_role("link", name="Reports").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Reports")
-    assert serious_accessibility_violations(page) == []
+    assert accessibility_violations(page) == []
     page.get_by_role("link", name="Risk summary", exact=True).click()
     expect(page.locator(".rr-summary")).to_contain_text("No risks match these filters.")

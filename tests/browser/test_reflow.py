@@ -1,9 +1,11 @@
 """WCAG 2.2 SC 1.4.10 (Reflow): at 320 CSS px wide no page a crawl as admin reaches scrolls
 sideways. Wide tables either stack (the register) or scroll inside a region of their own that
-is labelled and reachable by keyboard."""
+is labelled and reachable by keyboard. The same crawl, at 320 and 1280 px, runs axe-core on
+every page and counts violations of every impact."""
 
+import pytest
 from helpers import make_meeting
-from journeys import sign_in
+from journeys import accessibility_violations, sign_in
 from test_crawl import internal_links, shape
 
 from riskreg import clock
@@ -13,15 +15,16 @@ from riskreg.extensions import db
 PHONE = {"width": 320, "height": 800}
 
 
-def test_every_page_fits_320_css_px_without_sideways_scrolling(app, new_page, users):
+@pytest.mark.parametrize("width", [PHONE["width"], 1280])
+def test_every_page_fits_its_width_and_axe_finds_nothing(app, new_page, users, width):
     with app.app_context():
         demo.load_demo()
         make_meeting(clock.today(), title="Winter board")  # the agree page is reached too
         db.session.commit()
     page = new_page()
-    page.set_viewport_size(PHONE)
+    page.set_viewport_size({"width": width, "height": PHONE["height"]})
     sign_in(page, users["admin"])
-    seen, queue, too_wide, unlabelled = set(), ["/"], {}, {}
+    seen, queue, too_wide, unlabelled, violations = set(), ["/"], {}, {}, {}
     while queue and len(seen) < 300:  # the crawl of test_crawl, in the browser
         url = queue.pop(0)
         if shape(url) in seen or url.startswith("/logout"):
@@ -31,9 +34,11 @@ def test_every_page_fits_320_css_px_without_sideways_scrolling(app, new_page, us
         if response.status != 200 or "text/html" not in response.headers["content-type"]:
             continue
         queue.extend(u for u in internal_links(page.content(), url) if shape(u) not in seen)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > PHONE["width"]:
-            too_wide[url] = width
+        scrolled = page.evaluate("document.documentElement.scrollWidth")
+        if scrolled > width:
+            too_wide[url] = scrolled
+        if found := accessibility_violations(page):
+            violations[url] = found
         regions = page.evaluate(
             """() => [...document.querySelectorAll('.rr-table-scroll')]
                  .filter(r => !(r.getAttribute('role') === 'region' && r.getAttribute('aria-label')
@@ -47,6 +52,7 @@ def test_every_page_fits_320_css_px_without_sideways_scrolling(app, new_page, us
     assert len(seen) > 40
     assert too_wide == {}
     assert unlabelled == {}
+    assert violations == {}
 
 
 def test_the_register_stacks_each_risk_with_labelled_cells_on_a_phone(app, new_page, users):

@@ -2,7 +2,7 @@ import re
 from datetime import timedelta
 
 from helpers import make_action, make_risk
-from journeys import serious_accessibility_violations, sign_in
+from journeys import accessibility_violations, sign_in
 from playwright.sync_api import expect
 
 from riskreg import clock
@@ -48,7 +48,7 @@ def test_a_member_reads_filters_and_sorts_the_register_and_opens_a_risk(page, us
         "aria-sort", "descending"
     )
     assert register_refs(page) == ["BR-02", "BR-01"]
-    assert serious_accessibility_violations(page) == []
+    assert accessibility_violations(page) == []
 
     page.get_by_role("link", name="BR-01").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Business plan capacity")
@@ -56,7 +56,7 @@ def test_a_member_reads_filters_and_sorts_the_register_and_opens_a_risk(page, us
     for label in ("Rescore", "Edit risk", "Close risk", "Add control", "Add action"):
         expect(page.get_by_text(label, exact=True)).to_have_count(0)
     expect(page.get_by_role("link", name=re.compile("^Change"))).to_have_count(0)
-    assert serious_accessibility_violations(page) == []
+    assert accessibility_violations(page) == []
 
 
 def test_the_dashboard_and_a_full_risk_page_pass_the_accessibility_scan(page, users, app):
@@ -65,14 +65,14 @@ def test_the_dashboard_and_a_full_risk_page_pass_the_accessibility_scan(page, us
     page.goto("/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
     expect(page.locator(".rr-figures")).to_contain_text("1 action overdue on 1 risk")
-    assert serious_accessibility_violations(page) == []
+    assert accessibility_violations(page) == []
 
     page.get_by_role("link", name=re.compile("action overdue")).click()
     expect(page.locator("table.rr-register caption")).to_contain_text("1 risk matches")
     page.get_by_role("link", name="SG-01").click()
     expect(page.locator("#action-list")).to_contain_text("Overdue")
-    assert serious_accessibility_violations(page) == []
+    assert accessibility_violations(page) == []
 
     page.goto("/risks?band=Purple")  # the error page of the register
     expect(page.locator(".govuk-error-summary")).to_contain_text("Choose a band")
-    assert serious_accessibility_violations(page) == []
+    assert accessibility_violations(page) == []
