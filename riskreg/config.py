@@ -55,7 +55,7 @@ class Defaults:
     # PDFs (riskreg/reports/pdf.py): made by a renderer process, given PDF_TIMEOUT seconds (keep
     # it below the web server's worker timeout), replaced after PDF_RENDERER_DOCUMENTS documents
     # or once it holds PDF_RENDERER_MAX_MB. The summary PDF refuses more than PDF_MAX_RISKS
-    # risks (about 15 s of rendering); PDF_IN_PROCESS renders in the web worker itself.
+    # risks (30 to 40 s of rendering on 2 cores); PDF_IN_PROCESS renders in the web worker.
     PDF_TIMEOUT = 60
     PDF_RENDERER_DOCUMENTS = 20
     PDF_RENDERER_MAX_MB = 300

@@ -115,7 +115,8 @@ def summary_pdf(client):
     response = client.get("/summary.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = " ".join(pdf_text(response.data, "-raw").split())
-    register = text.split("Page 1 of", 1)[1]  # the heat map is page 1; the register follows
+    # The register follows the heat map and its table, from the first section's note on.
+    register = text.split("highest current score first", 1)[1]
     found = {}
     for match in re.finditer(r"\b([A-Z]{2,8}-\d+) (.*?)(?=\b[A-Z]{2,8}-\d+ |Page \d+ of|$)",
                              register):  # fmt: skip

@@ -12,6 +12,7 @@ import traceback
 from contextlib import contextmanager
 
 RUN_NAME = "__riskreg_pdf_renderer__"  # the name pdf.Renderer runs this file under
+PDF_VARIANT = "pdf/ua-1"  # tagged, with the document's language and title
 
 
 def no_fetching(url: str, timeout=10, ssl_context=None):
@@ -35,11 +36,16 @@ def garbage_collection_paused():
 
 def render(html: str, base_url: str | None = None) -> bytes:
     """A complete HTML document, its styles inline, as PDF bytes. The page size, margins and
-    running headers come from the document's own @page rules; nothing is fetched."""
+    running headers come from the document's own @page rules; nothing is fetched.
+
+    Every PDF is tagged as PDF/UA-1, for screen readers: its structure tree has the headings,
+    lists and tables (header cells and all) of the HTML, its language is <html lang> and its
+    title <title>, which viewers show instead of the file name."""
     from weasyprint import HTML  # noqa: PLC0415 - slow to import; only PDFs need it
 
     with garbage_collection_paused():
-        return HTML(string=html, base_url=base_url, url_fetcher=no_fetching).write_pdf()
+        document = HTML(string=html, base_url=base_url, url_fetcher=no_fetching)
+        return document.write_pdf(pdf_variant=PDF_VARIANT)
 
 
 class Warnings(logging.Handler):
@@ -70,7 +76,8 @@ def resident_mb() -> float:
 def serve(connection) -> None:
     """The renderer's loop: (html, base_url) in; (outcome, PDF or traceback, warnings, memory)
     out; until the web worker sends None or goes away."""
-    render("<!DOCTYPE html><p>Ready</p>")  # fonts and default styles loaded before a PDF waits
+    # Fonts and default styles loaded before a PDF waits (PDF/UA wants the language).
+    render('<!DOCTYPE html><html lang="en-GB"><title>Ready</title><p>Ready</p>')
     warnings = Warnings()
     logging.getLogger("weasyprint").addHandler(warnings)
     while True:
