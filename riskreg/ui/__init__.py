@@ -118,7 +118,7 @@ def direction_tag(direction: str):
     return Markup(
         f'<span class="rr-direction rr-direction--{direction}" title="{words}">'
         f'<span aria-hidden="true">{arrow}</span>'
-        f'<span class="govuk-visually-hidden">{words}</span></span>'
+        f'<span class="govuk-visually-hidden rr-direction__words">{words}</span></span>'
     )
 
 

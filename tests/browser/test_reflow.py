@@ -72,5 +72,7 @@ def test_the_register_stacks_each_risk_with_labelled_cells_on_a_phone(app, new_p
     for label in ("Section", "Owner", "Inherent", "Current", "Target", "Next review"):
         assert f'"{label}: "' in shown, shown  # each cell says what it is
     assert "Extreme" in text  # scores keep their band names
+    words = first.locator(".rr-direction__words")
+    assert words.inner_text() == "Worse" and words.bounding_box()["width"] > 20  # shown
     box = first.bounding_box()
     assert box["width"] <= PHONE["width"]
