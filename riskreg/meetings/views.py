@@ -21,6 +21,7 @@ from riskreg.models import Assessment, Meeting, Risk, User
 from riskreg.readmodel import agreed_at_meeting, next_meeting
 from riskreg.security import role_required
 from riskreg.ui.forms import positive_int
+from riskreg.ui.meeting_choices import meeting_label
 
 from . import services, snapshots
 from .compare import compare_meetings
@@ -105,7 +106,7 @@ def view(meeting_id):
     ).all()
     return render_template(
         "meetings/view.html",
-        title=f"{meeting.title}, {long_date(meeting.held_on)}",
+        title=meeting_label(meeting),
         meeting=meeting,
         is_next=is_next,
         due=due_by(meeting) if is_next else None,
@@ -171,7 +172,7 @@ def changes(meeting_id):
     meeting = meeting_or_404(meeting_id)
     return render_template(
         "meetings/changes.html",
-        title=f"Since the last meeting – {meeting.title}, {long_date(meeting.held_on)}",
+        title=f"Since the last meeting – {meeting_label(meeting)}",
         changes=snapshots.changes_for(meeting),
     )
 
@@ -211,13 +212,13 @@ def compare():
     grids = (
         build_heatmap(
             comparison.earlier_rows,
-            caption=f"Current scores agreed at {earlier.title}, {long_date(earlier.held_on)}",
+            caption=f"Current scores agreed at {meeting_label(earlier)}",
         ),
         build_heatmap(
             comparison.later_rows,
             arrows_from="meeting",
             baselines=baselines,
-            caption=f"Current scores agreed at {later.title}, {long_date(later.held_on)}; "
+            caption=f"Current scores agreed at {meeting_label(later)}; "
             "arrows from the earlier positions",
         ),
     )

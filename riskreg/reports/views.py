@@ -22,6 +22,7 @@ from riskreg.register.query import register_query_from_args
 from riskreg.ui import board_name
 from riskreg.ui.downloads import download, plain_error
 from riskreg.ui.forms import positive_int
+from riskreg.ui.meeting_choices import meeting_label
 
 from .annual import HEADING, Report, build_report, year_choices
 from .documents import markdown, word_document
@@ -202,7 +203,7 @@ def changes_pdf(meeting_id):
     meeting = db.get_or_404(Meeting, meeting_id)
     html = render_template(
         "meetings/changes_pdf.html",
-        title=f"Since the last meeting – {meeting.title}, {long_date(meeting.held_on)}",
+        title=f"Since the last meeting – {meeting_label(meeting)}",
         changes=changes_for(meeting),
         pdf=True,
     )
