@@ -56,6 +56,7 @@ from riskreg.demo import load as demo  # noqa: E402
 from riskreg.extensions import db  # noqa: E402
 from riskreg.models import (  # noqa: E402
     Action,
+    Agency,
     Assessment,
     AuditEvent,
     Control,
@@ -64,6 +65,7 @@ from riskreg.models import (  # noqa: E402
     ScoringScheme,
     Section,
     User,
+    risk_partner,
 )
 
 
@@ -138,6 +140,9 @@ def build_register(size: int, rng: random.Random) -> str:
     user_id = add_bench_user()
     sections = db.session.scalars(select(Section).order_by(Section.position)).all()
     scheme_id = db.session.scalar(select(ScoringScheme.id))
+    names = ["Children's Services", "Police", "Health", "Schools"]
+    db.session.execute(insert(Agency), [{"name": name, "created_at": now} for name in names])
+    agency_ids = dict(db.session.execute(select(Agency.name, Agency.id)).all())
 
     # Quarterly board meetings over three years, each agreeing the register.
     meetings = []
@@ -156,7 +161,7 @@ def build_register(size: int, rng: random.Random) -> str:
         )
     db.session.execute(insert(Meeting), meetings)
 
-    risks, assessments, controls, actions, audits = [], [], [], [], []
+    risks, assessments, controls, actions, audits, partners = [], [], [], [], [], []
     numbers = {s.id: 0 for s in sections}
     for risk_id in range(1, size + 1):
         section = sections[risk_id % len(sections)]
@@ -179,8 +184,7 @@ def build_register(size: int, rng: random.Random) -> str:
                 "owner_name": f"Owner {risk_id % 40}",
                 "owner_role": "Head of Service",
                 "owner_email": f"owner{risk_id % 40}@example.org",
-                "lead_agency": rng.choice(["Children's Services", "Police", "Health", "Schools"]),
-                "partner_agencies": "Police, Health, Schools",
+                "lead_agency_id": agency_ids[rng.choice(names)],
                 "priority": "Quality & Performance Management Group",
                 "status": "closed" if closed else "open",
                 "closed_at": closed,
@@ -192,6 +196,12 @@ def build_register(size: int, rng: random.Random) -> str:
                 "updated_at": now,
                 "version": 1,
             }
+        )
+        lead = risks[-1]["lead_agency_id"]
+        partners.extend(
+            {"risk_id": risk_id, "agency_id": agency_ids[name]}
+            for name in ("Police", "Health", "Schools")
+            if agency_ids[name] != lead
         )
         likelihood, impact = rng.randint(2, 5), rng.randint(2, 5)
         history = [("inherent", likelihood, impact, created), ("target", 1, impact, created)]
@@ -251,13 +261,14 @@ def build_register(size: int, rng: random.Random) -> str:
                 }
             )
     for table, rows in (
-        (Risk, risks),
-        (Assessment, assessments),
-        (Control, controls),
-        (Action, actions),
-        (AuditEvent, audits),
+        (Risk.__table__, risks),
+        (risk_partner, partners),
+        (Assessment.__table__, assessments),
+        (Control.__table__, controls),
+        (Action.__table__, actions),
+        (AuditEvent.__table__, audits),
     ):
-        db.session.execute(insert(table.__table__), rows)
+        db.session.execute(insert(table), rows)
     db.session.commit()
     return risks[size // 2]["ref"]
 

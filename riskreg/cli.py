@@ -3,6 +3,8 @@ Bad arguments exit non-zero with a message, never a traceback."""
 
 import os
 import sqlite3
+import sys
+from contextlib import ExitStack, contextmanager
 
 import click
 from flask.cli import with_appcontext
@@ -21,6 +23,50 @@ def check_new_file(path: str) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         fail(f"The folder {folder} does not exist.")
+
+
+# A command reads files from the server's own disk, so it may take larger ones.
+CLI_MAX_BYTES = 20 * 1024 * 1024
+# Work on fewer rows than this is over before a progress bar would be read.
+PROGRESS_ROWS = 500
+
+
+@contextmanager
+def progress_bar(label):
+    """Yields progress(done, total) for work that reports how far it has got: a click progress
+    bar, `label(total)`, once the total is known, and only for large work. On stderr, because
+    stdout may be the exported file itself, or output a script reads; where stderr is not a
+    terminal, click writes just the label, once."""
+    with ExitStack() as stack:
+        bar, shown = None, 0
+
+        def progress(done: int, total: int):
+            nonlocal bar, shown
+            if bar is None:
+                bar = click.progressbar(
+                    length=total,
+                    label=label(total),
+                    file=sys.stderr,
+                    hidden=total < PROGRESS_ROWS,
+                    update_min_steps=max(1, total // 200),  # redrawn a few hundred times
+                )
+                stack.enter_context(bar)
+            bar.update(done - shown)
+            shown = done
+
+        yield progress
+
+
+def read_spreadsheet(path: str) -> tuple[str, bytes]:
+    """A .csv or .xlsx file on the server's disk to import: its name and its bytes (one more
+    than CLI_MAX_BYTES at most, so that the reader can say it is too large)."""
+    if not path.lower().endswith((".csv", ".xlsx")):
+        fail(f"{path}: the file name must end .csv or .xlsx.")
+    try:
+        with open(path, "rb") as file:
+            return os.path.basename(path), file.read(CLI_MAX_BYTES + 1)
+    except OSError as error:
+        fail(f"Cannot read {path}: {error.strerror}.")
 
 
 @click.command("backup")

@@ -5,7 +5,17 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -134,6 +144,24 @@ class Meeting(db.Model):
     agreed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
 
+class Agency(db.Model):
+    """One of the partnership's agencies: an admin keeps the list; risks, indicators and
+    challenges name agencies from it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+
+# A risk's partner agencies (its lead agency is Risk.lead_agency_id).
+risk_partner = Table(
+    "risk_partner",
+    db.metadata,
+    Column("risk_id", ForeignKey("risk.id"), primary_key=True),
+    Column("agency_id", ForeignKey("agency.id"), primary_key=True, index=True),
+)
+
+
 class Risk(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = mapped_column(String(16), unique=True)
@@ -146,8 +174,7 @@ class Risk(db.Model):
     owner_name: Mapped[str] = mapped_column(String(120))
     owner_role: Mapped[str] = mapped_column(String(120), default="")
     owner_email: Mapped[str] = mapped_column(String(254), default="")
-    lead_agency: Mapped[str] = mapped_column(String(120))
-    partner_agencies: Mapped[str] = mapped_column(String(500), default="")
+    lead_agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
     priority: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[str] = mapped_column(String(10), default="open")
     closed_at: Mapped[datetime | None]
@@ -162,6 +189,10 @@ class Risk(db.Model):
     version: Mapped[int] = mapped_column(default=1)
 
     section: Mapped[Section] = relationship(lazy="joined", innerjoin=True)
+    lead_agency: Mapped[Agency] = relationship(lazy="joined", innerjoin=True)
+    partners: Mapped[list[Agency]] = relationship(
+        secondary=risk_partner, order_by=Agency.name, lazy="selectin"
+    )
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
@@ -305,6 +336,87 @@ class AuditEvent(db.Model):
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     user: Mapped[User | None] = relationship(lazy="joined")
+
+
+UNITS = {"count": "Count", "percentage": "Percentage", "rate": "Rate per 10,000 children"}
+YEAR_RULES = {
+    "sum": "Sum of the year's periods",
+    "end": "The value at the end of the year",
+    "entered": "Entered for the year as published",
+}
+FREQUENCIES = {"monthly": "Monthly", "quarterly": "Quarterly", "yearly": "Yearly"}
+POLARITIES = {"up_worse": "A rise is worse", "up_better": "A rise is better", "neither": "Neither"}
+
+# The risks an indicator bears on.
+indicator_risk = Table(
+    "indicator_risk",
+    db.metadata,
+    Column("indicator_id", ForeignKey("indicator.id"), primary_key=True),
+    Column("risk_id", ForeignKey("risk.id"), primary_key=True, index=True),
+)
+
+
+class Indicator(db.Model):
+    """A measure in the partnership's data set (PRODUCT.md section 2b)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)  # stable, like a risk's ref
+    name: Mapped[str] = mapped_column(String(200))
+    definition: Mapped[str] = mapped_column(Text, default="")
+    unit: Mapped[str] = mapped_column(String(12))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    year_rule: Mapped[str] = mapped_column(String(10))
+    frequency: Mapped[str] = mapped_column(String(10))
+    polarity: Mapped[str] = mapped_column(String(10))
+    amber: Mapped[float | None]
+    red: Mapped[float | None]
+    change_percent: Mapped[float | None]  # against the same period last year
+    owner_name: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    version: Mapped[int] = mapped_column(default=1)
+
+    agency: Mapped[Agency] = relationship(lazy="joined", innerjoin=True)
+    risks: Mapped[list[Risk]] = relationship(
+        secondary=indicator_risk, order_by=Risk.ref, lazy="selectin"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint("unit IN ('count', 'percentage', 'rate')", name="unit"),
+        CheckConstraint("year_rule IN ('sum', 'end', 'entered')", name="year_rule"),
+        CheckConstraint("frequency IN ('monthly', 'quarterly', 'yearly')", name="frequency"),
+        CheckConstraint("polarity IN ('up_worse', 'up_better', 'neither')", name="polarity"),
+        # A percentage or a rate is never summed.
+        CheckConstraint("year_rule != 'sum' OR unit = 'count'", name="sum_counts_only"),
+    )
+
+
+class IndicatorValue(db.Model):
+    """An indicator's value for one period (a month, a financial quarter or a financial year).
+    Append-only: a correction adds a row, and the latest row of a period is its value."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"))
+    period: Mapped[str] = mapped_column(String(12))  # domain.indicators.Period.code
+    period_end: Mapped[date]
+    value: Mapped[float]
+    note: Mapped[str] = mapped_column(Text, default="")
+    entered_at: Mapped[datetime] = mapped_column(default=now_utc, index=True)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    __table_args__ = (Index("ix_indicator_value_period", "indicator_id", "period_end", "id"),)
+
+
+class IndicatorAlert(db.Model):
+    """A projection kept beside the values: for each risk, when the latest value that is
+    beyond one of its indicators' thresholds was entered. The register flags the risk while
+    that is later than its latest current scoring. Written only by
+    indicators.services.refresh_alerts, in the transaction that changes values, thresholds or
+    links."""
+
+    risk_id: Mapped[int] = mapped_column(ForeignKey("risk.id"), primary_key=True)
+    alert_at: Mapped[datetime]
 
 
 class SnapshotRow(db.Model):

@@ -2,24 +2,40 @@
 fixed number of SQL statements however many risks, assessments and actions there are."""
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from types import SimpleNamespace
 
 from flask import g
-from sqlalchemy import Engine, case, delete, event, false, func, insert, or_, select, true
+from sqlalchemy import (
+    Engine,
+    case,
+    delete,
+    event,
+    false,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    true,
+)
 
 from . import clock, domain
 from .extensions import db
 from .models import (
     Action,
+    Agency,
     Assessment,
     AssessmentAgreement,
+    IndicatorAlert,
     Meeting,
     Risk,
     RiskScores,
     ScoringScheme,
     Section,
+    indicator_risk,
+    risk_partner,
 )
 
 STATUSES = ("open", "closed", "all")
@@ -43,6 +59,7 @@ FLAGS = {
     "review_overdue": "Review overdue",
     "actions_overdue": "Actions overdue",
     "past_target": "Past target date",
+    "indicator_moved": "Indicator moved since last rescore",
 }
 
 
@@ -53,6 +70,8 @@ class RegisterQuery:
     section: str = ""  # a section prefix
     band: str = ""  # a band name, on the current score
     owner: str = ""  # matches owner name or role, lead or partner agency
+    agency: int | None = None  # an agency's id: risks it leads or is a partner in
+    indicator: int | None = None  # an indicator's id: the risks it bears on
     status: str = "open"
     text: str = ""  # matches ref, title or statement
     ref: str = ""  # exactly one risk
@@ -100,6 +119,28 @@ def sections() -> list[SectionInfo]:
         )
         g.sections = [SectionInfo(*row) for row in rows]
     return g.sections
+
+
+@dataclass(frozen=True)
+class AgencyInfo:
+    id: int
+    name: str
+
+
+def agencies() -> list[AgencyInfo]:
+    """The partnership's agencies, A to Z, read once per request: the choices of every form
+    and filter that names an agency."""
+    if "agencies" not in g:
+        rows = db.session.execute(
+            select(Agency.id, Agency.name).order_by(func.lower(Agency.name), Agency.name)
+        )
+        g.agencies = [AgencyInfo(*row) for row in rows]
+    return g.agencies
+
+
+def forget_agencies() -> None:
+    """After adding agencies within a request."""
+    g.pop("agencies", None)
 
 
 def scheme_from_row(row: ScoringScheme) -> domain.Scheme:
@@ -351,9 +392,42 @@ def risk_conditions(query: RegisterQuery) -> list:
     if query.text:
         conditions.append(_text_match((Risk.ref, Risk.title, Risk.statement), query.text))
     if query.owner:
-        owners = (Risk.owner_name, Risk.owner_role, Risk.lead_agency, Risk.partner_agencies)
-        conditions.append(_text_match(owners, query.owner))
+        named = select(Agency.id).where(_text_match((Agency.name,), query.owner))
+        conditions.append(
+            _text_match((Risk.owner_name, Risk.owner_role), query.owner)
+            | Risk.lead_agency_id.in_(named)
+            | Risk.id.in_(select(risk_partner.c.risk_id).where(risk_partner.c.agency_id.in_(named)))
+        )
+    if query.agency is not None:
+        conditions.append(
+            (Risk.lead_agency_id == query.agency)
+            | Risk.id.in_(
+                select(risk_partner.c.risk_id).where(risk_partner.c.agency_id == query.agency)
+            )
+        )
+    if query.indicator is not None:
+        conditions.append(
+            Risk.id.in_(
+                select(indicator_risk.c.risk_id).where(
+                    indicator_risk.c.indicator_id == query.indicator
+                )
+            )
+        )
     return conditions
+
+
+def partner_names(risk_ids) -> dict[int, str]:
+    """Each risk's partner agencies, by name, comma-separated: one statement."""
+    names: dict[int, list[str]] = {}
+    rows = db.session.execute(
+        select(risk_partner.c.risk_id, Agency.name)
+        .join(Agency, Agency.id == risk_partner.c.agency_id)
+        .where(risk_partner.c.risk_id.in_(risk_ids))
+        .order_by(func.lower(Agency.name), Agency.name)
+    )
+    for risk_id, name in rows:
+        names.setdefault(risk_id, []).append(name)
+    return {risk_id: ", ".join(agencies) for risk_id, agencies in names.items()}
 
 
 def risks_statement(query: RegisterQuery):
@@ -363,12 +437,14 @@ def risks_statement(query: RegisterQuery):
     )
 
 
-# A risk's own fields in domain.RiskFact's order.
+# A risk's own fields in domain.RiskFact's order (its partner agencies are read beside them,
+# by partner_names).
 RISK_COLUMNS = (
     Risk.id, Risk.ref, Risk.title, Risk.statement, Risk.section_id,
     Section.name.label("section_name"), Section.prefix.label("section_prefix"),
     Section.position.label("section_position"), Section.appetite, Risk.owner_name,
-    Risk.owner_role, Risk.lead_agency, Risk.partner_agencies, Risk.priority, Risk.status,
+    Risk.owner_role, Agency.name.label("lead_agency"), literal("").label("partner_agencies"),
+    Risk.priority, Risk.status,
     Risk.created_at, Risk.closed_at, Risk.closed_reason, Risk.target_date, Risk.next_review,
     Risk.version, Risk.causes, Risk.consequences, Risk.owner_email,
 )  # fmt: skip
@@ -411,6 +487,14 @@ class _Register:
         self.past_target = (
             self.is_open & (Risk.target_date < self.today) & (s.current_score > s.target_score)
         )
+        # The flag projection holds the present only: a past view shows no such flag.
+        self.indicator_moved = (
+            false()
+            if self.past
+            else self.is_open
+            & IndicatorAlert.alert_at.is_not(None)
+            & (s.current_at.is_(None) | (IndicatorAlert.alert_at > s.current_at))
+        )
         created = Action.created_at <= self.at if self.past else true()
         self.overdue_actions = (
             select(func.count(Action.id))
@@ -422,14 +506,22 @@ class _Register:
         """The matching risks' `columns` (by default, everything a row needs)."""
         q, s = self.query, self.scores.c
         if not columns:
-            columns = (*RISK_COLUMNS, *(s[name] for name in PROJECTED_COLUMNS[1:]), Risk.number)
+            columns = (
+                *RISK_COLUMNS,
+                *(s[name] for name in PROJECTED_COLUMNS[1:]),
+                Risk.number,
+                self.indicator_moved.label("indicator_moved"),
+            )
         statement = (
             select(*columns)
             .select_from(Risk)
             .join(Section, Section.id == Risk.section_id)
+            .join(Agency, Agency.id == Risk.lead_agency_id)
             .outerjoin(self.scores, s.risk_id == Risk.id)
             .where(*risk_conditions(q))
         )
+        if not self.past:
+            statement = statement.outerjoin(IndicatorAlert, IndicatorAlert.risk_id == Risk.id)
         if q.band:
             statement = statement.where(self.in_band(q.band))
         if q.flag == "review_overdue":
@@ -438,6 +530,8 @@ class _Register:
             statement = statement.where(self.overdue_actions > 0)
         elif q.flag == "past_target":
             statement = statement.where(self.past_target)
+        elif q.flag == "indicator_moved":
+            statement = statement.where(self.indicator_moved)
         return statement
 
     def count(self):
@@ -494,13 +588,14 @@ class _Register:
                 case((self.review_overdue, 1), else_=0)
                 + case((self.overdue_actions > 0, 1), else_=0)
                 + case((self.past_target, 1), else_=0)
+                + case((self.indicator_moved, 1), else_=0)
             )
             return (flags, self.overdue_actions), true()
         keys = {
             "ref": (Section.prefix, Risk.number, Risk.ref),
             "title": (func.lower(Risk.title),),
             "section": (Section.position, Section.name),
-            "owner": (func.lower(Risk.owner_name), func.lower(Risk.lead_agency)),
+            "owner": (func.lower(Risk.owner_name), func.lower(Agency.name)),
         }
         return keys[column], true()
 
@@ -518,9 +613,11 @@ class _Register:
         schemes = schemes_by_version()
         ids = [r.id for r in records]
         actions = _action_counts(ids, self.today, self.at) if ids else {}
+        partners = partner_names(ids) if ids else {}
         rows = []
         for r in records:
             risk = domain.RiskFact(*r[: len(RISK_COLUMNS)])
+            risk = replace(risk, partner_agencies=partners.get(r.id, ""))
             views = {kind: _score_view(r, kind, schemes) for kind in PROJECTED}
             rows.append(
                 domain.row_from_views(
@@ -531,6 +628,7 @@ class _Register:
                     views["baseline"],
                     self.today,
                     *actions.get(r.id, (0, 0)),
+                    indicator_moved=bool(r.indicator_moved),
                 )
             )
         return rows

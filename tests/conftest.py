@@ -4,7 +4,14 @@ import os
 
 import flask_migrate
 import pytest
-from helpers import ON_POSTGRES, PASSWORD, app_config, make_user, reset_database
+from helpers import (
+    ON_POSTGRES,
+    PASSWORD,
+    add_test_agencies,
+    app_config,
+    make_user,
+    reset_database,
+)
 from sqlalchemy import create_engine, make_url, select, text
 
 from riskreg import create_app
@@ -73,6 +80,13 @@ def app(database_url, reference_rows, app_overrides):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def agencies(app):
+    """helpers.AGENCIES on the list, with the ids the forms' test data post."""
+    with app.app_context():
+        add_test_agencies()
 
 
 @pytest.fixture

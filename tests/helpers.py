@@ -6,8 +6,10 @@ from contextlib import contextmanager
 from sqlalchemy import delete, event, insert, inspect, select, text
 from werkzeug.security import generate_password_hash
 
+from riskreg.admin.services import find_or_add
+from riskreg.domain.agencies import agency_names
 from riskreg.extensions import db
-from riskreg.models import Action, Control, Meeting, Section, User
+from riskreg.models import Action, Agency, Control, Meeting, Section, User
 from riskreg.readmodel import refresh_scores
 from riskreg.register import services
 
@@ -40,6 +42,29 @@ def make_user(role="manager", email=None, name=None, active=True):
     return user
 
 
+# The agencies the risk forms' test data choose, by the ids they have when the `agencies`
+# fixture adds them to a fresh database (in this order): forms post ids.
+AGENCIES = {"Children's Services": 1, "Police": 2, "Health": 3, "Education": 4}
+
+
+def add_test_agencies() -> None:
+    found = find_or_add(list(AGENCIES))
+    db.session.commit()
+    assert {a.name: a.id for a in found} == AGENCIES, "the agencies must be added first"
+
+
+def agency_id(name: str) -> int:
+    """The id of the agency called `name` (any case and spacing), added to the list if new."""
+    return agency_ids(name)[0]
+
+
+def agency_ids(names: str) -> list[int]:
+    """The ids of the agencies a comma-separated text names, added to the list if new."""
+    ids = [agency.id for agency in find_or_add(agency_names(names))]
+    db.session.commit()
+    return ids
+
+
 def make_risk(
     section="SG",
     title="Demand outstrips front-line capacity",
@@ -48,15 +73,19 @@ def make_risk(
     target=(2, 3),
     rationale="Initial assessment",
     at=None,
+    lead_agency="Children's Services",
+    partner_agencies="",
     **fields,
 ):
-    """A risk with its three scores, committed. Fields override the defaults."""
+    """A risk with its three scores, committed. Fields override the defaults; the agencies
+    are names, found on the list or added to it."""
     values = {
         "title": title,
         "statement": fields.pop("statement", f"Statement of {title.lower()}."),
         "owner_name": "Pat Owner",
         "owner_role": "Head of Service",
-        "lead_agency": "Children's Services",
+        "lead_agency_id": agency_id(lead_agency),
+        "partner_agency_ids": agency_ids(partner_agencies),
         **fields,
     }
     section_row = db.session.scalar(select(Section).where(Section.prefix == section))
@@ -145,3 +174,42 @@ def reset_database(reference_rows):
         for table in tables:
             if table.name in reference_rows:
                 connection.execute(insert(table), reference_rows[table.name])
+
+
+def make_agency(name="West Midlands Police"):
+    """The agency called `name`, added to the list if new."""
+    return db.session.get(Agency, agency_id(name))
+
+
+def make_indicator(code="DA-NOTIFY", risks=(), **fields):
+    """An indicator (a quarterly count summed over the year, a rise worse), committed."""
+    from riskreg.indicators import services as indicator_services
+
+    values = {
+        "code": code,
+        "name": f"Indicator {code}",
+        "definition": "",
+        "unit": "count",
+        "agency_id": fields.pop("agency_id", None) or agency_id("West Midlands Police"),
+        "frequency": "quarterly",
+        "year_rule": "sum",
+        "polarity": "up_worse",
+        "amber": None,
+        "red": None,
+        "change_percent": None,
+        "owner_name": "",
+        **fields,
+    }
+    indicator = indicator_services.create_indicator(values, list(risks))
+    db.session.commit()
+    return indicator
+
+
+def enter_value(indicator, period: str, value, at=None, note=""):
+    """A value for the period (written as people write it: "2025-26 Q1"), committed."""
+    from riskreg.domain.indicators import parse_period
+    from riskreg.indicators import services as indicator_services
+
+    new = indicator_services.NewValue(parse_period(period), value, note)
+    indicator_services.add_value(indicator, new, at=at)
+    db.session.commit()

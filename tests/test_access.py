@@ -40,6 +40,8 @@ def routes(app):
 def test_the_url_map_has_routes_to_check(app):
     endpoints = {rule.endpoint for rule, _ in routes(app)}
     assert {"auth.login", "auth.logout", "register.index", "dashboard.index"} <= endpoints
+    agencies = {"admin.agencies", "admin.new_agency", "admin.edit_agency", "admin.remove_agency"}
+    assert agencies <= endpoints
 
 
 def test_the_public_pages_are_sign_in_the_accessibility_statement_and_the_health_check():

@@ -181,7 +181,8 @@ def test_markdown_has_headings_bullets_and_a_heatmap_table(login, year_register)
         'filename="key-risks-and-challenges-2013-14.md"' in response.headers["Content-Disposition"]
     )
     lines = response.text.splitlines()
-    assert lines[0] == "## Key risks and challenges 2013-14"
+    assert lines[0] == "## Summary of safeguarding activity 2013-14"
+    assert "## Key risks and challenges 2013-14" in lines
     assert "### Safeguarding risks and challenges" in lines
     assert "### Board risks and challenges" in lines
     bullets = [line for line in lines if line.startswith("- ")]

@@ -14,6 +14,9 @@ from riskreg import clock
 from riskreg.extensions import db
 from riskreg.models import Action, Control, Risk
 
+# The risk forms post the ids of helpers.AGENCIES.
+pytestmark = pytest.mark.usefixtures("agencies")
+
 
 def snapshot():
     """Every row of the tables a form could change, and the row counts of all."""
@@ -74,7 +77,14 @@ CASES = [
     ("new", new_risk_form(owner_email="not an email"), "Enter an email address in the correct"),
     ("new", new_risk_form(section="ZZ"), "Choose the section from the list"),
     ("new", new_risk_form(rationale=""), "Enter the reason for these scores"),
-    ("edit", edit_form(lead_agency=""), "Enter the lead agency"),
+    ("edit", edit_form(lead_agency_id=""), "Choose the lead agency"),
+    ("new", new_risk_form(lead_agency_id="99999"), "Choose the lead agency from the list"),
+    ("new", new_risk_form(lead_agency_id="Police"), "Choose the lead agency from the list"),
+    ("edit", edit_form(lead_agency_id="2²"), "Choose the lead agency from the list"),
+    ("edit", edit_form(lead_agency_id="0"), "Choose the lead agency from the list"),
+    ("edit", edit_form(partner_agency_ids=["3", "99999"]), "Choose the partner agencies from"),
+    ("new", new_risk_form(partner_agency_ids=["-1"]), "Choose the partner agencies from"),
+    ("edit", edit_form(partner_agency_ids=["1" * 40]), "Choose the partner agencies from"),
     ("edit", edit_form(priority="p" * 201), "Board priority or sub-group must be 200"),
     ("edit", edit_form(target_date=["x", "y", "z"]), "Target date must be a real date"),
     ("edit", edit_form(version=""), "This form is out of date"),

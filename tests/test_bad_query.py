@@ -7,6 +7,12 @@ import pytest
     ("url", "status"),
     [
         ("/risks?page=²", 400),  # "²".isdigit() is true, int("²") is an error
+        ("/risks?agency=²", 400),
+        ("/risks?agency=99999999999", 400),
+        ("/heatmap?agency=%00", 400),
+        ("/risks.xlsx?agency=-1", 400),
+        ("/summary.pdf?agency=x", 400),
+        ("/admin/agencies/99999999999", 403),  # a manager: refused before it is looked up
         ("/risks?page_size=" + "9" * 5000, 400),  # past Python's int-conversion limit
         ("/summary?page=١", 400),  # an Arabic-Indic digit
         ("/heatmap?page=²", 400),

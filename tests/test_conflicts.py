@@ -12,6 +12,9 @@ from riskreg.extensions import db
 from riskreg.models import Risk
 from riskreg.register import services
 
+# The risk forms post the ids of helpers.AGENCIES.
+pytestmark = pytest.mark.usefixtures("agencies")
+
 
 def someone_else_edits(ref, title="Retitled by a colleague"):
     risk = risk_by_ref(ref)

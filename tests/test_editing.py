@@ -4,13 +4,16 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from helpers import make_action, make_control, make_meeting, make_risk, table_counts
+from helpers import AGENCIES, make_action, make_control, make_meeting, make_risk, table_counts
 from sqlalchemy import select
 
 from riskreg import clock
 from riskreg.extensions import db
 from riskreg.models import Action, Assessment, AuditEvent, Control, Risk
 from riskreg.readmodel import RegisterQuery, register_rows
+
+# The risk forms post the ids of helpers.AGENCIES.
+pytestmark = pytest.mark.usefixtures("agencies")
 
 
 def new_risk_form(**overrides):
@@ -24,8 +27,8 @@ def new_risk_form(**overrides):
         "owner_name": "Jo Bloggs",
         "owner_role": "Board Manager",
         "owner_email": "jo@example.org",
-        "lead_agency": "Police",
-        "partner_agencies": "Health, Education",
+        "lead_agency_id": str(AGENCIES["Police"]),
+        "partner_agency_ids": [str(AGENCIES["Health"]), str(AGENCIES["Education"])],
         "priority": "Performance and Quality Assurance sub-group",
         "target_date": ["31", "3", "2027"],
         "next_review": ["", "", ""],
@@ -111,7 +114,7 @@ def test_editing_a_risk_saves_changed_fields_with_an_audit_event(app, login):
     assert response.status_code == 302
     with app.app_context():
         risk = risk_by_ref(ref)
-        assert risk.title == "Demand outstrips capacity" and risk.lead_agency == "Police"
+        assert risk.title == "Demand outstrips capacity" and risk.lead_agency.name == "Police"
         update = events_for(risk_id)[-1]
         assert update.action == "update"
         assert update.changes["title"] == [

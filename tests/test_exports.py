@@ -14,14 +14,16 @@ from riskreg import clock
 from riskreg.extensions import db
 from riskreg.models import Assessment, Risk
 from riskreg.readmodel import RegisterQuery, register_rows
-from riskreg.register import exports, services, xlsx
+from riskreg.register import exports, services
+from riskreg.ui import xlsx
 
 HOSTILE = {
     "title": '=HYPERLINK("http://evil.example","Click")',
     "statement": "+SUM(1,2)",
     "owner_name": "-2+3",
     "lead_agency": "@cmd",
-    "partner_agencies": "\tTabbed",
+    "partner_agencies": "=1+1",  # an agency's name is tidied: it never starts with a tab
+    "owner_role": "\tTabbed",
     "priority": "\rReturn",
 }
 
@@ -83,7 +85,7 @@ def test_csv_has_every_field_of_every_row_with_a_bom_and_a_dated_filename(login,
     assert sg01["Causes"] == "Rising demand"
     assert sg01["Consequences"] == "Children not seen"
     assert sg01["Owner email"] == "gary@example.org"
-    assert sg01["Partner agencies"] == "Police, Health"
+    assert sg01["Partner agencies"] == "Health, Police"  # A to Z
     assert sg01["Status"] == "Open"
     assert (sg01["Inherent score"], sg01["Inherent band"]) == ("25", "Extreme")
     assert (sg01["Current likelihood"], sg01["Current impact"]) == ("3", "4")
@@ -103,7 +105,8 @@ def test_csv_neutralises_formulas(login, ctx):
     assert row["Statement"] == "'+SUM(1,2)"
     assert row["Owner"] == "'-2+3"
     assert row["Lead agency"] == "'@cmd"
-    assert row["Partner agencies"] == "'\tTabbed"
+    assert row["Partner agencies"] == "'=1+1"
+    assert row["Owner role"] == "'\tTabbed"
     assert row["Priority or sub-group"] == "'\rReturn"
     assert row["Current score"] == "12"  # numbers are left alone
 

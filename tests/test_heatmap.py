@@ -5,7 +5,7 @@ import re
 from datetime import date, datetime, timedelta
 
 import pytest
-from helpers import make_meeting, make_risk, request_statements
+from helpers import agency_id, make_meeting, make_risk, request_statements
 from sqlalchemy import select
 
 from riskreg import clock
@@ -321,10 +321,11 @@ def test_signed_out_users_are_sent_to_log_in(client):
 
 def add_risks(count, start=0):
     section = db.session.scalar(select(Section).where(Section.prefix == "SG"))
+    lead = agency_id("A")
     for n in range(start, start + count):
         risk = services.create_risk(
             section,
-            {"title": f"Risk {n}", "statement": "S", "owner_name": "O", "lead_agency": "A"},
+            {"title": f"Risk {n}", "statement": "S", "owner_name": "O", "lead_agency_id": lead},
             {
                 "inherent": services.Scoring(5, n % 5 + 1),
                 "current": services.Scoring(n % 5 + 1, (n // 5) % 5 + 1),

@@ -9,13 +9,13 @@ import zipfile
 from datetime import date
 
 import pytest
-from helpers import count_statements, make_risk, table_counts
+from helpers import agency_id, count_statements, make_risk, table_counts
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
+from riskreg import cli as app_cli
 from riskreg.demo import load as demo
 from riskreg.extensions import db
-from riskreg.importer import cli as register_cli
 from riskreg.importer import views as importer
 from riskreg.importer.plan import FIELD_COLUMNS, SCORE_COLUMNS, plan_import
 from riskreg.models import Assessment, AuditEvent, Risk, Section
@@ -157,7 +157,7 @@ def test_rows_with_a_new_ref_or_none_create_risks_after_every_number_in_use(logi
     db.session.expire_all()
     assert risk("SG-06").title == "Missing children"
     assert risk("SG-05").title == "Neglect"
-    assert risk("BR-01").lead_agency == "Police"
+    assert risk("BR-01").lead_agency.name == "Police"
     scores = db.session.scalars(select(Assessment).where(Assessment.risk_id == risk("SG-05").id))
     assert [(a.kind, a.score, a.rationale) for a in scores] == [
         ("current", 12, "Imported from new risks.csv")
@@ -453,7 +453,7 @@ def test_cli_errors_exit_non_zero_with_a_clear_message(app, runner, tmp_path):
 
 
 def test_cli_export_to_standard_output_leaves_only_the_file_there(app, runner, monkeypatch):
-    monkeypatch.setattr(register_cli, "PROGRESS_ROWS", 1)  # a bar even for a few risks
+    monkeypatch.setattr(app_cli, "PROGRESS_ROWS", 1)  # a bar even for a few risks
     with app.app_context():
         for n in range(3):
             make_risk("SG", f"Risk {n}")
@@ -490,7 +490,7 @@ def test_cli_import_shows_its_progress_on_stderr_for_large_files(runner, tmp_pat
     assert result.exit_code == 0, result.output
     assert "Checking" not in result.stderr  # small work: no bar
 
-    monkeypatch.setattr(register_cli, "PROGRESS_ROWS", 3)
+    monkeypatch.setattr(app_cli, "PROGRESS_ROWS", 3)
     result = runner.invoke(args=["register", "import", str(path)])
     assert result.exit_code == 0, result.output
     assert "Checking 3 rows of large.csv" in result.stderr
@@ -505,7 +505,7 @@ def test_the_progress_bar_draws_on_a_terminal(monkeypatch):
 
     terminal = Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
-    with register_cli.progress_bar(lambda total: f"Checking {total:,} rows") as progress:
+    with app_cli.progress_bar(lambda total: f"Checking {total:,} rows") as progress:
         for done in range(1, 1001):
             progress(done, 1000)
     assert "Checking 1,000 rows" in terminal.getvalue()
@@ -549,7 +549,7 @@ def test_a_small_upload_goes_straight_to_the_preview(login, ctx):
 def test_create_risk_with_a_number_refuses_one_already_used(ctx):
     make_risk("SG")
     section = db.session.scalar(select(Section).where(Section.prefix == "SG"))
-    fields = {"title": "T", "statement": "S", "owner_name": "O", "lead_agency": "A"}
+    fields = {"title": "T", "statement": "S", "owner_name": "O", "lead_agency_id": agency_id("A")}
     with pytest.raises(ValueError, match="SG-01 is already used"):
         services.create_risk(section, fields, {"current": services.Scoring(2, 2)}, "r", number=1)
     db.session.rollback()

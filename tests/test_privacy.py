@@ -12,6 +12,7 @@ from sqlalchemy import select
 from test_editing import form_state, new_risk_form
 from test_import import csv_bytes, errors_of, upload
 
+from riskreg.admin.services import find_or_add
 from riskreg.clock import local_date
 from riskreg.demo import load as demo
 from riskreg.domain import child_identifiers, identifier_message
@@ -174,7 +175,7 @@ def test_the_message_says_what_was_found_and_why():
 
 
 @pytest.fixture
-def risk_ids(app):
+def risk_ids(app, agencies):
     with app.app_context():
         risk = make_risk()
         return {"ref": risk.ref, "control": make_control(risk).id, "action": make_action(risk).id}
@@ -197,9 +198,9 @@ FIELDS = [
     ("/risks/new", new_risk_form(), "causes", "Causes"),
     ("/risks/new", new_risk_form(), "consequences", "Consequences for children"),
     ("/risks/new", new_risk_form(), "rationale", "Reason for these scores"),
-    ("/risks/new", new_risk_form(), "lead_agency", "Lead agency"),
+    ("/risks/new", new_risk_form(), "owner_role", "Owner’s role"),
     ("/risks/{ref}/edit", edit_form(), "statement", "Risk statement"),
-    ("/risks/{ref}/edit", edit_form(), "partner_agencies", "Partner agencies"),
+    ("/risks/{ref}/edit", edit_form(), "priority", "Board priority or sub-group"),
     ("/risks/{ref}/rescore", RESCORE, "rationale", "Reason for the new scores"),
     ("/risks/{ref}/controls/new", CONTROL, "description", "Description"),
     ("/risks/{ref}/controls/{control}/edit", CONTROL, "assurance_source", "Source of assurance"),
@@ -236,7 +237,7 @@ def test_text_identifying_a_child_is_refused_next_to_the_field_and_nothing_is_wr
         assert table_counts() == before
 
 
-def test_numbers_that_are_not_nhs_numbers_and_outward_codes_are_saved(app, login):
+def test_numbers_that_are_not_nhs_numbers_and_outward_codes_are_saved(app, login, agencies):
     client = login("manager")
     causes = "Call 0121 496 0006 or 07700 900123; case 943 476 5918; families across DY1 and DY2"
     statement = "Children born after 1 April 2025 miss their health visitor checks."
@@ -248,7 +249,7 @@ def test_numbers_that_are_not_nhs_numbers_and_outward_codes_are_saved(app, login
         assert (risk.causes, risk.statement) == (causes, statement)
 
 
-def test_the_guard_checks_only_the_fields_being_saved(app, login):
+def test_the_guard_checks_only_the_fields_being_saved(app, login, agencies):
     """Text stored before the rule does not stop other changes to the risk; saving the field
     that holds it does, until it is removed."""
     client = login("manager")
@@ -322,6 +323,9 @@ def test_scan_lists_stored_text_identifying_a_child_by_risk_and_field(app, runne
         control = make_control(first, owner="Lives at DY1 1HF")
         action = make_action(third, description=f"Refer {NHS}")
         make_meeting(date(2025, 3, 27), notes="Discussed the child born on 3 April 2015")
+        # A name the list took from a risk's free text (migration 0006), never through a form.
+        agency = find_or_add(["Team at DY1 1HF"])[0].id
+        db.session.commit()
         scored = db.session.scalar(
             select(Assessment).where(Assessment.risk_id == third.id, Assessment.kind == "current")
         )
@@ -339,8 +343,9 @@ def test_scan_lists_stored_text_identifying_a_child_by_risk_and_field(app, runne
         f"{refs[1]} current score of {day}\tRationale\ta date of birth (DOB 3/4/2015)",
         f"{refs[1]} target score of {day}\tRationale\ta date of birth (DOB 3/4/2015)",
         "Meeting of 27 March 2025\tNotes\ta date of birth (born on 3 April 2015)",
+        f"Agency {agency} (Admin, Agencies)\tName\ta postcode (DY1 1HF)",
     ]
-    assert "8 finding(s)" in result.stderr
+    assert "9 finding(s)" in result.stderr
 
 
 def test_scan_passes_the_demo_register_and_says_so(app, runner):

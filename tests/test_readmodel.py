@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from flask import g
-from helpers import count_statements, make_action, make_meeting, make_risk
+from helpers import agency_id, count_statements, make_action, make_meeting, make_risk
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oracle import register_as_at
@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 
 from riskreg import clock, domain
 from riskreg.clock import now_utc
+from riskreg.domain.agencies import listed
 from riskreg.extensions import db
 from riskreg.models import Action, Assessment, Meeting, Risk, ScoringScheme, Section
 from riskreg.readmodel import (
@@ -36,8 +37,10 @@ def risk_fact(risk: Risk) -> domain.RiskFact:
         id=risk.id, ref=risk.ref, title=risk.title, statement=risk.statement,
         section_id=section.id, section_name=section.name, section_prefix=section.prefix,
         section_position=section.position, appetite=section.appetite,
-        owner_name=risk.owner_name, owner_role=risk.owner_role, lead_agency=risk.lead_agency,
-        partner_agencies=risk.partner_agencies, priority=risk.priority, status=risk.status,
+        owner_name=risk.owner_name, owner_role=risk.owner_role,
+        lead_agency=risk.lead_agency.name,
+        partner_agencies=listed(agency.name for agency in risk.partners),
+        priority=risk.priority, status=risk.status,
         created_at=risk.created_at, closed_at=risk.closed_at, closed_reason=risk.closed_reason,
         target_date=risk.target_date, next_review=risk.next_review, version=risk.version,
         causes=risk.causes, consequences=risk.consequences, owner_email=risk.owner_email,
@@ -99,6 +102,7 @@ def test_live_register_equals_the_domain_register_as_at_now(app, risks, agreed_d
         clear_register()
         g.pop("schemes", None)
         g.pop("sections", None)
+        g.pop("agencies", None)
 
         now = now_utc().replace(microsecond=0)
         start = now - timedelta(days=45)
@@ -109,6 +113,7 @@ def test_live_register_equals_the_domain_register_as_at_now(app, risks, agreed_d
         db.session.add(v2)
         scheme_ids = {1: v1, 2: v2}
         numbers = {"SG": 0, "BR": 0}
+        lead = agency_id("Agency")
         for spec in risks:
             prefix = spec["section"]
             numbers[prefix] += 1
@@ -121,7 +126,7 @@ def test_live_register_equals_the_domain_register_as_at_now(app, risks, agreed_d
                 title=f"Risk {prefix} {numbers[prefix]}",
                 statement="A statement.",
                 owner_name="Owner",
-                lead_agency="Agency",
+                lead_agency_id=lead,
                 created_at=start + timedelta(days=spec["created_day"]),
                 status="open" if closed is None else "closed",
                 closed_at=None if closed is None else start + timedelta(days=closed),

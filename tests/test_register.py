@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from helpers import (
+    agency_id,
     make_action,
     make_control,
     make_meeting,
@@ -167,9 +168,10 @@ def add_risks(count, start=0, prefix="SG"):
     section = db.session.scalar(select(Section).where(Section.prefix == prefix))
     scheme_id = db.session.scalar(select(Assessment.scheme_id).limit(1)) or 1
     at = now_utc() - timedelta(days=1)
+    lead = agency_id("Agency")
     for n in range(start + 1, start + count + 1):
         risk = Risk(section=section, number=n, ref=f"{prefix}-{n:02d}", title=f"Risk {n}",
-                    statement="Statement.", owner_name="Owner", lead_agency="Agency",
+                    statement="Statement.", owner_name="Owner", lead_agency_id=lead,
                     created_at=at, next_review=LATER)  # fmt: skip
         db.session.add(risk)
     db.session.flush()

@@ -7,7 +7,7 @@ from datetime import timedelta
 from email import message_from_bytes
 
 import pytest
-from helpers import make_action, make_meeting, make_risk
+from helpers import enter_value, make_action, make_indicator, make_meeting, make_risk
 
 from riskreg import clock
 
@@ -138,3 +138,20 @@ def test_notify_reports_an_unreachable_server_cleanly(app, register):
     result = app.test_cli_runner().invoke(args=["reviews", "notify"])
     assert result.exit_code != 0
     assert "Could not send email" in result.output and "Traceback" not in result.output
+
+
+def test_a_risk_whose_indicator_moved_is_listed_and_emailed(app, smtp_server):
+    with app.app_context():
+        risk = make_risk(owner_email="owner.one@example.org")
+        enter_value(make_indicator(risks=[risk], amber=10), "2025-26 Q1", 12)
+        ref = risk.ref
+    result = app.test_cli_runner().invoke(args=["reviews", "due", "--before", "2099-01-01"])
+    assert "Indicator moved since last rescore (1):" in result.output
+    assert f"{ref:<7} Demand outstrips front-line capacity — Rescore the risk" in result.output
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.server_address[1],
+                      MAIL_SENDER="board@example.org")  # fmt: skip
+    result = app.test_cli_runner().invoke(args=["reviews", "notify", "--before", "2099-01-01"])
+    assert result.exit_code == 0, result.output
+    (_, mail), *_ = smtp_server.received
+    body = mail.get_payload(decode=True).decode()
+    assert f"Indicator moved since last rescore: {ref}" in body

@@ -1,6 +1,7 @@
-"""Setting the app up (admins only): users, sections, board settings and the scoring scheme."""
+"""Setting the app up (admins only): users, sections, agencies, board settings and the scoring
+scheme."""
 
-from . import scheme, sections, settings, signin, users  # noqa: F401  (their views join the blueprint)
+from . import agencies, scheme, sections, settings, signin, users  # noqa: F401  (their views join the blueprint)
 from .blueprint import bp
 
 

@@ -10,6 +10,7 @@ from wtforms.validators import Length, Optional, Regexp, ValidationError
 
 from riskreg.accessibility import contact as contacts
 from riskreg.auth.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from riskreg.domain.agencies import NAME_LIMIT, tidy_name
 from riskreg.heatmap.grid import ORIENTATIONS
 from riskreg.ui import forms as shared_fields
 from riskreg.ui.forms import ChoiceField, clean_line, whole_number
@@ -215,6 +216,35 @@ class DraftForm(FlaskForm):
     draft_id = HiddenField()
     adopt = SubmitField("Adopt it", widget=GovSubmitInput())
     abandon = SubmitField("Abandon the draft", widget=GovSubmitInput())
+
+
+# --- Agencies ----------------------------------------------------------------------------
+
+
+def one_agency_name(form, field):
+    if field.data and re.search(r"[,;]", field.data):
+        raise ValidationError(
+            "The name must not contain a comma or a semicolon: spreadsheets list partner "
+            "agencies separated by them"
+        )
+
+
+class AgencyForm(FlaskForm):
+    name = line(
+        "Name",
+        NAME_LIMIT,
+        "Enter the agency's name",
+        hint="As the partnership knows it, such as West Midlands Police. No commas or semicolons.",
+        filters=[lambda value: tidy_name(value) if isinstance(value, str) else value],
+        validators=[one_agency_name],
+    )
+    submit = SubmitField("Save agency", widget=GovSubmitInput())
+
+
+class RemoveAgencyForm(FlaskForm):
+    """The button is the whole form."""
+
+    remove = SubmitField("Remove the agency", widget=GovSubmitInput())
 
 
 # --- Sections and settings -----------------------------------------------------------------

@@ -1,12 +1,24 @@
-"""Changing how the app is set up: sections, board settings and scoring scheme versions, each
-with its audit events. The caller commits."""
+"""Changing how the app is set up: sections, the agencies, board settings and scoring scheme
+versions, each with its audit events. The caller commits."""
 
-from sqlalchemy import delete
+from dataclasses import dataclass
+
+from sqlalchemy import delete, exists, func, or_, select
 
 from riskreg import audit, domain
+from riskreg.domain.agencies import agency_key, tidy_name
 from riskreg.extensions import db
-from riskreg.models import SchemeDraft, ScoringScheme, Section, Setting
-from riskreg.readmodel import forget_schemes
+from riskreg.models import (
+    Agency,
+    Indicator,
+    Risk,
+    SchemeDraft,
+    ScoringScheme,
+    Section,
+    Setting,
+    risk_partner,
+)
+from riskreg.readmodel import forget_agencies, forget_schemes
 from riskreg.register.services import record_under_scheme
 
 SECTION_FIELDS = ("name", "prefix", "appetite", "position")
@@ -32,6 +44,130 @@ def update_section(section: Section, values: dict) -> dict:
             "section", section.id, "update", changes, summary=f"Changed section {section.name}"
         )
     return changes
+
+
+# --- Agencies --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgencyUse:
+    agency: Agency
+    open_leads: int  # open risks it leads
+    open_partners: int  # open risks it is a partner in
+    used: bool  # by any risk, open or closed, or by an indicator
+
+    @property
+    def removable(self) -> bool:
+        return not self.used
+
+
+def agency_uses(agency_id: int | None = None) -> list[AgencyUse]:
+    """Every agency (or the one `agency_id`), A to Z, with what uses it: one statement however
+    many agencies there are."""
+    partner = risk_partner.c
+    open_leads = (
+        select(func.count(Risk.id))
+        .where(Risk.lead_agency_id == Agency.id, Risk.status == "open")
+        .scalar_subquery()
+    )
+    open_partners = (
+        select(func.count(partner.risk_id))
+        .join(Risk, Risk.id == partner.risk_id)
+        .where(partner.agency_id == Agency.id, Risk.status == "open")
+        .scalar_subquery()
+    )
+    used = or_(
+        exists().where(Risk.lead_agency_id == Agency.id),
+        exists().where(partner.agency_id == Agency.id),
+        exists().where(Indicator.agency_id == Agency.id),
+    )
+    query = select(Agency, open_leads, open_partners, used).order_by(
+        func.lower(Agency.name), Agency.name
+    )
+    if agency_id is not None:
+        query = query.where(Agency.id == agency_id)
+    return [AgencyUse(*row) for row in db.session.execute(query)]
+
+
+def agency_called(name: str, *, other_than: Agency | None = None) -> Agency | None:
+    """The agency already on the list under `name`, ignoring case and spacing."""
+    key = agency_key(name)
+    for agency in db.session.scalars(select(Agency)):
+        if agency is not other_than and agency_key(agency.name) == key:
+            return agency
+    return None
+
+
+def add_agency(name: str, *, user_id: int | None = None) -> Agency:
+    """Add an agency to the list (the caller checks that no agency has the name already)."""
+    agency = Agency(name=tidy_name(name))
+    db.session.add(agency)
+    db.session.flush()
+    audit.record(
+        "agency",
+        agency.id,
+        "create",
+        {"name": [None, agency.name]},
+        summary=f"Added the agency {agency.name}",
+        user_id=user_id,
+    )
+    forget_agencies()
+    return agency
+
+
+def rename_agency(agency: Agency, name: str) -> dict:
+    """Returns the {"name": [old, new]} that changed, or {}. Risks and indicators follow the
+    agency; their audit trails keep the name it had when they changed."""
+    name = tidy_name(name)
+    if name == agency.name:
+        return {}
+    changes = {"name": [agency.name, name]}
+    audit.record(
+        "agency",
+        agency.id,
+        "update",
+        changes,
+        summary=f"Renamed the agency {agency.name} to {name}",
+    )
+    agency.name = name
+    db.session.flush()
+    forget_agencies()
+    return changes
+
+
+class AgencyInUse(Exception):
+    """A risk or an indicator names the agency, so it stays on the list."""
+
+
+def remove_agency(agency: Agency) -> None:
+    """Take an agency nothing uses off the list; AgencyInUse when something does."""
+    if agency_uses(agency.id)[0].used:
+        raise AgencyInUse(agency.name)
+    audit.record(
+        "agency",
+        agency.id,
+        "remove",
+        {"name": [agency.name, None]},
+        summary=f"Removed the agency {agency.name}",
+    )
+    db.session.delete(agency)
+    db.session.flush()
+    forget_agencies()
+
+
+def find_or_add(names: list[str], *, user_id: int | None = None) -> list[Agency]:
+    """The agency of each name, in order, matched ignoring case and spacing; a name not on
+    the list is added to it (audited), with the spelling first given. Reads the list once."""
+    known = {agency_key(agency.name): agency for agency in db.session.scalars(select(Agency))}
+    found = []
+    for name in names:
+        key = agency_key(name)
+        if not key:
+            raise ValueError("An agency needs a name")
+        if key not in known:
+            known[key] = add_agency(name, user_id=user_id)
+        found.append(known[key])
+    return found
 
 
 def save_settings(current: dict[str, str], wanted: dict[str, str]) -> dict:

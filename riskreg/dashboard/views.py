@@ -36,6 +36,7 @@ def dashboard_body() -> tuple[str, str, int]:
         "actions_overdue": sum(row.overdue_actions for row in rows),
         "actions_overdue_risks": sum(row.overdue_actions > 0 for row in rows),
         "past_target": sum(row.past_target for row in rows),
+        "indicator_moved": sum(row.indicator_moved for row in rows),
     }
     meeting = next_meeting()
     return (

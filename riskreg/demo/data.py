@@ -12,6 +12,22 @@ from __future__ import annotations
 
 BOARD_NAME = "Dudley Safeguarding Children Board"
 
+# The partnership's agencies, as Admin → Agencies lists them: every agency the risks below
+# name as lead or partner.
+AGENCIES = [
+    "Cafcass",
+    "Dudley and Walsall Mental Health Partnership NHS Trust",
+    "Dudley CCG",
+    "Dudley Group NHS Foundation Trust",
+    "Dudley MBC Children's Services",
+    "Dudley MBC Legal Services",
+    "Dudley MBC Public Health",
+    "DSCB Business Unit",
+    "NHS England",
+    "Schools and academies",
+    "West Midlands Police",
+]
+
 # Past board meetings, oldest first, then the next (future) one.
 # "agreed": the board agreed the register at that meeting.
 MEETINGS = [
@@ -76,9 +92,12 @@ RISKS = [
         "owner_name": "Gary Whitehouse",
         "owner_role": "Head of Children's Social Care",
         "lead_agency": "Dudley MBC Children's Services",
-        "partner_agencies": (
-            "West Midlands Police, Dudley CCG, Dudley Group NHS Foundation Trust, Schools"
-        ),
+        "partner_agencies": [
+            "West Midlands Police",
+            "Dudley CCG",
+            "Dudley Group NHS Foundation Trust",
+            "Schools and academies",
+        ],
         "priority": "Quality & Performance Management Group",
         "target_in_days": 240,
         "assessments": [
@@ -204,10 +223,12 @@ RISKS = [
         "owner_name": "Sunita Dhillon",
         "owner_role": "Designated Nurse for Safeguarding Children",
         "lead_agency": "Dudley CCG",
-        "partner_agencies": (
-            "West Midlands Police, NHS England, Dudley Group NHS Foundation Trust, "
-            "Dudley and Walsall Mental Health Partnership NHS Trust"
-        ),
+        "partner_agencies": [
+            "West Midlands Police",
+            "NHS England",
+            "Dudley Group NHS Foundation Trust",
+            "Dudley and Walsall Mental Health Partnership NHS Trust",
+        ],
         "priority": "Business Planning Group",
         "target_in_days": 300,
         "assessments": [
@@ -325,10 +346,11 @@ RISKS = [
         "owner_name": "Rachel Foley",
         "owner_role": "Head of Service, Children in Care",
         "lead_agency": "Dudley MBC Children's Services",
-        "partner_agencies": (
-            "Cafcass, Dudley MBC Legal Services, "
-            "Dudley and Walsall Mental Health Partnership NHS Trust"
-        ),
+        "partner_agencies": [
+            "Cafcass",
+            "Dudley MBC Legal Services",
+            "Dudley and Walsall Mental Health Partnership NHS Trust",
+        ],
         "priority": "Vulnerable Children & Young People's Task Group",
         "target_in_days": 200,
         "assessments": [
@@ -428,9 +450,12 @@ RISKS = [
         "owner_name": "Helen Marsh",
         "owner_role": "Head of Safeguarding and Review Service",
         "lead_agency": "Dudley MBC Children's Services",
-        "partner_agencies": (
-            "West Midlands Police, Dudley Group NHS Foundation Trust, Dudley CCG, Schools"
-        ),
+        "partner_agencies": [
+            "West Midlands Police",
+            "Dudley Group NHS Foundation Trust",
+            "Dudley CCG",
+            "Schools and academies",
+        ],
         "priority": "Quality & Performance Management Group",
         "target_in_days": -15,
         "assessments": [
@@ -536,7 +561,11 @@ RISKS = [
         "owner_name": "Claire Beddow",
         "owner_role": "Lead Nurse, School Health Service",
         "lead_agency": "Dudley Group NHS Foundation Trust",
-        "partner_agencies": "Dudley MBC Public Health, Dudley CCG, Schools and academies",
+        "partner_agencies": [
+            "Dudley MBC Public Health",
+            "Dudley CCG",
+            "Schools and academies",
+        ],
         "priority": "Vulnerable Children & Young People's Task Group",
         "target_in_days": 120,
         "assessments": [
@@ -631,10 +660,12 @@ RISKS = [
         "owner_name": "Karen Yates",
         "owner_role": "DSCB Business Manager",
         "lead_agency": "DSCB Business Unit",
-        "partner_agencies": (
-            "Dudley MBC Children's Services, West Midlands Police, Dudley CCG, "
-            "Dudley Group NHS Foundation Trust"
-        ),
+        "partner_agencies": [
+            "Dudley MBC Children's Services",
+            "West Midlands Police",
+            "Dudley CCG",
+            "Dudley Group NHS Foundation Trust",
+        ],
         "priority": "Business Planning Group",
         "target_in_days": 150,
         "assessments": [
@@ -742,10 +773,11 @@ RISKS = [
         "owner_name": "Dr Tom Ashworth",
         "owner_role": "Designated Paediatrician for Unexpected Child Deaths",
         "lead_agency": "Dudley CCG",
-        "partner_agencies": (
-            "Dudley Group NHS Foundation Trust, West Midlands Police, "
-            "Dudley MBC Children's Services"
-        ),
+        "partner_agencies": [
+            "Dudley Group NHS Foundation Trust",
+            "West Midlands Police",
+            "Dudley MBC Children's Services",
+        ],
         "priority": "Child Death Overview Panel",
         "target_in_days": 180,
         "assessments": [
@@ -827,7 +859,11 @@ RISKS = [
         "owner_name": "Mark Procter",
         "owner_role": "Safeguarding and Review Service Manager",
         "lead_agency": "Dudley MBC Children's Services",
-        "partner_agencies": "West Midlands Police, Dudley Group NHS Foundation Trust, Schools",
+        "partner_agencies": [
+            "West Midlands Police",
+            "Dudley Group NHS Foundation Trust",
+            "Schools and academies",
+        ],
         "priority": "Quality & Performance Management Group",
         "target_in_days": 90,
         "assessments": [

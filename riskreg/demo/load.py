@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import delete, func, select
 
 from riskreg import audit, clock, domain
+from riskreg.admin.services import find_or_add
 from riskreg.auth.accounts import add_user, new_password
 from riskreg.clock import now_utc
 from riskreg.extensions import db
@@ -17,16 +18,22 @@ from riskreg.models import (
     Assessment,
     AuditEvent,
     Control,
+    Indicator,
+    IndicatorAlert,
+    IndicatorValue,
     Meeting,
     Risk,
     RiskScores,
     Section,
     Setting,
     SnapshotRow,
+    indicator_risk,
+    risk_partner,
 )
 from riskreg.register import services
 
 from . import data as demo_data
+from . import dataset
 
 DEMO_APPETITES = {"SG": 12, "BR": 9}
 DEMO_ACCOUNTS = [
@@ -41,7 +48,11 @@ def risk_count() -> int:
 
 
 def clear_register() -> None:
-    """Remove every risk and meeting (for `demo load --force`)."""
+    """Remove every risk, meeting and indicator (for `demo load --force`); the agencies stay
+    listed."""
+    for model in (IndicatorAlert, indicator_risk, IndicatorValue, Indicator):
+        db.session.execute(delete(model))
+    db.session.execute(delete(risk_partner))
     for model in (AuditEvent, SnapshotRow, RiskScores, Assessment, Control, Action, Risk, Meeting):
         db.session.execute(delete(model))
 
@@ -74,6 +85,9 @@ def load_demo(now: datetime | None = None) -> int:
         meetings[spec["key"]] = meeting
     db.session.flush()
 
+    # The demo's agencies become the list (those already on it are kept, matched by name).
+    agencies = dict(zip(demo_data.AGENCIES, find_or_add(demo_data.AGENCIES), strict=True))
+
     for spec in demo_data.RISKS:
         created = spec["assessments"][0]["days_ago"]
         at = raised_at(created)
@@ -86,8 +100,8 @@ def load_demo(now: datetime | None = None) -> int:
                 "consequences": spec["consequences"],
                 "owner_name": spec["owner_name"],
                 "owner_role": spec["owner_role"],
-                "lead_agency": spec["lead_agency"],
-                "partner_agencies": spec["partner_agencies"],
+                "lead_agency_id": agencies[spec["lead_agency"]].id,
+                "partner_agency_ids": [agencies[name].id for name in spec["partner_agencies"]],
                 "priority": spec["priority"],
                 "target_date": today + timedelta(days=spec["target_in_days"]),
             },
@@ -115,6 +129,7 @@ def load_demo(now: datetime | None = None) -> int:
     # Once the history is in place: each agreed register as it stood when it was agreed.
     for meeting, agreed_at in agreements:
         snapshots.agree_register(meeting, at=agreed_at)
+    dataset.load_dataset(today)
     audit.record("register", None, "demo-load", summary="Loaded the demo register")
     return len(demo_data.RISKS)
 

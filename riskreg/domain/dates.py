@@ -12,6 +12,11 @@ def short_date(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def month_year(day: date) -> str:
+    """A month on a chart's time axis: "Apr 2013"."""
+    return f"{day:%b %Y}"
+
+
 def clock_time(moment: datetime) -> str:
     """A moment already on the board's clock: "1 December 2026, 2:05pm"."""
     hour = moment.hour % 12 or 12

@@ -95,6 +95,8 @@ class RegisterRow:
     review_overdue: bool = False
     past_target: bool = False
     above_appetite: bool = False
+    # A value of an indicator it bears on went beyond a threshold after its latest rescore.
+    indicator_moved: bool = False
 
     @property
     def ref(self) -> str:
@@ -150,6 +152,7 @@ def row_from_views(
     today: date,
     open_actions: int = 0,
     overdue_actions: int = 0,
+    indicator_moved: bool = False,
 ) -> RegisterRow:
     """A register row and its flags from scores already banded (live, or from a snapshot)."""
     is_open = risk.status == "open"
@@ -172,6 +175,7 @@ def row_from_views(
         and target is not None
         and current.score > target.score,
         above_appetite=current is not None and beyond_appetite(current.score, risk.appetite),
+        indicator_moved=is_open and indicator_moved,
     )
 
 

@@ -1,14 +1,12 @@
 """`flask --app riskreg register import|export`: the register to and from a spreadsheet on the
 server's own disk."""
 
-import os
 import sys
-from contextlib import ExitStack, contextmanager
 
 import click
 from flask.cli import AppGroup
 
-from riskreg.cli import check_new_file, fail
+from riskreg.cli import CLI_MAX_BYTES, check_new_file, fail, progress_bar, read_spreadsheet
 from riskreg.extensions import db
 from riskreg.readmodel import RegisterQuery, register_rows
 from riskreg.register import exports
@@ -20,36 +18,6 @@ register_cli = AppGroup(
     "register", help="Import, export and check the register (check: the stored latest scores)."
 )
 register_cli.add_command(check_command)
-# The command line reads files from the server's own disk, so it may take larger ones.
-CLI_MAX_BYTES = 20 * 1024 * 1024
-# Work on fewer rows than this is over before a progress bar would be read.
-PROGRESS_ROWS = 500
-
-
-@contextmanager
-def progress_bar(label):
-    """Yields progress(done, total) for work that reports how far it has got: a click progress
-    bar, `label(total)`, once the total is known, and only for large work. On stderr, because
-    stdout may be the exported file itself, or output a script reads; where stderr is not a
-    terminal, click writes just the label, once."""
-    with ExitStack() as stack:
-        bar, shown = None, 0
-
-        def progress(done: int, total: int):
-            nonlocal bar, shown
-            if bar is None:
-                bar = click.progressbar(
-                    length=total,
-                    label=label(total),
-                    file=sys.stderr,
-                    hidden=total < PROGRESS_ROWS,
-                    update_min_steps=max(1, total // 200),  # redrawn a few hundred times
-                )
-                stack.enter_context(bar)
-            bar.update(done - shown)
-            shown = done
-
-        yield progress
 
 
 @register_cli.command("import")
@@ -57,21 +25,14 @@ def progress_bar(label):
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 def import_command(path, dry_run):
     """Import a register spreadsheet (.csv or .xlsx, the export's columns)."""
-    if not path.lower().endswith((".csv", ".xlsx")):
-        fail(f"{path}: the file name must end .csv or .xlsx.")
-    try:
-        with open(path, "rb") as file:
-            data = file.read(CLI_MAX_BYTES + 1)
-    except OSError as error:
-        fail(f"Cannot read {path}: {error.strerror}.")
-    name = os.path.basename(path)
+    name, data = read_spreadsheet(path)
     with progress_bar(lambda total: f"Checking {total:,} rows of {name}") as progress:
         plan = plan_import(name, data, max_bytes=CLI_MAX_BYTES, progress=progress)
     if plan.errors:
         for error in plan.errors:
             click.echo(error, err=True)
         fail(f"{len(plan.errors)} problem(s) in {path}: nothing was imported.")
-    for note in plan.notes:
+    for note in plan.notes + ([plan.agencies_note] if plan.agencies_note else []):
         click.echo(f"Note: {note}")
     for row in plan.rows:
         click.echo(f"Row {row.row}\t{row.ref}\t{row.what}\t{row.title}")

@@ -9,18 +9,28 @@ import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 from werkzeug.datastructures import MultiDict
+from wtforms.validators import ValidationError
 
 from riskreg import audit, domain, readmodel
+from riskreg.admin.services import find_or_add
 from riskreg.clock import now_utc
+from riskreg.domain.agencies import NAME_LIMIT, agency_key, agency_names, listed, tidy_name
 from riskreg.extensions import db
-from riskreg.models import Risk, Section
+from riskreg.models import Agency, Risk, Section
 from riskreg.register import services
 from riskreg.register.exports import COLUMNS as EXPORT_COLUMNS
 from riskreg.register.forms import AXES, LONG_TEXT, RiskFieldsForm, score_fields
-from riskreg.ui.forms import ScoreField, clean_text
-
-from .files import MAX_BYTES, MAX_ROWS, BadFile, cell_text, parse_date, read_table
+from riskreg.ui.forms import ScoreField, clean_text, text
+from riskreg.ui.spreadsheets import (
+    MAX_BYTES,
+    MAX_ROWS,
+    BadFile,
+    cell_text,
+    parse_date,
+    read_table,
+)
 
 MAX_NUMBER = 99_999  # a ref's number: SG-99999 still fits the ref column
 
@@ -57,8 +67,36 @@ def score_field(kind: str, axis: str) -> ScoreField:
     )
 
 
+def one_agency(form, field):
+    if re.search(r"[,;\n]", field.data or ""):
+        raise ValidationError(
+            "Lead agency must name one agency: put the others in Partner agencies"
+        )
+
+
+def names_fit(form, field):
+    long = [name for name in agency_names(field.data) if len(name) > NAME_LIMIT]
+    if long:
+        raise ValidationError(
+            f"Each of the partner agencies must be {NAME_LIMIT} characters or fewer "
+            f"(“{long[0][:30]}…” is longer)"
+        )
+
+
 class RowForm(score_fields(score_field), RiskFieldsForm):
-    """One row, checked by the editing forms' own fields, limits and messages."""
+    """One row, checked by the editing forms' own fields, limits and messages. Its agencies
+    are names (the form's choices are ids), matched to the list when the rows are planned."""
+
+    lead_agency_id = None
+    partner_agency_ids = None
+    lead_agency = text(
+        "Lead agency", NAME_LIMIT, required="Enter the lead agency", validators=[one_agency]
+    )
+    partner_agencies = text("Partner agencies", LONG_TEXT, validators=[names_fit])
+
+
+# The order a row's problems are listed in: the columns' order.
+ERROR_ORDER = [*FIELD_COLUMNS, *(f"{kind}_{axis}" for kind, axis in SCORE_COLUMNS)]
 
 
 @dataclass(frozen=True)
@@ -68,7 +106,7 @@ class RowValues:
     row: int  # the spreadsheet's row number, header included
     section: Section
     number: int | None  # from the ref; None: the section's next free number
-    fields: dict  # the risk fields of the columns the file has
+    fields: dict  # the risk fields of the columns the file has; agencies by name
     scores: dict[str, services.Scoring]
     status: str | None  # "open", "closed" or None (not given)
     closed_reason: str
@@ -82,7 +120,7 @@ class RowPlan:
     title: str
     section: Section
     number: int
-    fields: dict  # create: every field; update: the changed ones
+    fields: dict  # create: every field; update: the changed ones; as the audit trail has them
     scores: dict[str, services.Scoring]  # create: every kind given; update: the changed ones
     status: str | None = None  # "open"/"closed" when it changes
     closed_reason: str = ""
@@ -111,6 +149,7 @@ class ImportPlan:
     rows: list[RowPlan] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    new_agencies: list[str] = field(default_factory=list)  # to add to the list when applied
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
@@ -121,6 +160,17 @@ class ImportPlan:
         return (
             f"{self.count('create')} to create, {self.count('update')} to update, "
             f"{self.count('unchanged')} unchanged"
+        )
+
+    @property
+    def agencies_note(self) -> str:
+        """Which agencies applying the plan adds to the list, if any."""
+        names = self.new_agencies
+        if not names:
+            return ""
+        return (
+            f"{len(names)} agenc{'ies' if len(names) != 1 else 'y'} not on the list will be "
+            f"added to it: {', '.join(names)}"
         )
 
     @property
@@ -187,7 +237,7 @@ def validate_row(
         formdata.add(f"{kind}_{axis}", cell_text(cells.get(heading)).strip())
     form = RowForm(formdata=formdata, meta={"csrf": False})
     form.validate()
-    for name, messages in form.errors.items():
+    for name, messages in sorted(form.errors.items(), key=lambda e: ERROR_ORDER.index(e[0])):
         kind, _, axis = name.partition("_")
         errors.setdefault(FIELD_COLUMNS.get(name) or SCORE_COLUMNS[kind, axis], messages[0])
 
@@ -234,6 +284,9 @@ def validate_row(
     if errors:
         return None, errors
     fields = {name: form[name].data for name in FIELD_COLUMNS if FIELD_COLUMNS[name] in cells}
+    fields["lead_agency"] = tidy_name(fields["lead_agency"])
+    if "partner_agencies" in fields:
+        fields["partner_agencies"] = agency_names(fields["partner_agencies"])
     return RowValues(row, section, number, fields, scores, status, reason), {}
 
 
@@ -318,9 +371,14 @@ def plan_rows(plan: ImportPlan, valid: list[RowValues]) -> None:
     if plan.errors:
         return
     section_ids = {values.section.id for values in valid}
-    in_sections = select(Risk).where(Risk.section_id.in_(section_ids))
+    # Partners are read for every risk in one statement, not loaded with each.
+    in_sections = (
+        select(Risk).where(Risk.section_id.in_(section_ids)).options(lazyload(Risk.partners))
+    )
     risks = {(risk.section_id, risk.number): risk for risk in db.session.scalars(in_sections)}
-    scores_now = current_levels([risk.id for risk in risks.values()])
+    ids = [risk.id for risk in risks.values()]
+    scores_now = current_levels(ids)
+    now = Now(scores_now, readmodel.partner_names(ids) if ids else {}, known_agencies())
     # New risks without a ref take numbers after every number in use or named in the file.
     highest = dict.fromkeys(section_ids, 0)
     for section_id, number in (*risks, *named):
@@ -330,12 +388,51 @@ def plan_rows(plan: ImportPlan, valid: list[RowValues]) -> None:
         if number is None:
             number = highest[section.id] = highest[section.id] + 1
         risk = risks.get((section.id, number))
-        plan.rows.append(row_plan(values, section, number, risk, scores_now))
+        plan.rows.append(row_plan(values, section, number, risk, now))
+    new = {}
+    for row in plan.rows:
+        for name in row_agencies(row.fields) if row.action != "unchanged" else ():
+            if agency_key(name) not in now.agencies:
+                new.setdefault(agency_key(name), name)
+    plan.new_agencies = list(new.values())
 
 
-def row_plan(values: RowValues, section: Section, number: int, risk: Risk | None, scores_now):
+@dataclass(frozen=True)
+class Now:
+    """What the register holds now, for the rows to compare with: read in a few statements."""
+
+    scores: dict[tuple[int, str], tuple[int, int]]  # (risk id, kind) -> (likelihood, impact)
+    partners: dict[int, str]  # risk id -> its partner agencies' names
+    agencies: dict[str, str]  # agency_key -> the name on the list
+
+
+def known_agencies() -> dict[str, str]:
+    return {agency_key(name): name for name in db.session.scalars(select(Agency.name))}
+
+
+def as_audited(fields: dict, agencies: dict[str, str]) -> dict:
+    """A row's fields as the audit trail would record them: each agency by the list's spelling
+    (or the file's, for one to be added), the partners A to Z, the lead not among them."""
+    audited = dict(fields)
+    lead = audited["lead_agency"] = agencies.get(
+        agency_key(fields["lead_agency"]), fields["lead_agency"]
+    )
+    if "partner_agencies" in fields:
+        names = {agencies.get(agency_key(n), n) for n in fields["partner_agencies"]}
+        audited["partner_agencies"] = listed(n for n in names if agency_key(n) != agency_key(lead))
+    return audited
+
+
+def row_agencies(fields: dict) -> list[str]:
+    """The agencies a planned row names (its fields as audited)."""
+    lead = [fields["lead_agency"]] if "lead_agency" in fields else []
+    return lead + agency_names(fields.get("partner_agencies", ""))
+
+
+def row_plan(values: RowValues, section: Section, number: int, risk: Risk | None, now: Now):
     ref = f"{section.prefix}-{number:02d}"
     title = values.fields["title"]
+    wanted = as_audited(values.fields, now.agencies)
     if risk is None:
         closing = "closed" if values.status == "closed" else None
         return RowPlan(
@@ -345,16 +442,20 @@ def row_plan(values: RowValues, section: Section, number: int, risk: Risk | None
             title,
             section,
             number,
-            values.fields,
+            wanted,
             values.scores,
             status=closing,
             closed_reason=values.closed_reason,
         )
-    changed = audit.diff(services.risk_values(risk, values.fields.keys()), values.fields)
-    fields = {name: values.fields[name] for name in changed}
+    names = [n for n in services.RISK_FIELDS if services.AUDITED_AS.get(n, n) in wanted]
+    before = services.audited_values(risk, [n for n in names if n != "partner_agency_ids"])
+    if "partner_agencies" in wanted:
+        before["partner_agencies"] = listed(agency_names(now.partners.get(risk.id, "")))
+    changed = audit.diff(before, wanted)
+    fields = {name: wanted[name] for name in changed}
     scores, score_changes = {}, []
     for kind, scoring in values.scores.items():
-        before = scores_now.get((risk.id, kind))
+        before = now.scores.get((risk.id, kind))
         if before != (scoring.likelihood, scoring.impact):
             scores[kind] = scoring
             was = f"{before[0]} × {before[1]}" if before else "not scored"
@@ -388,8 +489,13 @@ def apply_plan(plan: ImportPlan, *, user_id: int | None = None, progress=None) -
     if not plan.count("create") and not plan.count("update"):
         return  # re-importing an unchanged file leaves no trace
     rationale = f"Imported from {plan.filename}"
+    names = [
+        name for row in plan.rows if row.action != "unchanged" for name in row_agencies(row.fields)
+    ]
+    found = find_or_add(names, user_id=user_id)  # the new ones added, each audited
+    agencies = {agency_key(name): agency.id for name, agency in zip(names, found, strict=True)}
     for done, row in enumerate(plan.rows, start=1):
-        apply_row(row, rationale, user_id)
+        apply_row(row, rationale, user_id, agencies)
         if progress:
             progress(done, len(plan.rows))
     audit.record(
@@ -401,6 +507,7 @@ def apply_plan(plan: ImportPlan, *, user_id: int | None = None, progress=None) -
             "created": [None, plan.count("create")],
             "updated": [None, plan.count("update")],
             "unchanged": [None, plan.count("unchanged")],
+            "agencies_added": [None, len(plan.new_agencies)],
         },
         summary=f"Imported {plan.filename}: {plan.count('create')} created, "
         f"{plan.count('update')} updated, {plan.count('unchanged')} unchanged",
@@ -409,16 +516,28 @@ def apply_plan(plan: ImportPlan, *, user_id: int | None = None, progress=None) -
     db.session.flush()
 
 
-def apply_row(row: RowPlan, rationale: str, user_id: int | None) -> None:
+def service_fields(fields: dict, agencies: dict[str, int]) -> dict:
+    """A planned row's fields as the services take them: agencies by id."""
+    taken = {n: v for n, v in fields.items() if n not in ("lead_agency", "partner_agencies")}
+    if "lead_agency" in fields:
+        taken["lead_agency_id"] = agencies[agency_key(fields["lead_agency"])]
+    if "partner_agencies" in fields:
+        partners = agency_names(fields["partner_agencies"])
+        taken["partner_agency_ids"] = [agencies[agency_key(name)] for name in partners]
+    return taken
+
+
+def apply_row(row: RowPlan, rationale: str, user_id: int | None, agencies: dict[str, int]):
     """One row's changes, each audited by its service."""
+    fields = service_fields(row.fields, agencies)
     if row.action == "create":
         risk = services.create_risk(
-            row.section, row.fields, row.scores, rationale, user_id=user_id, number=row.number
+            row.section, fields, row.scores, rationale, user_id=user_id, number=row.number
         )
     elif row.action == "update":
         risk = row.risk
         if row.fields:
-            services.update_risk(risk, row.fields)
+            services.update_risk(risk, fields)
         if row.scores:
             services.rescore_risk(
                 risk, row.scores, rationale, next_review=risk.next_review, user_id=user_id

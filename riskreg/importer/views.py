@@ -1,12 +1,5 @@
-"""Importing a spreadsheet register on the web: upload, check the preview, confirm.
-
-No state lives in a process between the preview and the confirmation: the file itself travels
-in the confirmation form (compressed, base64) and is read and validated again from scratch."""
-
-import base64
-import binascii
-import re
-import zlib
+"""Importing a spreadsheet register on the web: upload, check the preview, confirm (the file
+travels between the steps in the form: ui/uploads.py)."""
 
 from flask import (
     Blueprint,
@@ -19,17 +12,16 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import HiddenField, SubmitField
-from wtforms.validators import InputRequired
+from wtforms import SubmitField
 
 from riskreg.extensions import db
 from riskreg.security import role_required
+from riskreg.ui.spreadsheets import MAX_BYTES
+from riskreg.ui.uploads import CarriedForm, carried, display_name, spreadsheet_field, uncarried
 
-from .files import MAX_BYTES
 from .plan import apply_plan, plan_import, row_count
 
 bp = Blueprint("importer", __name__)
@@ -42,26 +34,12 @@ LARGE_FILE_ROWS = 500
 
 
 class UploadForm(FlaskForm):
-    spreadsheet = FileField(
+    spreadsheet = spreadsheet_field(
         "Upload a spreadsheet",
-        description="A CSV (UTF-8) or Excel (.xlsx) file with the columns of the register’s "
+        "A CSV (UTF-8) or Excel (.xlsx) file with the columns of the register’s "
         "export, 2 MB at most.",
-        validators=[
-            FileRequired("Select a CSV or Excel file"),
-            FileAllowed(
-                ["csv", "xlsx"], "The selected file must be a CSV or an Excel (.xlsx) file"
-            ),
-        ],
-        widget=GovFileInput(),
     )
     submit = SubmitField("Check the file", widget=GovSubmitInput())
-
-
-class CarriedForm(FlaskForm):
-    """The file itself, carried to the next step in the form."""
-
-    filename = HiddenField(validators=[InputRequired()])
-    content = HiddenField(validators=[InputRequired()])
 
 
 class CheckForm(CarriedForm):
@@ -70,28 +48,6 @@ class CheckForm(CarriedForm):
 
 class ConfirmForm(CarriedForm):
     submit = SubmitField("Confirm import", widget=GovSubmitInput())
-
-
-def display_name(filename: str) -> str:
-    """The file's own name, without any folder a browser sent, for the preview and audit."""
-    name = re.sub(r"[\x00-\x1f\x7f]", "", filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    return name.strip()[-100:] or "upload"
-
-
-def carried(data: bytes) -> str:
-    return base64.b64encode(zlib.compress(data, 9)).decode("ascii")
-
-
-def uncarried(text: str) -> bytes:
-    """The file back from the confirmation form; ValueError if it was tampered with."""
-    try:
-        inflater = zlib.decompressobj()
-        data = inflater.decompress(base64.b64decode(text, validate=True), MAX_BYTES + 1)
-    except (binascii.Error, zlib.error):
-        raise ValueError("the file in the form is damaged") from None
-    if len(data) > MAX_BYTES or inflater.unconsumed_tail or not inflater.eof:
-        raise ValueError("the file in the form is damaged")
-    return data
 
 
 def refuse(name: str, problems: list[str], status: int = 400, form: UploadForm | None = None):

@@ -70,6 +70,9 @@ def due_lines(due: DueList) -> list[tuple[str, str, str, str, str, str]]:
         lines.append(("past target", row.ref, row.risk.title, row.risk.owner_name,
                       f"Current {row.current.score} above target {row.target.score}",
                       row.risk.target_date.isoformat()))  # fmt: skip
+    for row in due.indicator_moved:
+        lines.append(("indicator moved", row.ref, row.risk.title, row.risk.owner_name,
+                      "Rescore the risk: an indicator it bears on moved", ""))  # fmt: skip
     return lines
 
 
@@ -80,6 +83,7 @@ HEADINGS = {
     "action overdue": "Actions overdue",
     "action due": "Actions due",
     "past target": "Past their target date",
+    "indicator moved": "Indicator moved since last rescore",
 }
 
 

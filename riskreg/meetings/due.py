@@ -44,6 +44,8 @@ class DueList:
     every_meeting: list[domain.RegisterRow]  # band reviewed at every meeting, not in `reviews`
     actions: list[DueAction]  # not complete, due on or before `by`, soonest first
     past_target: list[domain.RegisterRow]
+    # An indicator they bear on moved beyond a threshold since their latest rescore.
+    indicator_moved: list[domain.RegisterRow]
 
     @property
     def overdue_reviews(self) -> list[domain.RegisterRow]:
@@ -55,7 +57,13 @@ class DueList:
 
     @property
     def empty(self) -> bool:
-        return not (self.reviews or self.every_meeting or self.actions or self.past_target)
+        return not (
+            self.reviews
+            or self.every_meeting
+            or self.actions
+            or self.past_target
+            or self.indicator_moved
+        )
 
 
 def due_by(meeting: Meeting, today: date | None = None) -> DueList:
@@ -112,4 +120,5 @@ def due_before(
         every_meeting=every_meeting,
         actions=actions,
         past_target=[r for r in rows if r.past_target],
+        indicator_moved=[r for r in rows if r.indicator_moved],
     )

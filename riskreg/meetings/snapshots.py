@@ -12,8 +12,10 @@ from sqlalchemy import select, update
 
 from riskreg import audit, clock, domain
 from riskreg.clock import now_utc
+from riskreg.domain.agencies import names_within
 from riskreg.domain.dates import long_date
 from riskreg.extensions import db
+from riskreg.indicators.data import Moved, entered_between
 from riskreg.models import (
     Action,
     ActionNote,
@@ -175,6 +177,9 @@ KEPT_FIELDS = (
 )  # fmt: skip
 
 
+PARTNERS_KEPT = SnapshotRow.__table__.c.partner_agencies.type.length
+
+
 def snapshot_row(meeting_id: int, row: domain.RegisterRow) -> SnapshotRow:
     values = {}
     for kind in domain.KINDS:
@@ -185,6 +190,8 @@ def snapshot_row(meeting_id: int, row: domain.RegisterRow) -> SnapshotRow:
         values[f"{kind}_band"] = view.band.name if view else None
         values[f"{kind}_scheme_version"] = view.scheme_version if view else None
     kept = {name: getattr(row.risk, name) for name in KEPT_FIELDS}
+    # A risk may have more partners than the snapshot's column holds by name.
+    kept["partner_agencies"] = names_within(kept["partner_agencies"], PARTNERS_KEPT)
     return SnapshotRow(meeting_id=meeting_id, risk_id=row.risk.id, **kept, **values)
 
 
@@ -334,6 +341,7 @@ class Changes:
     action_notes: list[NoteAdded]  # by risk, then oldest first
     past_target: list[domain.RegisterRow]
     above_appetite: list[domain.RegisterRow]
+    indicators_moved: list[Moved]  # values entered between the two registers
 
 
 def changes_for(meeting: Meeting, now: datetime | None = None) -> Changes:
@@ -400,6 +408,7 @@ def changes_between(
         past_target=[row for row in after if row.past_target],
         action_notes=notes_in(since, until),
         above_appetite=[row for row in after if row.above_appetite],
+        indicators_moved=entered_between(since, until),
         **mitigations,
     )
 

@@ -13,7 +13,8 @@ privacy_cli = AppGroup("privacy", help="Check that the register identifies no ch
 @privacy_cli.command("scan")
 def scan_command():
     """List stored text that would identify a child (an NHS number, a date of birth, a full
-    postcode): one line per finding, with the risk or meeting, the field and what was found.
+    postcode): one line per finding, with the risk, meeting or agency, the field and what was
+    found.
     Exits with status 1 when anything is found, 0 when nothing is."""
     findings = stored_findings()
     for finding in findings:

@@ -10,12 +10,13 @@ from riskreg import domain
 from riskreg.clock import local_date
 from riskreg.domain.dates import long_date
 from riskreg.extensions import db
-from riskreg.models import Action, Assessment, Control, Meeting, Risk, Section
+from riskreg.models import Action, Agency, Assessment, Control, Meeting, Risk, Section
 from riskreg.register.detail import field_label
 from riskreg.register.services import ACTION_FIELDS, CONTROL_FIELDS, RISK_FIELDS
 
 # The text among the fields the services save (dates and coded values hold no words).
 NOT_TEXT = {"target_date", "next_review", "effectiveness", "due_on", "status"}
+NOT_TEXT |= {"lead_agency_id", "partner_agency_ids"}  # chosen from the list, scanned there
 RISK_TEXT = (*(f for f in RISK_FIELDS if f not in NOT_TEXT), "closed_reason")
 CONTROL_TEXT = tuple(f for f in CONTROL_FIELDS if f not in NOT_TEXT)
 ACTION_TEXT = tuple(f for f in ACTION_FIELDS if f not in NOT_TEXT)
@@ -45,7 +46,7 @@ def by_risk(model) -> dict[int, list]:
 
 def stored_findings() -> list[Finding]:
     """Every finding in the risks (with their controls, actions and score history), then in the
-    meetings, risks by section and number."""
+    meetings and the agencies' names, risks by section and number."""
     controls, actions, assessments = by_risk(Control), by_risk(Action), by_risk(Assessment)
     findings = []
     risks = db.session.scalars(
@@ -64,4 +65,7 @@ def stored_findings() -> list[Finding]:
     for meeting in db.session.scalars(select(Meeting).order_by(Meeting.held_on, Meeting.id)):
         where = f"Meeting of {long_date(meeting.held_on)}"
         findings += findings_in(where, meeting, ("title", "notes"))
+    # Migration 0006 made the list from the risks' free text, which may predate the rule.
+    for agency in db.session.scalars(select(Agency).order_by(Agency.id)):
+        findings += findings_in(f"Agency {agency.id} (Admin, Agencies)", agency, ("name",))
     return findings

@@ -1,14 +1,14 @@
-"""What the risk page and the dashboard show beyond the register rows: a risk's score history,
-controls, actions and audit trail, and the latest changes. One statement each, however long
-the history."""
+"""What the risk page and the dashboard show beyond the register rows: a risk's score history
+(and its chart), controls, actions and audit trail, and the latest changes. One statement
+each, however long the history."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, lazyload
 
-from riskreg import domain
+from riskreg import clock, domain
 from riskreg.domain.dates import long_date
 from riskreg.extensions import db
 from riskreg.models import (
@@ -24,7 +24,8 @@ from riskreg.models import (
     ScoringScheme,
     User,
 )
-from riskreg.readmodel import agreed_at_meeting, schemes_by_version
+from riskreg.readmodel import active_scheme, agreed_at_meeting, schemes_by_version
+from riskreg.ui import charts
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ def load_risk(ref: str) -> tuple[Risk, str, Meeting | None] | None:
         .outerjoin(User, User.id == Risk.created_by_id)
         .outerjoin(Meeting, Meeting.id == Risk.closed_meeting_id)
         .where(Risk.ref == ref)
+        .options(lazyload(Risk.partners))  # the page lists them from the register's row
     ).first()
     return None if found is None else (found[0], found[1] or "", found[2])
 
@@ -110,6 +112,86 @@ def score_history(risk_id: int) -> list[HistoryEntry]:
         )
         for a, version, name, title in rows
     ]
+
+
+def score_history_chart(
+    risk: Risk, history: list[HistoryEntry], today: date
+) -> charts.LineChart | None:
+    """The current and target scores over time, drawn from the history the table lists: steps,
+    as a score holds until the next rescore (and the latest until today, or the risk's closure),
+    over the active scheme's bands, with the meetings that agreed the register in that time.
+    One statement (the meetings); None for a risk never scored."""
+    oldest_first = history[::-1]
+    series = [
+        charts.Series(
+            f"{kind.capitalize()} score",
+            tuple(
+                charts.Point(clock.local_date(e.at), e.view.score)
+                for e in oldest_first
+                if e.kind == kind
+            ),
+            steps=True,
+        )
+        for kind in ("current", "target")
+    ]
+    if not series[0].points:
+        return None
+    start = series[0].points[0].on
+    closed = risk.status == "closed" and risk.closed_at
+    until = clock.local_date(risk.closed_at) if closed else today
+    meetings = db.session.execute(
+        select(Meeting.held_on, Meeting.title)
+        .where(Meeting.agreed_at.is_not(None), Meeting.held_on.between(start, until))
+        .order_by(Meeting.held_on, Meeting.id)
+    ).all()
+    scheme = active_scheme()
+    # Each band runs to halfway to the next one's lowest score (no score falls in the gap).
+    edges = [0] + [
+        (a.max + b.min) / 2 for a, b in zip(scheme.bands, scheme.bands[1:], strict=False)
+    ]
+    edges.append(scheme.bands[-1].max)
+    bands = [
+        charts.BackgroundBand(low, high, band.colour, band.name)
+        for band, low, high in zip(scheme.bands, edges, edges[1:], strict=False)
+    ]
+    return charts.line_chart_layout(
+        f"{risk.ref}: current and target score over time",
+        series,
+        description=_history_description(oldest_first, len(meetings), scheme),
+        y_range=(0, scheme.bands[-1].max),
+        whole_numbers=True,
+        bands=bands,
+        markers=[charts.Marker(held_on, title) for held_on, title in meetings],
+        markers_name="Board meeting at which the register was agreed",
+        until=until,
+    )
+
+
+def _history_description(oldest_first: list[HistoryEntry], meetings: int, scheme) -> str:
+    """The chart in words: each kind's first and latest score, the meetings, the bands."""
+
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}{'s' * (n != 1)}"
+
+    def scored(entry: HistoryEntry, word: str) -> str:
+        day = long_date(clock.local_date(entry.at))
+        return f"{entry.view.score} {entry.view.band.name} {word} {day}"
+
+    parts = []
+    for kind in ("current", "target"):
+        entries = [e for e in oldest_first if e.kind == kind]
+        if entries:
+            steps = [scored(entries[0], "on")] if len(entries) > 1 else []
+            steps.append(scored(entries[-1], "since"))
+            parts.append(
+                f"{kind if parts else kind.capitalize()} score {', then '.join(steps)}"
+                f" ({plural(len(entries), 'scoring')})"
+            )
+    if meetings:
+        parts.append(f"{plural(meetings, 'board meeting')} at which the register was agreed marked")
+    bands = ", ".join(f"{b.name} {b.min} to {b.max}" for b in scheme.bands)
+    parts.append(f"behind the lines, the score bands: {bands}")
+    return "; ".join(parts) + ". The score history table lists every assessment."
 
 
 def controls_of(risk_id: int) -> list[Control]:

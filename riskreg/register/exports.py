@@ -17,16 +17,15 @@ from riskreg.domain.dates import long_date
 from riskreg.extensions import db
 from riskreg.models import Assessment, Meeting, Risk, ScoringScheme, Section, User
 from riskreg.readmodel import RegisterQuery, register_rows, risks_statement, schemes_by_version
-from riskreg.ui.downloads import download, plain_error
+from riskreg.ui import xlsx
+from riskreg.ui.downloads import download, neutralised, plain_error
 
-from . import xlsx
 from .query import register_query_from_args
 
 bp = Blueprint("exports", __name__)
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -89,6 +88,7 @@ COLUMNS = [
     Column("Overdue actions", lambda row: row.overdue_actions, 9),
     Column("Review overdue", lambda row: yes(row.review_overdue), 9),
     Column("Past target date", lambda row: yes(row.past_target), 9),
+    Column("Indicator moved since last rescore", lambda row: yes(row.indicator_moved), 12),
     Column("Above appetite", lambda row: yes(row.above_appetite), 9),
 ]
 ASSESSMENT_HEADINGS = [
@@ -177,16 +177,6 @@ def register_download(body, content_type: str, extension: str) -> Response:
 
 
 # --- CSV ------------------------------------------------------------------------------------
-
-
-def neutralised(value) -> str:
-    """A cell's text that no spreadsheet will run as a formula (OWASP's advice: a leading ')."""
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 @bp.route("/risks.csv", endpoint="csv")

@@ -10,6 +10,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 
 from riskreg import audit, clock, domain
 from riskreg.models import ACTION_STATUSES, EFFECTIVENESS
+from riskreg.ui.agencies import AgenciesField, AgencyField
 from riskreg.ui.forms import (
     ChoiceField,
     DateExample,
@@ -92,8 +93,13 @@ class RiskFieldsForm(FlaskForm):
     owner_name = text("Owner’s name", 120, required="Enter the owner’s name")
     owner_role = text("Owner’s role", 120)
     owner_email = owner_email_field()
-    lead_agency = text("Lead agency", 120, required="Enter the lead agency")
-    partner_agencies = text("Partner agencies", 500, hint="Separate them with commas.")
+    lead_agency_id = AgencyField("Lead agency", "Choose the lead agency")
+    partner_agency_ids = AgenciesField(
+        "Partner agencies (optional)",
+        "Choose the partner agencies from the list",
+        description="The other agencies that work on the risk. The lead agency is never also "
+        "a partner: ticking it here changes nothing.",
+    )
     priority = text("Board priority or sub-group", 200)
     target_date = DayField(
         "Target date", description=DateExample("When the target score should be reached.")
@@ -101,6 +107,11 @@ class RiskFieldsForm(FlaskForm):
     next_review = DayField("Next review date", description=DateExample())
 
     risk_fields = services.RISK_FIELDS
+
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        if obj is not None and not self.is_submitted():
+            self.partner_agency_ids.data = [agency.id for agency in obj.partners]
 
     def risk_values(self) -> dict:
         return {name: getattr(self, name).data for name in self.risk_fields}
@@ -357,12 +368,18 @@ def keep_their_changes(form, changes) -> list[str]:
             for name, (old, new) in change.changes.items():
                 theirs.setdefault(name, [old, new])[1] = new
     kept = []
+    fields = {services.AUDITED_AS.get(name, name): name for name in form.risk_fields}
     for name, (old, new) in theirs.items():
-        field = form._fields.get(name)
-        if name in form.risk_fields and audit.plain(field.data) == old:
+        field = form._fields.get(fields.get(name, ""))
+        if field is not None and audited(field) == old:
             field.set_value(new)
             kept.append(field.label.text)
     return kept
+
+
+def audited(field):
+    """A field's value as the audit trail records it (an agency by name, a date as ISO)."""
+    return field.audit_value() if hasattr(field, "audit_value") else audit.plain(field.data)
 
 
 def score_context(form: ScoredForm, scheme: domain.Scheme) -> dict:

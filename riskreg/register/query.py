@@ -9,7 +9,7 @@ Filtering, sorting and paging happen in the database (readmodel.register_page); 
 the printable summary take every row, only the register page pages them."""
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 
@@ -18,6 +18,7 @@ from riskreg.readmodel import (
     FLAGS,
     STATUSES,
     RegisterQuery,
+    agencies,
     register_page,
     schemes_by_version,
     sections,
@@ -97,11 +98,17 @@ def register_query_from_args(args: Mapping[str, str], today: date | None = None)
     reported in `errors` (one message per field)."""
     band_names = {band.name for s in schemes_by_version().values() for band in s.bands}
     prefixes = {section.prefix for section in sections()}
-    return parse_register_args(args, prefixes, band_names, today or clock.today())
+    # The agencies are read only when the query names one.
+    agency_ids = {a.id for a in agencies()} if (args.get("agency") or "").strip() else set()
+    return parse_register_args(args, prefixes, band_names, today or clock.today(), agency_ids)
 
 
 def parse_register_args(
-    args: Mapping[str, str], prefixes: set[str], band_names: set[str], today: date
+    args: Mapping[str, str],
+    prefixes: set[str],
+    band_names: set[str],
+    today: date,
+    agency_ids: Collection[int] = (),
 ) -> RegisterView:
     errors: dict[str, str] = {}
 
@@ -132,6 +139,13 @@ def parse_register_args(
             return default
         return number
 
+    def agency() -> int | None:
+        value = (args.get("agency") or "").strip()
+        if value and positive_int(value) not in agency_ids:
+            errors["agency"] = "Choose an agency from the list"
+            return None
+        return positive_int(value) if value else None
+
     as_at, as_at_parts = None, ("", "", "")
     sent = args.getlist("as_at") if hasattr(args, "getlist") else [args.get("as_at") or ""]
     if len(sent) > 1:
@@ -159,6 +173,7 @@ def parse_register_args(
         section=choice("section", prefixes, "Choose a section from the list"),
         band=choice("band", band_names, "Choose a band from the list"),
         owner=text("owner", "Owner or agency"),
+        agency=agency(),
         status=choice("status", STATUSES, "Choose open, closed or all", default="open"),
         text=text("text", "Search text"),
         as_at=as_at,

@@ -9,11 +9,13 @@ from sqlalchemy import delete, func, select
 
 from riskreg import audit, clock, domain
 from riskreg.clock import now_utc
+from riskreg.domain.agencies import listed
 from riskreg.domain.dates import long_date
 from riskreg.extensions import db
 from riskreg.models import (
     Action,
     ActionNote,
+    Agency,
     Assessment,
     Control,
     Meeting,
@@ -33,12 +35,15 @@ RISK_FIELDS = (
     "owner_name",
     "owner_role",
     "owner_email",
-    "lead_agency",
-    "partner_agencies",
+    "lead_agency_id",
+    "partner_agency_ids",
     "priority",
     "target_date",
     "next_review",
 )
+# The agency fields as the audit trail records them: by name, so that a rename or a removal
+# later leaves the history readable ("Lead agency: Police → Schools").
+AUDITED_AS = {"lead_agency_id": "lead_agency", "partner_agency_ids": "partner_agencies"}
 CONTROL_FIELDS = ("description", "owner", "assurance_source", "effectiveness")
 ACTION_FIELDS = ("description", "owner", "owner_email", "due_on", "status")
 
@@ -73,8 +78,40 @@ def check_version(risk: Risk, expected_version: int | None) -> None:
         raise StaleVersion(risk)
 
 
-def risk_values(risk: Risk, names=RISK_FIELDS) -> dict:
-    return {name: getattr(risk, name) for name in names}
+def audited_values(risk: Risk, names=RISK_FIELDS) -> dict:
+    """The risk's fields as the audit trail records them (agencies by name)."""
+    values = {}
+    for name in names:
+        if name == "lead_agency_id":
+            values["lead_agency"] = risk.lead_agency.name if risk.lead_agency else None
+        elif name == "partner_agency_ids":
+            values["partner_agencies"] = listed(a.name for a in risk.partners)
+        else:
+            values[name] = getattr(risk, name)
+    return values
+
+
+def set_fields(risk: Risk, fields: dict) -> None:
+    """Set the risk's fields from what the services take. The agencies must be on the list
+    (ValueError otherwise); a partner that is also the lead is dropped: the lead agency is
+    never its own partner."""
+    fields = dict(fields)
+    lead_id = fields.pop("lead_agency_id", None)
+    partner_ids = fields.pop("partner_agency_ids", None)
+    wanted = {lead_id, *(partner_ids or ())} - {None}
+    found = {}
+    if wanted:
+        found = {a.id: a for a in db.session.scalars(select(Agency).where(Agency.id.in_(wanted)))}
+    if wanted - found.keys():
+        raise ValueError(f"No agency has the id {min(wanted - found.keys())}")
+    for name, value in fields.items():
+        setattr(risk, name, value)
+    if lead_id is not None:
+        risk.lead_agency = found[lead_id]
+    if partner_ids is not None:
+        risk.partners = [found[i] for i in sorted(set(partner_ids))]
+    if risk.lead_agency in risk.partners:
+        risk.partners = [a for a in risk.partners if a is not risk.lead_agency]
 
 
 def next_number(section: Section) -> int:
@@ -108,8 +145,10 @@ def create_risk(
         ref=f"{section.prefix}-{number:02d}",
         created_at=at,
         created_by_id=user_id if user_id is not None else audit.acting_user_id(),
-        **{name: value for name, value in fields.items() if value is not None},
     )
+    set_fields(risk, {name: value for name, value in fields.items() if value is not None})
+    if risk.lead_agency is None:
+        raise ValueError("A risk needs a lead agency")
     if risk.next_review is None and "current" in scores:
         risk.next_review = suggested_review(scores["current"].score, clock.local_date(at))
     db.session.add(risk)
@@ -118,7 +157,7 @@ def create_risk(
         "risk",
         risk.id,
         "create",
-        audit.diff({}, {"section": section.name, **risk_values(risk)}),
+        audit.diff({}, {"section": section.name, **audited_values(risk)}),
         risk_id=risk.id,
         summary=f"Raised {risk.ref}: {risk.title}",
         user_id=user_id,
@@ -251,12 +290,12 @@ def rescore_risk(
 
 
 def update_risk(risk: Risk, fields: dict, *, expected_version: int | None = None) -> dict:
-    """Edit the risk's own fields; returns the {field: [old, new]} that changed."""
+    """Edit the risk's own fields (and its agencies); returns the {field: [old, new]} that
+    changed, as audited. A change of partners alone moves the risk's version on too."""
     check_version(risk, expected_version)
-    before = risk_values(risk, fields.keys())
-    for name, value in fields.items():
-        setattr(risk, name, value)
-    changes = audit.diff(before, fields)
+    before = audited_values(risk, fields.keys())
+    set_fields(risk, fields)
+    changes = audit.diff(before, audited_values(risk, fields.keys()))
     if changes:
         audit.record(
             "risk",

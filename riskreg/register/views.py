@@ -6,7 +6,15 @@ from markupsafe import Markup, escape
 from riskreg import domain
 from riskreg.clock import today
 from riskreg.domain.dates import long_date
-from riskreg.readmodel import FLAGS, RegisterQuery, active_scheme, register_rows, sections
+from riskreg.indicators.data import series_for_risks
+from riskreg.readmodel import (
+    FLAGS,
+    RegisterQuery,
+    active_scheme,
+    agencies,
+    register_rows,
+    sections,
+)
 from riskreg.ui import cached_page
 
 from .detail import (
@@ -16,13 +24,14 @@ from .detail import (
     load_risk,
     notes_of,
     score_history,
+    score_history_chart,
     value_text,
 )
 from .query import SORT_COLUMNS, page_numbers, page_of, register_query_from_args
 
 bp = Blueprint("register", __name__)
 # The filters that are fields of the register's form (sort and page come from links).
-FILTER_FIELDS = ("section", "band", "status", "flag", "owner", "text", "as_at")
+FILTER_FIELDS = ("section", "band", "status", "flag", "agency", "owner", "text", "as_at")
 
 
 @bp.route("/risks")
@@ -39,6 +48,7 @@ def filters(view) -> dict:
             "band": [("", "All bands")] + [(b.name, b.name) for b in active_scheme().bands],
             "status": [("open", "Open"), ("closed", "Closed"), ("all", "Open and closed")],
             "flag": [("", "Any")] + list(FLAGS.items()),
+            "agency": [("", "All agencies")] + [(str(a.id), a.name) for a in agencies()],
         },
         "columns": SORT_COLUMNS,
     }
@@ -76,6 +86,7 @@ def risk(ref):
         abort(404)
     risk, raised_by, closed_meeting = found
     rows = register_rows(RegisterQuery(ref=risk.ref, status="all"))
+    history = score_history(risk.id)
     return render_template(
         "register/risk.html",
         title=f"{risk.ref}: {risk.title}",
@@ -83,11 +94,13 @@ def risk(ref):
         raised_by=raised_by,
         closed_meeting=closed_meeting,
         row=rows[0] if rows else None,
-        history=score_history(risk.id),
+        history=history,
+        history_chart=score_history_chart(risk, history, today()),
         controls=controls_of(risk.id),
         actions=actions_of(risk.id),
         notes=notes_of(risk.id),
         trail=audit_changes(risk.id),
+        indicators=series_for_risks([risk.id]).get(risk.id, []),
         today=today(),
     )
 
@@ -104,6 +117,11 @@ def flag_tags(row: domain.RegisterRow) -> Markup:
         )
     if row.past_target:
         tags.append('<strong class="govuk-tag govuk-tag--orange rr-flag">Past target date</strong>')
+    if row.indicator_moved:
+        tags.append(
+            '<strong class="govuk-tag govuk-tag--orange rr-flag">'
+            "Indicator moved since last rescore</strong>"
+        )
     return Markup("\n".join(tags))
 
 

@@ -1,5 +1,6 @@
-"""The annual report's "Key risks and challenges" section for a reporting year (the UK
-financial year): what the page, the Markdown and the Word file (documents.py) all show."""
+"""The annual report for a reporting year (the UK financial year): the summary of
+safeguarding activity from the data set, then the key risks and challenges. What the page,
+the Markdown and the Word file (documents.py) all show."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -8,10 +9,12 @@ from sqlalchemy import func, select
 
 from riskreg import clock, domain, readmodel
 from riskreg.domain import ReportingYear, year_containing
+from riskreg.domain import indicators as rules
 from riskreg.domain.dates import long_date
 from riskreg.extensions import db
 from riskreg.heatmap.grid import Heatmap, heatmap_for
-from riskreg.models import Risk
+from riskreg.indicators.data import Series, series_of
+from riskreg.models import Indicator, Risk
 from riskreg.ui import setting
 
 # The seed report's wording; a board sets its own in the "annual_report_lead" setting.
@@ -21,6 +24,54 @@ DEFAULT_LEAD = (
     "work of the Board:"
 )
 HEADING = "Key risks and challenges"
+ACTIVITY_HEADING = "Summary of safeguarding activity"
+
+
+@dataclass(frozen=True)
+class ActivityFigure:
+    """One indicator's figure for the year, with its change from the year before computed
+    from the two figures (never typed)."""
+
+    indicator: Indicator
+    figure: rules.YearFigure
+    before: rules.YearFigure | None
+
+    @property
+    def change(self) -> rules.Change | None:
+        before = self.before
+        if before is None or not (self.figure.complete and before.complete):
+            return None
+        return rules.change_between(self.figure.value, before.value, self.indicator.unit)
+
+    @property
+    def sentence(self) -> str:
+        """ "Domestic abuse notifications involving children: 2,368, up 32 % from 1,798 in the
+        previous year."; a stock says the day it was counted on."""
+        i, figure = self.indicator, self.figure
+        text = f"{i.name}: {rules.figure(figure.value, i.unit)}"
+        if i.year_rule == "end" and i.frequency != "yearly":
+            text += f" at {long_date(figure.year.end)}"
+        if not figure.complete:
+            kind = rules.PERIOD_KINDS[i.frequency]
+            text += f" ({figure.periods} of {figure.expected} {kind}s entered)"
+        if (change := self.change) is not None:
+            text += f", {change.words('in the previous year')}"
+        return domain.sentence(text)
+
+
+def activity_for(year: ReportingYear) -> list[ActivityFigure]:
+    """Each indicator with a figure for the year, in the order the indicators were added."""
+    indicators = list(db.session.scalars(select(Indicator).order_by(Indicator.id)))
+    found = []
+    for series in series_of(indicators):
+        figure = series.year(year)
+        if figure is not None:
+            found.append(ActivityFigure(series.indicator, figure, previous_year(series, year)))
+    return found
+
+
+def previous_year(series: Series, year: ReportingYear) -> rules.YearFigure | None:
+    return series.year(ReportingYear(year.first - 1))
 
 
 def year_choices(today: date) -> list[ReportingYear]:
@@ -56,6 +107,18 @@ class Report:
     heatmap: Heatmap  # of the risks still open at the year's end
     show_scores: bool
     show_direction: bool
+    activity: list[ActivityFigure]
+
+    @property
+    def activity_lead(self) -> str:
+        return (
+            f"The partnership's data set for {long_date(self.year.start)} to "
+            f"{long_date(self.year.end)}:"
+        )
+
+    @property
+    def activity_empty_message(self) -> str:
+        return f"The data set has no figures for {self.year.label}."
 
     @property
     def empty(self) -> bool:
@@ -107,4 +170,5 @@ def build_report(year: ReportingYear, today: date, show_scores=False, show_direc
         heatmap=heatmap_for([r for r in rows if closed_in_year(r, year) is None], query),
         show_scores=show_scores,
         show_direction=show_direction,
+        activity=activity_for(year),
     )

@@ -13,7 +13,7 @@ from docx.shared import Cm, Pt, RGBColor
 from riskreg import domain
 from riskreg.ui import board_name
 
-from .annual import HEADING, Report
+from .annual import ACTIVITY_HEADING, HEADING, Report
 
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>|#])")
 
@@ -24,7 +24,11 @@ def md(text: str) -> str:
 
 
 def markdown(report: Report) -> str:
-    lines = [f"## {HEADING} {report.year.label}", "", md(report.lead), ""]
+    lines = [f"## {ACTIVITY_HEADING} {report.year.label}", "", md(report.activity_lead), ""]
+    lines += [f"- {md(item.sentence)}" for item in report.activity]
+    if not report.activity:
+        lines.append(md(report.activity_empty_message))
+    lines += ["", f"## {HEADING} {report.year.label}", "", md(report.lead), ""]
     if report.empty:
         return "\n".join([*lines, md(report.empty_message), ""])
     for name, rows in report.sections:
@@ -62,16 +66,22 @@ def word_document(report: Report) -> bytes:
     can paste the section into its report and edit it."""
     document = Document()
     house_style(document)
-    document.core_properties.title = f"{HEADING} {report.year.label}"
+    document.core_properties.title = f"Annual report {report.year.label}"
     document.core_properties.author = board_name()
+    bullet = document.styles["List Bullet"].style_id
+    document.add_heading(f"{ACTIVITY_HEADING} {report.year.label}", level=1)
+    document.add_paragraph(report.activity_lead)
+    for item in report.activity:
+        document.add_paragraph(item.sentence)._p.style = bullet
+    if not report.activity:
+        document.add_paragraph(report.activity_empty_message)
     document.add_heading(f"{HEADING} {report.year.label}", level=1)
     document.add_paragraph(report.lead)
     if report.empty:
         document.add_paragraph(report.empty_message)
     # python-docx looks a style up by name, and the default style by scanning every style, for
     # each paragraph given one: at thousands of risks that is most of the document's time, so
-    # the bullets get the style's id directly.
-    bullet = document.styles["List Bullet"].style_id
+    # the bullets get the style's id directly (`bullet`, above).
     for name, rows in report.sections:
         document.add_heading(name, level=2)
         for row in rows:

@@ -143,6 +143,10 @@ def describe_filters(query: readmodel.RegisterQuery) -> str:
         parts.extend(s.name for s in readmodel.sections() if s.prefix == query.section)
     if query.band:
         parts.append(f"{query.band} band")
+    if query.agency is not None:
+        parts.extend(
+            f"{a.name} as lead or partner" for a in readmodel.agencies() if a.id == query.agency
+        )
     if query.owner:
         parts.append(f"owner or agency “{query.owner}”")
     if query.text:

@@ -30,6 +30,7 @@ NAVIGATION = [
     ("dashboard.index", "Dashboard", EVERYONE, ("dashboard",)),
     ("register.index", "Register", EVERYONE, ("register", "editing")),
     ("heatmap.index", "Heat map", EVERYONE, ("heatmap",)),
+    ("indicators.index", "Data set", EVERYONE, ("indicators",)),
     ("reports.index", "Reports", EVERYONE, ("reports",)),
     ("meetings.index", "Meetings", EVERYONE, ("meetings",)),
     ("admin.index", "Admin", ("admin",), ("admin",)),

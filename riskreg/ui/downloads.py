@@ -1,6 +1,11 @@
 """File downloads: every export, document and PDF is sent the same way."""
 
+from datetime import date
+
 from flask import Response
+
+# What a spreadsheet would run as a formula at the start of a cell.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def download(body, content_type: str, filename: str) -> Response:
@@ -13,3 +18,13 @@ def download(body, content_type: str, filename: str) -> Response:
 def plain_error(message: str, status: int = 400) -> Response:
     """What a download link answers when its query string is wrong: the reason, as text."""
     return Response(message + "\n", status, mimetype="text/plain")
+
+
+def neutralised(value) -> str:
+    """A cell's text that no spreadsheet will run as a formula (OWASP's advice: a leading ')."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

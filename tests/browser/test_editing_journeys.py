@@ -24,7 +24,7 @@ def fill_date(page, group, day, month, year):
     fields.get_by_label("Year").fill(year)
 
 
-def test_a_manager_logs_a_risk_and_rescores_it(page, users):
+def test_a_manager_logs_a_risk_and_rescores_it(page, users, agencies):
     sign_in(page, users["manager"])
     page.goto("/risks/new")
     no_violations(page)
@@ -32,7 +32,10 @@ def test_a_manager_logs_a_risk_and_rescores_it(page, users):
     page.get_by_label("Title").fill("Partners do not share information in time")
     page.get_by_label("Risk statement").fill("Agencies do not share information quickly enough.")
     page.get_by_label("Owner’s name").fill("Jo Bloggs")
-    page.get_by_label("Lead agency").fill("Police")
+    page.get_by_label("Lead agency").select_option(label="Police")
+    partners = page.get_by_role("group", name="Partner agencies (optional)")
+    partners.get_by_label("Health").check()
+    partners.get_by_label("Police").check()  # the lead: it stays the lead only
     fill_date(page, "Target date", "31", "3", "2027")
     page.get_by_text("Add a target score (optional)").click()  # folded until asked for
     for kind, (likelihood, impact) in {
@@ -47,6 +50,13 @@ def test_a_manager_logs_a_risk_and_rescores_it(page, users):
     page.get_by_role("button", name="Save risk").click()
     expect(page).to_have_url(re.compile(r"/risks/BR-01$"))
     expect(page.locator(".govuk-notification-banner")).to_contain_text("BR-01 added")
+    about = page.locator(".govuk-summary-list")
+    expect(about.locator(".govuk-summary-list__row", has_text="Lead agency")).to_contain_text(
+        "Police"
+    )
+    expect(about.locator(".govuk-summary-list__row", has_text="Partner agencies")).to_have_text(
+        re.compile(r"Partner agencies\s+Health\s*$")
+    )
 
     page.get_by_role("button", name="Rescore").click()
     expect(page).to_have_url(re.compile(r"/risks/BR-01/rescore$"))

@@ -56,24 +56,31 @@ def overlaps(a, b, margin=0.0):
     )
 
 
-@pytest.mark.parametrize("width", [320, 390, 768, 1024, 1280])
+WIDTHS = (320, 390, 768, 1024, 1280)
+
+
 @pytest.mark.parametrize("path", ["/heatmap", "/heatmap?section=SG", "/summary"])
-def test_heatmap_text_is_at_least_12_px_and_nothing_covers_it(app, new_page, users, width, path):
+def test_heatmap_text_is_at_least_12_px_and_nothing_covers_it(app, new_page, users, path):
     with app.app_context():
         demo.load_demo()
         db.session.commit()
     page = new_page()
-    page.set_viewport_size({"width": width, "height": 900})
     sign_in(page, users["member"])
-    page.goto(path)
+    for width in WIDTHS:  # one signed-in page, drawn at each width in turn
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(path)
+        check_drawn_text(page, width, path)
+
+
+def check_drawn_text(page, width, path):
     svg_shown = page.locator(".rr-hm__svg").first.is_visible()
     compact_shown = page.locator(".rr-hm-compact").first.is_visible()
-    assert svg_shown != compact_shown  # one layout of the grid at a time
-    assert svg_shown == (width >= 1024)
+    assert svg_shown != compact_shown, width  # one layout of the grid at a time
+    assert svg_shown == (width >= 1024), width
     drawn = page.evaluate(DRAWN_TEXT)
-    assert len(drawn) > 40
+    assert len(drawn) > 40, width
     small = [(t["text"], round(t["size"], 1)) for t in drawn if t["size"] < 12]
-    assert small == []
+    assert small == [], width
     if svg_shown and path == "/heatmap?section=SG":
         # The line runs in the gaps between cells (4 px wide with a white edge), its label
         # above the grid: neither touches a score, a band name or a ref.

@@ -40,7 +40,7 @@ def test_annual_report_and_register_downloads(app, page, users):
 
     sign_in(page, users["member"])
     page.goto("/report/risks-and-challenges")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Key risks and challenges")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("key risks and challenges")
     assert accessibility_violations(page) == []
 
     page.get_by_label("Reporting year").select_option(this_year)

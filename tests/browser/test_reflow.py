@@ -48,7 +48,7 @@ def test_every_page_fits_its_width_and_axe_finds_nothing(app, new_page, users, w
         if regions:
             unlabelled[url] = regions
     sections = {url.split("?")[0].split("/")[1] for url, _ in seen}
-    assert {"risks", "heatmap", "summary", "reports", "meetings", "admin"} <= sections
+    assert {"risks", "heatmap", "summary", "reports", "meetings", "admin", "indicators"} <= sections
     assert len(seen) > 40
     assert too_wide == {}
     assert unlabelled == {}

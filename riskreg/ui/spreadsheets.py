@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from openpyxl import load_workbook
 
-from riskreg.register.exports import FORMULA_STARTS
+from riskreg.ui.downloads import FORMULA_STARTS
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 10_000
