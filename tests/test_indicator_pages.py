@@ -146,6 +146,19 @@ def test_two_people_saving_one_indicator_at_once(app, login, police):
     assert db.session.scalar(select(Indicator.name)) == form_for(police)["name"]
 
 
+def test_two_people_changing_only_the_linked_risks_at_once(app, login, police):
+    risk = make_risk()
+    client = login("manager")
+    make_indicator("CP-PLANS")
+    first = client.post(
+        "/indicators/CP-PLANS/edit", data={**form_for(police, version="1"), "risks": [risk.id]}
+    )
+    assert first.status_code == 302
+    second = client.post("/indicators/CP-PLANS/edit", data=form_for(police, version="1"))
+    assert second.status_code == 409
+    assert [r.ref for r in db.session.scalar(select(Indicator)).risks] == [risk.ref]
+
+
 def test_markup_is_shown_as_text_everywhere_it_reaches(app, login, police):
     risk = make_risk()
     indicator = make_indicator(

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, insert, select
+from sqlalchemy.orm.attributes import flag_modified
 
 from riskreg import audit
 from riskreg.clock import now_utc
@@ -81,6 +82,9 @@ def update_indicator(
         before, {**described(indicator, _values(indicator)), "risks": _refs(risks)}
     )
     if changes:
+        # A change of linked risks alone writes no column of the indicator's row: mark one,
+        # so that its version moves on and a form opened before this save is refused.
+        flag_modified(indicator, "code")
         audit.record(
             "indicator",
             indicator.id,
