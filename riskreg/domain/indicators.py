@@ -211,10 +211,10 @@ def parse_value(text: str | None) -> float:
 
 
 def number(value: float) -> str:
-    """2368 -> "2,368"; 45.25 -> "45.25"; 45.5 -> "45.5"."""
-    if value == int(value):
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0")
+    """A figure as a sentence gives it, two decimals at most: 2368 -> "2,368"; 45.25 ->
+    "45.25"; 45.5 -> "45.5"; 12.004 -> "12"."""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def figure(value: float, unit: str) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from math import ceil, floor, isfinite, log10
 
+from riskreg.domain import indicators as indicator_rules
 from riskreg.domain.dates import long_date, month_year, short_date
 
 FONT, MIN_TEXT = 13, 12  # px: every text's size in the drawing, and the least it may be drawn at
@@ -455,9 +456,8 @@ def format_tick(value: float, step: float) -> str:
 
 
 def format_number(value: float) -> str:
-    """A value as a sentence gives it: 7,000; 12.5; 0.33 (two decimals at most)."""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    """A value as a sentence gives it: 7,000; 12.5; 0.33 (the data set's one rule)."""
+    return indicator_rules.number(value)
 
 
 def describe(series: Sequence[Series], thresholds: Sequence[Threshold] = ()) -> str:
