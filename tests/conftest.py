@@ -1,6 +1,7 @@
 """Fixtures: a fresh app and database per test, users of each role, and factories."""
 
 import os
+from datetime import datetime, timedelta
 
 import flask_migrate
 import pytest
@@ -14,9 +15,31 @@ from helpers import (
 )
 from sqlalchemy import create_engine, make_url, select, text
 
-from riskreg import create_app
+from riskreg import clock, create_app
 from riskreg.extensions import db
 from riskreg.models import User
+
+
+class _MidMorningClock(datetime):
+    """The real clock moved so that the test session starts at 10 am on the board's date: a run
+    that crosses midnight would otherwise see "today" change between a test's setup and its
+    request. Elapsed time stays real, so timestamps still order as they were made."""
+
+    offset = timedelta(0)
+
+    @classmethod
+    def now(cls, tz=None):
+        return datetime.now(tz) + cls.offset
+
+
+def _start_the_session_at_mid_morning():
+    real = datetime.now(clock.board_zone())
+    mid_morning = real.replace(hour=10, minute=0, second=0, microsecond=0)
+    _MidMorningClock.offset = mid_morning - real
+    clock.datetime = _MidMorningClock
+
+
+_start_the_session_at_mid_morning()
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,7 @@
 import csv
 import io
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from helpers import make_action, make_meeting, make_risk, request_statements
@@ -142,7 +142,7 @@ def test_closed_risks_export_with_their_closure(login, register):
 
 
 def test_exports_as_at_a_past_date_show_the_scores_then(login, ctx):
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = clock.now_utc()
     risk = make_risk("SG", current=(4, 4), at=now - timedelta(days=10))
     services.rescore_risk(risk, {"current": services.Scoring(2, 2)}, "Better")
     db.session.commit()
