@@ -35,6 +35,30 @@ ACTION_STATUSES = {
     "in_progress": "In progress",
     "complete": "Complete",
 }
+# A control's assurance map (PRODUCT.md section 2c): the line its evidence comes from, and the
+# level of assurance that evidence gives.
+ASSURANCE_LINES = {
+    1: "1st line: the agency's own management",
+    2: "2nd line: oversight by the board or a sub-group",
+    3: "3rd line: independent",
+}
+ASSURANCE_LEVELS = {
+    "not_assessed": "Not yet assessed",
+    "substantial": "Substantial",
+    "reasonable": "Reasonable",
+    "limited": "Limited",
+    "none": "None",
+}
+# The levels that flag a risk "Limited or no assurance".
+WEAK_ASSURANCE = ("limited", "none")
+CHALLENGE_STATUSES = {
+    "open": "Open",
+    "responded": "Response received",
+    "closed": "Closed",
+    "withdrawn": "Withdrawn",
+}
+CHALLENGE_OUTCOMES = {"resolved": "Resolved", "escalated": "Escalated"}
+ESCALATED_TO = {"chair": "The independent chair", "partners": "The safeguarding partners"}
 
 
 def new_session_token() -> str:
@@ -293,6 +317,35 @@ class Control(db.Model):
     assurance_source: Mapped[str] = mapped_column(String(200), default="")
     effectiveness: Mapped[str] = mapped_column(String(20), default="not_yet_known")
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    # The latest assurance update (its history is ControlAssurance), kept here so the register
+    # flags "Limited or no assurance" in its one statement.
+    assurance_line: Mapped[int | None]
+    assurance_level: Mapped[str] = mapped_column(String(14), default="not_assessed")
+    assured_on: Mapped[date | None]
+    control_gaps: Mapped[str] = mapped_column(Text, default="")
+    assurance_gaps: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        CheckConstraint("assurance_line BETWEEN 1 AND 3", name="assurance_line"),
+        CheckConstraint(
+            "assurance_level IN ('not_assessed', 'substantial', 'reasonable', 'limited', 'none')",
+            name="assurance_level",
+        ),
+    )
+
+
+class ControlAssurance(db.Model):
+    """One assurance update on a control. Append-only: the latest is copied onto the control."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    control_id: Mapped[int] = mapped_column(ForeignKey("control.id"), index=True)
+    line: Mapped[int | None]
+    level: Mapped[str] = mapped_column(String(14))
+    assured_on: Mapped[date | None]
+    control_gaps: Mapped[str] = mapped_column(Text, default="")
+    assurance_gaps: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
 
 class Action(db.Model):
@@ -417,6 +470,74 @@ class IndicatorAlert(db.Model):
 
     risk_id: Mapped[int] = mapped_column(ForeignKey("risk.id"), primary_key=True)
     alert_at: Mapped[datetime]
+
+
+class Challenge(db.Model):
+    """The board's challenge to an agency (PRODUCT.md section 2c). The row holds where the
+    challenge stands now; every step that brought it there is a ChallengeStep."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    risk_id: Mapped[int | None] = mapped_column(ForeignKey("risk.id"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    raised_on: Mapped[date]
+    response_due: Mapped[date] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    response: Mapped[str] = mapped_column(Text, default="")
+    response_on: Mapped[date | None]
+    outcome: Mapped[str] = mapped_column(String(10), default="")
+    escalated_to: Mapped[str] = mapped_column(String(10), default="")
+    escalated_whom: Mapped[str] = mapped_column(String(200), default="")
+    outcome_note: Mapped[str] = mapped_column(Text, default="")  # how resolved, or why escalated
+    closed_on: Mapped[date | None]
+    # A manager's words for the annual report: a member's own words are never published.
+    summary: Mapped[str] = mapped_column(Text, default="")
+    raised_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    version: Mapped[int] = mapped_column(default=1)
+
+    agency: Mapped[Agency] = relationship(lazy="joined", innerjoin=True)
+    risk: Mapped[Risk | None] = relationship(lazy="joined")
+    raised_by: Mapped[User | None] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'responded', 'closed', 'withdrawn')", name="status"),
+        CheckConstraint("outcome IN ('', 'resolved', 'escalated')", name="outcome"),
+        CheckConstraint("escalated_to IN ('', 'chair', 'partners')", name="escalated_to"),
+    )
+
+
+CHALLENGE_STEPS = (
+    "raised", "reworded", "due_changed", "responded", "closed", "reopened", "withdrawn",
+    "summarised",
+)  # fmt: skip
+
+
+class ChallengeStep(db.Model):
+    """One step in a challenge's life, with who and when. Append-only."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenge.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    # The wording, the response, the reason or the summary the step recorded.
+    text: Mapped[str] = mapped_column(Text, default="")
+    on_date: Mapped[date | None]  # the date raised, a response received, or a new due date
+    outcome: Mapped[str] = mapped_column(String(10), default="")
+    escalated_to: Mapped[str] = mapped_column(String(10), default="")
+    escalated_whom: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[datetime] = mapped_column(default=now_utc, index=True)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    by: Mapped[User | None] = relationship(lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('raised', 'reworded', 'due_changed', 'responded', 'closed', 'reopened', "
+            "'withdrawn', 'summarised')",
+            name="kind",
+        ),
+    )
 
 
 class SnapshotRow(db.Model):

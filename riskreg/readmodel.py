@@ -12,6 +12,7 @@ from sqlalchemy import (
     case,
     delete,
     event,
+    exists,
     false,
     func,
     insert,
@@ -22,12 +23,16 @@ from sqlalchemy import (
 )
 
 from . import clock, domain
+from .domain import challenges as challenge_rules
 from .extensions import db
 from .models import (
+    WEAK_ASSURANCE,
     Action,
     Agency,
     Assessment,
     AssessmentAgreement,
+    Challenge,
+    Control,
     IndicatorAlert,
     Meeting,
     Risk,
@@ -60,6 +65,8 @@ FLAGS = {
     "actions_overdue": "Actions overdue",
     "past_target": "Past target date",
     "indicator_moved": "Indicator moved since last rescore",
+    "open_challenge": "Open challenge",
+    "weak_assurance": "Limited or no assurance",
 }
 
 
@@ -495,6 +502,23 @@ class _Register:
             & IndicatorAlert.alert_at.is_not(None)
             & (s.current_at.is_(None) | (IndicatorAlert.alert_at > s.current_at))
         )
+        # Challenges and assurance are kept as they stand now: a past view shows neither flag.
+        self.open_challenge = (
+            false()
+            if self.past
+            else self.is_open
+            & exists().where(
+                Challenge.risk_id == Risk.id, Challenge.status.in_(challenge_rules.LIVE)
+            )
+        )
+        self.weak_assurance = (
+            false()
+            if self.past
+            else self.is_open
+            & exists().where(
+                Control.risk_id == Risk.id, Control.assurance_level.in_(WEAK_ASSURANCE)
+            )
+        )
         created = Action.created_at <= self.at if self.past else true()
         self.overdue_actions = (
             select(func.count(Action.id))
@@ -511,6 +535,8 @@ class _Register:
                 *(s[name] for name in PROJECTED_COLUMNS[1:]),
                 Risk.number,
                 self.indicator_moved.label("indicator_moved"),
+                self.open_challenge.label("open_challenge"),
+                self.weak_assurance.label("weak_assurance"),
             )
         statement = (
             select(*columns)
@@ -532,6 +558,10 @@ class _Register:
             statement = statement.where(self.past_target)
         elif q.flag == "indicator_moved":
             statement = statement.where(self.indicator_moved)
+        elif q.flag == "open_challenge":
+            statement = statement.where(self.open_challenge)
+        elif q.flag == "weak_assurance":
+            statement = statement.where(self.weak_assurance)
         return statement
 
     def count(self):
@@ -589,6 +619,8 @@ class _Register:
                 + case((self.overdue_actions > 0, 1), else_=0)
                 + case((self.past_target, 1), else_=0)
                 + case((self.indicator_moved, 1), else_=0)
+                + case((self.open_challenge, 1), else_=0)
+                + case((self.weak_assurance, 1), else_=0)
             )
             return (flags, self.overdue_actions), true()
         keys = {
@@ -629,6 +661,8 @@ class _Register:
                     self.today,
                     *actions.get(r.id, (0, 0)),
                     indicator_moved=bool(r.indicator_moved),
+                    open_challenge=bool(r.open_challenge),
+                    weak_assurance=bool(r.weak_assurance),
                 )
             )
         return rows

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from sqlalchemy import delete, event, insert, inspect, select, text
 from werkzeug.security import generate_password_hash
 
+from riskreg import clock
 from riskreg.admin.services import find_or_add
 from riskreg.domain.agencies import agency_names
 from riskreg.extensions import db
@@ -213,3 +214,31 @@ def enter_value(indicator, period: str, value, at=None, note=""):
     new = indicator_services.NewValue(parse_period(period), value, note)
     indicator_services.add_value(indicator, new, at=at)
     db.session.commit()
+
+
+def make_challenge(
+    agency="West Midlands Police",
+    risk=None,
+    question="How has the reorganisation affected frontline child protection practice?",
+    raised_on=None,
+    response_due=None,
+    user_id=None,
+):
+    """A challenge raised to `agency` (a name), about `risk` if given, committed. It was raised
+    today unless `raised_on` says otherwise, and its response is due 28 days after."""
+    from riskreg.challenges import services as challenge_services
+    from riskreg.domain import challenges as challenge_rules
+
+    raised_on = raised_on or clock.today()
+    challenge = challenge_services.raise_challenge(
+        challenge_services.NewChallenge(
+            agency_id=agency_id(agency),
+            risk_id=risk.id if risk is not None else None,
+            question=question,
+            raised_on=raised_on,
+            response_due=response_due or challenge_rules.default_due(raised_on),
+        ),
+        user_id=user_id,
+    )
+    db.session.commit()
+    return challenge

@@ -97,6 +97,8 @@ class RegisterRow:
     above_appetite: bool = False
     # A value of an indicator it bears on went beyond a threshold after its latest rescore.
     indicator_moved: bool = False
+    open_challenge: bool = False  # a challenge about it is open or awaiting the board
+    weak_assurance: bool = False  # a control's latest assurance is limited or none
 
     @property
     def ref(self) -> str:
@@ -153,6 +155,8 @@ def row_from_views(
     open_actions: int = 0,
     overdue_actions: int = 0,
     indicator_moved: bool = False,
+    open_challenge: bool = False,
+    weak_assurance: bool = False,
 ) -> RegisterRow:
     """A register row and its flags from scores already banded (live, or from a snapshot)."""
     is_open = risk.status == "open"
@@ -176,6 +180,8 @@ def row_from_views(
         and current.score > target.score,
         above_appetite=current is not None and beyond_appetite(current.score, risk.appetite),
         indicator_moved=is_open and indicator_moved,
+        open_challenge=is_open and open_challenge,
+        weak_assurance=is_open and weak_assurance,
     )
 
 

@@ -89,6 +89,8 @@ COLUMNS = [
     Column("Review overdue", lambda row: yes(row.review_overdue), 9),
     Column("Past target date", lambda row: yes(row.past_target), 9),
     Column("Indicator moved since last rescore", lambda row: yes(row.indicator_moved), 12),
+    Column("Open challenge", lambda row: yes(row.open_challenge), 12),
+    Column("Limited or no assurance", lambda row: yes(row.weak_assurance), 12),
     Column("Above appetite", lambda row: yes(row.above_appetite), 9),
 ]
 ASSESSMENT_HEADINGS = [

@@ -122,6 +122,12 @@ def flag_tags(row: domain.RegisterRow) -> Markup:
             '<strong class="govuk-tag govuk-tag--orange rr-flag">'
             "Indicator moved since last rescore</strong>"
         )
+    if row.open_challenge:
+        tags.append('<strong class="govuk-tag govuk-tag--purple rr-flag">Open challenge</strong>')
+    if row.weak_assurance:
+        tags.append(
+            '<strong class="govuk-tag govuk-tag--orange rr-flag">Limited or no assurance</strong>'
+        )
     return Markup("\n".join(tags))
 
 
