@@ -10,7 +10,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 # Endpoints anyone may reach without logging in.
 PUBLIC_ENDPOINTS = {"auth.login", "accessibility.statement", "static", "healthz"}
 # Endpoints a member may POST to: everything else that changes state is for managers/admins.
-MEMBER_POST_ENDPOINTS = {"auth.logout", "auth.change_password", "auth.sign_out_everywhere"}
+# A member's one voice in the app is a challenge to an agency: they may raise one, and correct
+# or withdraw their own while it is open (the views check it is theirs).
+MEMBER_POST_ENDPOINTS = {
+    "auth.logout", "auth.change_password", "auth.sign_out_everywhere",
+    "challenges.new", "challenges.reword", "challenges.withdraw",
+}  # fmt: skip
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 

@@ -68,6 +68,15 @@ def test_public_pages_answer_without_login(client):
         assert response.status_code == 200
 
 
+def test_a_member_may_post_to_their_account_and_their_challenges_only():
+    """The one named list of what a member may change; every other state-changing route
+    answers a member 403 (below), and each of these checks whose challenge it is."""
+    assert MEMBER_POST_ENDPOINTS == {
+        "auth.logout", "auth.change_password", "auth.sign_out_everywhere",
+        "challenges.new", "challenges.reword", "challenges.withdraw",
+    }  # fmt: skip
+
+
 def test_members_may_change_nothing(app, login):
     client = login("member")
     with app.app_context():

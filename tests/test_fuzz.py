@@ -614,7 +614,12 @@ def test_bad_input_on_every_form_never_fails_and_a_refusal_changes_nothing(
     elif not ADMIN_FORMS:
         ADMIN_FORMS.update(discover(app, Actor(app, engine, "admin")))
     everything = {**ADMIN_FORMS, **shown}
-    not_shown = {kind: forms for kind, forms in everything.items() if kind not in shown}
+    # A form is "not shown" when the role is shown no form of its endpoint: a member's form to
+    # raise a challenge lacks the manager's response date, but a member may post to it.
+    shown_endpoints = {kind[0] for kind in shown}
+    not_shown = {
+        kind: forms for kind, forms in everything.items() if kind[0] not in shown_endpoints
+    }
     assert len({kind[0] for kind in everything}) > 20  # the discovery went through the app
     if role in ("admin", "manager"):
         assert {"editing.rescore", "importer.confirm", "editing.reopen"} <= {k[0] for k in shown}

@@ -6,6 +6,7 @@ from collections import Counter
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from riskreg.challenges.listing import overdue_count
 from riskreg.clock import today
 from riskreg.meetings.due import countdown, due_before
 from riskreg.readmodel import active_scheme, next_meeting, register_rows, sections
@@ -37,6 +38,7 @@ def dashboard_body() -> tuple[str, str, int]:
         "actions_overdue_risks": sum(row.overdue_actions > 0 for row in rows),
         "past_target": sum(row.past_target for row in rows),
         "indicator_moved": sum(row.indicator_moved for row in rows),
+        "responses_overdue": overdue_count(today()),
     }
     meeting = next_meeting()
     return (

@@ -2,8 +2,6 @@
 checked whole first, every problem listed by row and column, and written only when every row
 is good; a row that repeats a period's value as it stands changes nothing."""
 
-import csv
-import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,7 +13,7 @@ from riskreg.domain import indicators as rules
 from riskreg.extensions import db
 from riskreg.models import Indicator
 from riskreg.ui import xlsx
-from riskreg.ui.downloads import neutralised
+from riskreg.ui.downloads import table_csv
 from riskreg.ui.spreadsheets import cell_text
 
 from .data import Series, all_series, series_of
@@ -167,22 +165,11 @@ def export_rows(indicators: Iterable[Indicator] | None = None) -> list[list]:
 
 
 def csv_body(rows: list[list]) -> bytes:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # the BOM: Excel then reads the file as UTF-8
-    writer = csv.writer(buffer)
-    writer.writerows([[neutralised(cell) for cell in row] for row in rows])
-    return buffer.getvalue().encode("utf-8")
+    return table_csv(rows)
 
 
 def xlsx_body(rows: list[list]) -> bytes:
-    buffer = io.BytesIO()
-    workbook = xlsx.Workbook(buffer)
-    bold, plain = workbook.style(xlsx.Style("", "", bold=True)), workbook.style(xlsx.Style("", ""))
-    sheet = workbook.add_sheet("Values", [18, 14, 12, 50, 24, 22])
-    for number, row in enumerate(rows):
-        sheet.append(row, [bold if number == 0 else plain] * len(row))
-    workbook.close()
-    return buffer.getvalue()
+    return xlsx.table("Values", [18, 14, 12, 50, 24, 22], rows)
 
 
 def find_indicator(code: str) -> Indicator | None:

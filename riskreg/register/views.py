@@ -4,6 +4,7 @@ from flask import Blueprint, abort, render_template, request
 from markupsafe import Markup, escape
 
 from riskreg import domain
+from riskreg.challenges.listing import of_risk as challenges_of
 from riskreg.clock import today
 from riskreg.domain.dates import long_date
 from riskreg.indicators.data import series_for_risks
@@ -101,6 +102,7 @@ def risk(ref):
         notes=notes_of(risk.id),
         trail=audit_changes(risk.id),
         indicators=series_for_risks([risk.id]).get(risk.id, []),
+        challenges=challenges_of(risk.id),
         today=today(),
     )
 

@@ -31,6 +31,7 @@ NAVIGATION = [
     ("register.index", "Register", EVERYONE, ("register", "editing")),
     ("heatmap.index", "Heat map", EVERYONE, ("heatmap",)),
     ("indicators.index", "Data set", EVERYONE, ("indicators",)),
+    ("challenges.index", "Challenges", EVERYONE, ("challenges",)),
     ("reports.index", "Reports", EVERYONE, ("reports",)),
     ("meetings.index", "Meetings", EVERYONE, ("meetings",)),
     ("admin.index", "Admin", ("admin",), ("admin",)),

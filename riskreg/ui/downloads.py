@@ -1,5 +1,7 @@
 """File downloads: every export, document and PDF is sent the same way."""
 
+import csv
+import io
 from datetime import date
 
 from flask import Response
@@ -28,3 +30,11 @@ def neutralised(value) -> str:
         return value.isoformat()
     text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def table_csv(rows: list[list]) -> bytes:
+    """Rows (the headings first) as a CSV file Excel opens as UTF-8, formulas neutralised."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # the BOM: Excel then reads the file as UTF-8
+    csv.writer(buffer).writerows([[neutralised(cell) for cell in row] for row in rows])
+    return buffer.getvalue().encode("utf-8")

@@ -7,6 +7,7 @@ Text, numbers, dates and blanks; a style per cell (fill, font colour, bold, wrap
 format); column widths; the first row and column frozen. Text is always an inline string, so a
 cell is never a formula whatever it starts with."""
 
+import io
 import re
 import zipfile
 from datetime import date
@@ -215,3 +216,15 @@ class Workbook:
             '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/>'
             "</cellStyles></styleSheet>"
         )
+
+
+def table(title: str, widths: list[int], rows: list[list]) -> bytes:
+    """Rows (the headings first, in bold) as a workbook of one sheet."""
+    buffer = io.BytesIO()
+    workbook = Workbook(buffer)
+    bold, plain = workbook.style(Style("", "", bold=True)), workbook.style(Style("", ""))
+    sheet = workbook.add_sheet(title, widths)
+    for number, row in enumerate(rows):
+        sheet.append(row, [bold if number == 0 else plain] * len(row))
+    workbook.close()
+    return buffer.getvalue()

@@ -1,0 +1,51 @@
+"""Telling the board's managers that a challenge was raised, by email when MAIL_SERVER is set.
+Email is a courtesy: the challenge is saved first, and a mail server that fails is logged and
+said on the page, never a failed request."""
+
+import smtplib
+
+from flask import current_app, flash, url_for
+from sqlalchemy import select
+
+from riskreg import mail
+from riskreg.extensions import db
+from riskreg.models import Challenge, User
+
+
+def manager_addresses() -> list[str]:
+    return list(
+        db.session.scalars(
+            select(User.email).where(User.role == "manager", User.active).order_by(User.email)
+        )
+    )
+
+
+def raised_text(challenge: Challenge, link: str) -> str:
+    about = f" about {challenge.risk.ref} {challenge.risk.title}" if challenge.risk else ""
+    raiser = challenge.raised_by.name if challenge.raised_by else "Someone"
+    return "\n".join(
+        [
+            f"{raiser} raised a challenge to {challenge.agency.name}{about}:",
+            "",
+            challenge.question,
+            "",
+            f"A response is due by {challenge.response_due.strftime('%-d %B %Y')}.",
+            f"Record the response or change the date: {link}",
+        ]
+    )
+
+
+def tell_managers(config, challenge: Challenge) -> None:
+    if not config.get("MAIL_SERVER"):
+        return
+    addresses = manager_addresses()
+    if not addresses:
+        return
+    link = url_for("challenges.view", challenge_id=challenge.id, _external=True)
+    subject = f"Challenge raised to {challenge.agency.name}"
+    body = raised_text(challenge, link)
+    try:
+        mail.send_all(config, [mail.message(config, to, subject, body) for to in addresses])
+    except (smtplib.SMTPException, OSError) as error:
+        current_app.logger.warning("Could not email the managers about a challenge: %s", error)
+        flash("The managers could not be emailed about it: tell them another way.")
