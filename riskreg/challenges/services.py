@@ -3,7 +3,7 @@ saved the challenge since the form was opened, then changes the row, appends its
 audited. The caller commits."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from riskreg import audit
 from riskreg.clock import now_utc
@@ -53,7 +53,9 @@ def _audited(challenge: Challenge) -> dict:
     return values
 
 
-def raise_challenge(new: NewChallenge, *, user_id: int | None = None) -> Challenge:
+def raise_challenge(
+    new: NewChallenge, *, user_id: int | None = None, at: datetime | None = None
+) -> Challenge:
     challenge = Challenge(
         agency_id=new.agency_id,
         risk_id=new.risk_id,
@@ -61,13 +63,15 @@ def raise_challenge(new: NewChallenge, *, user_id: int | None = None) -> Challen
         raised_on=new.raised_on,
         response_due=new.response_due,
         raised_by_id=user_id if user_id is not None else audit.acting_user_id(),
+        created_at=at or now_utc(),
     )
     db.session.add(challenge)
     db.session.flush()
     db.session.refresh(challenge, ["agency", "risk"])
     _append(
-        challenge, "raised", by_id=challenge.raised_by_id, text=new.question, on_date=new.raised_on
-    )
+        challenge, "raised", by_id=challenge.raised_by_id, at=at, text=new.question,
+        on_date=new.raised_on,
+    )  # fmt: skip
     audit.record(
         "challenge",
         challenge.id,
@@ -76,46 +80,83 @@ def raise_challenge(new: NewChallenge, *, user_id: int | None = None) -> Challen
         risk_id=challenge.risk_id,
         summary=f"Raised challenge {challenge.id} to {challenge.agency.name}",
         user_id=user_id,
+        at=at,
     )
     return challenge
 
 
-def reword(challenge: Challenge, question: str, *, expected_version: int | None = None):
+def reword(
+    challenge: Challenge,
+    question: str,
+    *,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+):
     """The raiser corrects the wording; the earlier wording stays in the steps."""
-    _take(challenge, "reword", "reworded", expected_version, {"question": question}, text=question)
-
-
-def withdraw(challenge: Challenge, reason: str, *, expected_version: int | None = None):
     _take(
-        challenge, "withdraw", "withdrawn", expected_version, {"status": "withdrawn"}, text=reason
+        challenge, "reword", "reworded", expected_version, at, {"question": question}, text=question
+    )
+
+
+def withdraw(
+    challenge: Challenge,
+    reason: str,
+    *,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+):
+    _take(
+        challenge,
+        "withdraw",
+        "withdrawn",
+        expected_version,
+        at,
+        {"status": "withdrawn"},
+        text=reason,
     )
 
 
 def change_due(
-    challenge: Challenge, due: date, reason: str, *, expected_version: int | None = None
+    challenge: Challenge,
+    due: date,
+    reason: str,
+    *,
+    expected_version: int | None = None,
+    at: datetime | None = None,
 ):
     _take(
-        challenge, "change_due", "due_changed", expected_version, {"response_due": due},
+        challenge, "change_due", "due_changed", expected_version, at, {"response_due": due},
         text=reason, on_date=due,
     )  # fmt: skip
 
 
 def record_response(
-    challenge: Challenge, response: str, received_on: date, *, expected_version: int | None = None
+    challenge: Challenge,
+    response: str,
+    received_on: date,
+    *,
+    expected_version: int | None = None,
+    at: datetime | None = None,
 ):
     _take(
-        challenge, "respond", "responded", expected_version,
+        challenge, "respond", "responded", expected_version, at,
         {"status": "responded", "response": response, "response_on": received_on},
         text=response, on_date=received_on,
     )  # fmt: skip
 
 
-def close(challenge: Challenge, outcome: Outcome, *, expected_version: int | None = None):
+def close(
+    challenge: Challenge,
+    outcome: Outcome,
+    *,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+):
     escalated = outcome.outcome == "escalated"
     to = outcome.escalated_to if escalated else ""
     whom = outcome.escalated_whom if escalated else ""
     _take(
-        challenge, "close", "closed", expected_version,
+        challenge, "close", "closed", expected_version, at,
         {
             "status": "closed", "outcome": outcome.outcome, "escalated_to": to,
             "escalated_whom": whom, "outcome_note": outcome.note, "closed_on": outcome.closed_on,
@@ -126,11 +167,16 @@ def close(challenge: Challenge, outcome: Outcome, *, expected_version: int | Non
 
 
 def reopen(
-    challenge: Challenge, reason: str, response_due: date, *, expected_version: int | None = None
+    challenge: Challenge,
+    reason: str,
+    response_due: date,
+    *,
+    expected_version: int | None = None,
+    at: datetime | None = None,
 ):
     """Back to waiting for the agency; the outcome it had stays in the steps."""
     _take(
-        challenge, "reopen", "reopened", expected_version,
+        challenge, "reopen", "reopened", expected_version, at,
         {
             "status": "open", "outcome": "", "escalated_to": "", "escalated_whom": "",
             "outcome_note": "", "closed_on": None, "response_due": response_due,
@@ -139,10 +185,22 @@ def reopen(
     )  # fmt: skip
 
 
-def summarise(challenge: Challenge, summary: str, *, expected_version: int | None = None):
+def summarise(
+    challenge: Challenge,
+    summary: str,
+    *,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+):
     """A manager's words for the annual report (empty: not published)."""
     _take(
-        challenge, "summarise", "summarised", expected_version, {"summary": summary}, text=summary
+        challenge,
+        "summarise",
+        "summarised",
+        expected_version,
+        at,
+        {"summary": summary},
+        text=summary,
     )
 
 
@@ -162,6 +220,7 @@ def _take(
     step: str,
     kind: str,
     expected_version: int | None,
+    at: datetime | None,
     changes: dict,
     **recorded,
 ) -> None:
@@ -173,7 +232,7 @@ def _take(
     for name, value in changes.items():
         setattr(challenge, name, value)
     db.session.flush()
-    _append(challenge, kind, **recorded)
+    _append(challenge, kind, at=at, **recorded)
     audit.record(
         "challenge",
         challenge.id,
@@ -181,15 +240,22 @@ def _take(
         audit.diff(before, _audited(challenge)),
         risk_id=challenge.risk_id,
         summary=f"{SUMMARIES[kind]} challenge {challenge.id} to {challenge.agency.name}",
+        at=at,
     )
 
 
-def _append(challenge: Challenge, kind: str, by_id: int | None = None, **recorded) -> None:
+def _append(
+    challenge: Challenge,
+    kind: str,
+    by_id: int | None = None,
+    at: datetime | None = None,
+    **recorded,
+) -> None:
     db.session.add(
         ChallengeStep(
             challenge_id=challenge.id,
             kind=kind,
-            at=now_utc(),
+            at=at or now_utc(),
             by_id=by_id if by_id is not None else audit.acting_user_id(),
             **recorded,
         )

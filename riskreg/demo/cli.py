@@ -33,8 +33,9 @@ def setup_demo():
     if demo.risk_count() or db.session.scalar(select(func.count()).select_from(User)):
         click.echo("The database already holds data: kept as it is (demo accounts unchanged).")
         return
-    demo.load_demo()
+    # The accounts first, so that the demo member's challenge is theirs to reword or withdraw.
     accounts = demo.create_demo_accounts()
+    demo.load_demo()
     db.session.commit()
     click.echo("Loaded the demo register. Demo accounts (passwords are shown only this once):")
     for email, role, password in accounts:

@@ -17,6 +17,8 @@ from riskreg.models import (
     Action,
     Assessment,
     AuditEvent,
+    Challenge,
+    ChallengeStep,
     Control,
     Indicator,
     IndicatorAlert,
@@ -32,8 +34,8 @@ from riskreg.models import (
 )
 from riskreg.register import services
 
+from . import challenges, dataset
 from . import data as demo_data
-from . import dataset
 
 DEMO_APPETITES = {"SG": 12, "BR": 9}
 DEMO_ACCOUNTS = [
@@ -53,6 +55,8 @@ def clear_register() -> None:
     for model in (IndicatorAlert, indicator_risk, IndicatorValue, Indicator):
         db.session.execute(delete(model))
     db.session.execute(delete(risk_partner))
+    for model in (ChallengeStep, Challenge):
+        db.session.execute(delete(model))
     for model in (AuditEvent, SnapshotRow, RiskScores, Assessment, Control, Action, Risk, Meeting):
         db.session.execute(delete(model))
 
@@ -130,6 +134,7 @@ def load_demo(now: datetime | None = None) -> int:
     for meeting, agreed_at in agreements:
         snapshots.agree_register(meeting, at=agreed_at)
     dataset.load_dataset(today)
+    challenges.load_challenges(today)
     audit.record("register", None, "demo-load", summary="Loaded the demo register")
     return len(demo_data.RISKS)
 
