@@ -133,13 +133,13 @@ class ResponseForm(StepForm):
 class CloseForm(StepForm):
     outcome = ChoiceField("Outcome", CHALLENGE_OUTCOMES, "Choose the outcome")
     escalated_to = SelectField(
-        "Escalated to",
-        choices=options([("", "Choose where it was escalated to"), *ESCALATED_TO.items()]),
+        "Escalated to (if escalated)",
+        choices=options([("", "Not escalated"), *ESCALATED_TO.items()]),
         widget=GovSelect(),
         validate_choice=False,
         filters=[lambda value: value or ""],
     )
-    escalated_whom = text("To whom", 200, hint="Their name and role.")
+    escalated_whom = text("To whom (if escalated)", 200, hint="Their name and role.")
     outcome_note = text(
         "How it was resolved, or why it was escalated",
         TEXT_LIMIT,

@@ -13,13 +13,13 @@ from riskreg.ui.forms import positive_int
 
 # The log's status filter; "open" is everything not yet closed or withdrawn.
 STATUS_FILTERS = {
-    "open": "Open (awaiting a response or the board)",
+    "open": "Open",
     "overdue": "Response overdue",
     "responded": "Response received",
     "closed": "Closed",
-    "escalated": "Closed: escalated",
+    "escalated": "Escalated",
     "withdrawn": "Withdrawn",
-    "all": "All challenges",
+    "all": "All",
 }
 REF_LIMIT = 16
 
