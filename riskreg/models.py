@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .clock import now_utc
+from .domain.challenges import ESCALATED_WORDS
 from .extensions import db
 
 ROLES = ("admin", "manager", "member")
@@ -58,7 +59,7 @@ CHALLENGE_STATUSES = {
     "withdrawn": "Withdrawn",
 }
 CHALLENGE_OUTCOMES = {"resolved": "Resolved", "escalated": "Escalated"}
-ESCALATED_TO = {"chair": "The independent chair", "partners": "The safeguarding partners"}
+ESCALATED_TO = {key: words[0].upper() + words[1:] for key, words in ESCALATED_WORDS.items()}
 
 
 def new_session_token() -> str:

@@ -101,6 +101,7 @@ def test_markdown_and_word_say_the_same_and_every_change_agrees_with_the_figures
     assert headings == [
         f"Summary of safeguarding activity {demo_year}",
         f"Key risks and challenges {demo_year}",
+        f"How the board challenged partners {demo_year}",  # the third section, after these
     ]
     word_bullets = [text for style, text in styled if style == "List Bullet"][: len(bullets)]
     assert [b.replace("\\", "") for b in bullets] == word_bullets

@@ -51,6 +51,7 @@ TEMPLATE_GLOBALS = {
     "CHALLENGE_OUTCOMES": CHALLENGE_OUTCOMES,
     "ESCALATED_TO": ESCALATED_TO,
     "due_words": rules.due_words,
+    "challenge_outcome": rules.outcome_words,
     "response_overdue": rules.response_overdue,
 }
 

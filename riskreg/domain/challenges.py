@@ -93,3 +93,16 @@ def year_counts(challenges: Iterable[ChallengeFact], start: date, end: date) -> 
             c.status != "closed" or c.closed_on is None or c.closed_on > end for c in raised
         ),
     )
+
+
+# Where a challenge may be escalated, as a sentence says it (models.ESCALATED_TO capitalises).
+ESCALATED_WORDS = {"chair": "the independent chair", "partners": "the safeguarding partners"}
+
+
+def outcome_words(outcome: str, escalated_to: str = "") -> str:
+    """ "Resolved", "Escalated to the independent chair": a closed challenge's outcome as lists
+    and the annual report say it (never who in person, which the report does not publish)."""
+    if outcome == "escalated":
+        to = ESCALATED_WORDS.get(escalated_to)
+        return f"Escalated to {to}" if to else "Escalated"
+    return "Resolved" if outcome == "resolved" else ""

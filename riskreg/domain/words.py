@@ -8,3 +8,15 @@ def sentence(text: str) -> str:
     and "Merged into BR-01." both read "Merged into BR-01."."""
     text = text.rstrip()
     return text if not text or text.endswith(SENTENCE_ENDS) else f"{text}."
+
+
+def shorten(text: str, limit: int = 90) -> str:
+    """`text` on one line, cut at a word before `limit` characters with an ellipsis when
+    longer: how a list quotes a question or a note it links to in full."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.–-") + "…"

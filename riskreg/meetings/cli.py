@@ -15,7 +15,7 @@ from riskreg.cli import fail
 from riskreg.clock import today
 from riskreg.domain.dates import long_date
 from riskreg.extensions import db
-from riskreg.models import Risk
+from riskreg.models import Risk, User
 from riskreg.readmodel import next_meeting
 
 from .due import DueList, due_before
@@ -73,6 +73,11 @@ def due_lines(due: DueList) -> list[tuple[str, str, str, str, str, str]]:
     for row in due.indicator_moved:
         lines.append(("indicator moved", row.ref, row.risk.title, row.risk.owner_name,
                       "Rescore the risk: an indicator it bears on moved", ""))  # fmt: skip
+    # A challenge's "owner" is the agency that owes the response; its ref the risk's, if any.
+    for item in due.challenges:
+        kind = "response overdue" if item.overdue else "response due"
+        lines.append((kind, item.risk_ref, item.risk_title, item.agency, item.short_question,
+                      item.response_due.isoformat()))  # fmt: skip
     return lines
 
 
@@ -84,7 +89,20 @@ HEADINGS = {
     "action due": "Actions due",
     "past target": "Past their target date",
     "indicator moved": "Indicator moved since last rescore",
+    "response overdue": "Challenge responses overdue",
+    "response due": "Challenge responses due",
 }
+# Chased by the board's managers, not the risks' owners.
+CHALLENGE_KINDS = ("response overdue", "response due")
+
+
+def line_text(line) -> str:
+    kind, ref, title, owner, what, when = line
+    when = f"  [{when}]" if when else ""
+    if kind in CHALLENGE_KINDS:
+        about = f" (about {ref})" if ref else ""
+        return f"{owner}: {what}{about}{when}"
+    return f"{ref:<7} {title} — {what} — {owner or 'no owner'}{when}"
 
 
 @reviews.command("due")
@@ -112,15 +130,15 @@ def due(before, csv_path):
         if not items:
             continue
         click.echo(f"\n{heading} ({len(items)}):")
-        for _, ref, title, owner, what, when in items:
-            when = f"  [{when}]" if when else ""
-            click.echo(f"  {ref:<7} {title} — {what} — {owner or 'no owner'}{when}")
+        for line in items:
+            click.echo(f"  {line_text(line)}")
 
 
 @reviews.command("notify")
 @before_option
 def notify(before):
-    """Email each risk owner what is due on their risks (needs MAIL_SERVER)."""
+    """Email each risk owner what is due on their risks, and the board's managers the
+    challenge responses overdue (needs MAIL_SERVER)."""
     config = current_app.config
     if not config.get("MAIL_SERVER"):
         fail(
@@ -130,16 +148,23 @@ def notify(before):
         )
     day, described = resolve_before(before)
     lines = due_lines(due_before(day))
-    refs = sorted({line[1] for line in lines})
+    owned = [line for line in lines if line[0] not in CHALLENGE_KINDS]
+    refs = sorted({line[1] for line in owned})
     emails = dict(
         db.session.execute(select(Risk.ref, Risk.owner_email).where(Risk.ref.in_(refs))).all()
     )
     by_address: dict[str, list] = {}
-    for line in lines:
+    for line in owned:
         address = (emails.get(line[1]) or "").strip()
         if address:
             by_address.setdefault(address, []).append(line)
     skipped = [ref for ref in refs if not (emails.get(ref) or "").strip()]
+    # Each manager gets the overdue responses, in the reminder they get as an owner or alone.
+    overdue = [line for line in lines if line[0] == "response overdue"]
+    if overdue:
+        known = {address.lower(): address for address in by_address}
+        for address in managers_emails():
+            by_address.setdefault(known.get(address.lower(), address), []).extend(overdue)
     messages = [
         mail.message(
             config, address, f"Risk register: due by {described}", reminder_text(items, described)
@@ -157,7 +182,7 @@ def notify(before):
         audit.record("reminders", None, "notify",
                      {"sent_to": [None, sorted(by_address)]},
                      summary=f"Emailed reminders due by {long_date(day)} to "
-                     f"{len(messages)} owners")  # fmt: skip
+                     f"{len(messages)} owners and managers")  # fmt: skip
         db.session.commit()
     click.echo(f"Sent {len(messages)} reminder emails for items due by {described}.")
     if skipped:
@@ -167,11 +192,33 @@ def notify(before):
         )
 
 
+def managers_emails() -> list[str]:
+    """The active managers' addresses: they chase the agencies' overdue responses."""
+    return list(
+        db.session.scalars(
+            select(User.email)
+            .where(User.role == "manager", User.active.is_(True), User.email != "")
+            .order_by(User.email)
+        )
+    )
+
+
 def reminder_text(items, described: str) -> str:
-    body = [f"These items on the risk register are due by {described}:", ""]
-    for kind, ref, title, _owner, what, when in items:
-        body.append(f"- {HEADINGS[kind]}: {ref} {title} — {what}" + (f" [{when}]" if when else ""))
-    body += ["", "Please update the register before the board meeting."]
+    owned = [item for item in items if item[0] not in CHALLENGE_KINDS]
+    chased = [item for item in items if item[0] in CHALLENGE_KINDS]
+    body = []
+    if owned:
+        body += [f"These items on the risk register are due by {described}:", ""]
+        for kind, ref, title, _owner, what, when in owned:
+            body.append(
+                f"- {HEADINGS[kind]}: {ref} {title} — {what}" + (f" [{when}]" if when else "")
+            )
+        body += ["", "Please update the register before the board meeting."]
+    if chased:
+        body += [""] if body else []
+        body += ["These challenges to partner agencies are waiting for a response that was due:"]
+        body += ["", *(f"- {line_text(item)}" for item in chased), ""]
+        body += ["Please chase the agencies, or record a new due date on the challenge's page."]
     return "\n".join(body)
 
 

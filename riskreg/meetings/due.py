@@ -1,6 +1,6 @@
-"""What is due by a date: reviews, risks reviewed at every meeting, actions; and the next
-meeting. The meeting page, the dashboard and the `reviews due` and `reviews notify` commands
-all use these."""
+"""What is due by a date: reviews, risks reviewed at every meeting, actions, challenge
+responses; and the next meeting. The meeting page, the dashboard and the `reviews due` and
+`reviews notify` commands all use these."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from riskreg import clock, domain
+from riskreg.challenges.reporting import ChallengeLine, awaiting_response
 from riskreg.extensions import db
 from riskreg.models import Action, Meeting, Risk
 from riskreg.readmodel import action_open_sql, register_rows
@@ -46,6 +47,8 @@ class DueList:
     past_target: list[domain.RegisterRow]
     # An indicator they bear on moved beyond a threshold since their latest rescore.
     indicator_moved: list[domain.RegisterRow]
+    # Challenges waiting for their agency's response, due on or before `by`, soonest first.
+    challenges: list[ChallengeLine]
 
     @property
     def overdue_reviews(self) -> list[domain.RegisterRow]:
@@ -56,6 +59,10 @@ class DueList:
         return [action for action in self.actions if action.overdue]
 
     @property
+    def overdue_challenges(self) -> list[ChallengeLine]:
+        return [line for line in self.challenges if line.overdue]
+
+    @property
     def empty(self) -> bool:
         return not (
             self.reviews
@@ -63,6 +70,7 @@ class DueList:
             or self.actions
             or self.past_target
             or self.indicator_moved
+            or self.challenges
         )
 
 
@@ -75,8 +83,9 @@ def due_before(
     by: date, today: date | None = None, rows: list[domain.RegisterRow] | None = None
 ) -> DueList:
     """Open risks whose review falls due on or before `by`, those in a band reviewed at every
-    meeting, open actions due by then, and risks past their target date. Fixed statements;
-    pass the open register's `rows` when the page already has them."""
+    meeting, open actions due by then, risks past their target date, and challenges whose
+    response is due by then. Fixed statements; pass the open register's `rows` when the page
+    already has them."""
     today = today or clock.today()
     rows = register_rows(today=today) if rows is None else rows
     reviews = sorted(
@@ -121,4 +130,5 @@ def due_before(
         actions=actions,
         past_target=[r for r in rows if r.past_target],
         indicator_moved=[r for r in rows if r.indicator_moved],
+        challenges=awaiting_response(by, today),
     )

@@ -11,6 +11,8 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 
 from riskreg import audit, clock, domain
+from riskreg.challenges.reporting import ChallengeChanges
+from riskreg.challenges.reporting import changes_between as challenges_between
 from riskreg.clock import now_utc
 from riskreg.domain.agencies import names_within
 from riskreg.domain.dates import long_date
@@ -342,6 +344,8 @@ class Changes:
     past_target: list[domain.RegisterRow]
     above_appetite: list[domain.RegisterRow]
     indicators_moved: list[Moved]  # values entered between the two registers
+    # Challenges raised, answered and closed between the two registers; responses overdue now.
+    challenges: ChallengeChanges
 
 
 def changes_for(meeting: Meeting, now: datetime | None = None) -> Changes:
@@ -354,7 +358,8 @@ def changes_between(
     previous: Meeting | None, meeting: Meeting, now: datetime | None = None
 ) -> Changes:
     live = meeting.agreed_at is None
-    until = (now or now_utc()) if live else meeting.agreed_at
+    now = now or now_utc()
+    until = now if live else meeting.agreed_at
     since = previous.agreed_at if previous else None
     as_of = clock.local_date(until)
     snapshots = snapshots_of([m for m in (previous, meeting) if m is not None])
@@ -409,6 +414,9 @@ def changes_between(
         action_notes=notes_in(since, until),
         above_appetite=[row for row in after if row.above_appetite],
         indicators_moved=entered_between(since, until),
+        # Overdue as the challenges stand now, even for an agreed meeting: their history of
+        # due dates is in their steps, not kept by day as the register's is.
+        challenges=challenges_between(since, until, clock.local_date(now)),
         **mitigations,
     )
 

@@ -1,6 +1,6 @@
 """The annual report for a reporting year (the UK financial year): the summary of
-safeguarding activity from the data set, then the key risks and challenges. What the page,
-the Markdown and the Word file (documents.py) all show."""
+safeguarding activity from the data set, then the key risks and challenges, then how the board
+challenged partners. What the page, the Markdown and the Word file (documents.py) all show."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -8,7 +8,9 @@ from datetime import date
 from sqlalchemy import func, select
 
 from riskreg import clock, domain, readmodel
+from riskreg.challenges.reporting import Published, year_challenges
 from riskreg.domain import ReportingYear, year_containing
+from riskreg.domain import challenges as challenge_rules
 from riskreg.domain import indicators as rules
 from riskreg.domain.dates import long_date
 from riskreg.extensions import db
@@ -25,6 +27,7 @@ DEFAULT_LEAD = (
 )
 HEADING = "Key risks and challenges"
 ACTIVITY_HEADING = "Summary of safeguarding activity"
+CHALLENGES_HEADING = "How the board challenged partners"
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,87 @@ def previous_year(series: Series, year: ReportingYear) -> rules.YearFigure | Non
     return series.year(ReportingYear(year.first - 1))
 
 
+def counted(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+@dataclass(frozen=True)
+class ChallengeYear:
+    """The year's challenges as the report publishes them: counts, the agencies challenged, and
+    the closed challenges a manager summarised for publication, in the manager's words alone
+    (a member's question and an agency's response are never published unedited)."""
+
+    year: ReportingYear
+    complete: bool
+    counts: challenge_rules.YearCounts
+    published: list[Published]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.counts.raised or self.counts.closed)
+
+    @property
+    def span(self) -> str:
+        return f"{long_date(self.year.start)} and {long_date(self.year.end)}"
+
+    @property
+    def empty_message(self) -> str:
+        return f"The board raised no challenges to partner agencies between {self.span}."
+
+    @property
+    def lead(self) -> str:
+        """How many were raised, leading into the list of agencies when some were."""
+        if not self.counts.raised:
+            return f"The board raised no new challenges to partner agencies between {self.span}."
+        raised = counted(self.counts.raised, "challenge")
+        return f"Between {self.span} the board raised {raised} to partner agencies:"
+
+    @property
+    def agencies(self) -> list[str]:
+        return [f"{agency}: {count}" for agency, count in self.counts.by_agency]
+
+    @property
+    def outcomes(self) -> str:
+        counts = self.counts
+        text = (
+            f"{counted(counts.closed, 'challenge was', 'challenges were')} closed in the year"
+            if counts.closed
+            else "No challenge was closed in the year"
+        )
+        if counts.closed:
+            text += f": {counts.resolved} resolved and {counts.escalated} escalated"
+        text += "."
+        if counts.still_open:
+            one = counts.still_open == 1
+            if self.complete:
+                still = f"{'was' if one else 'were'} still open at its end"
+            else:
+                still = f"{'is' if one else 'are'} still open"
+            text += f" {counted(counts.still_open, 'challenge')} raised in the year {still}."
+        return text
+
+    @property
+    def published_lead(self) -> str:
+        return "What came of challenges closed in the year, in the board's words:"
+
+    @staticmethod
+    def item(published: Published) -> str:
+        """ "Police (resolved): the summary", as Markdown and Word write it."""
+        return domain.sentence(
+            f"{published.agency} ({published.outcome_words.lower()}): {published.summary}"
+        )
+
+
+def challenge_year(year: ReportingYear, today: date) -> ChallengeYear:
+    facts, published = year_challenges(year.start, year.end)
+    return ChallengeYear(
+        year=year,
+        complete=today > year.end,
+        counts=challenge_rules.year_counts(facts, year.start, year.end),
+        published=published,
+    )
+
+
 def year_choices(today: date) -> list[ReportingYear]:
     """Every year from the first risk's to the one running now, newest first."""
     first_created = db.session.scalar(select(func.min(Risk.created_at)))
@@ -108,6 +192,7 @@ class Report:
     show_scores: bool
     show_direction: bool
     activity: list[ActivityFigure]
+    challenges: ChallengeYear
 
     @property
     def activity_lead(self) -> str:
@@ -171,4 +256,5 @@ def build_report(year: ReportingYear, today: date, show_scores=False, show_direc
         show_scores=show_scores,
         show_direction=show_direction,
         activity=activity_for(year),
+        challenges=challenge_year(year, today),
     )

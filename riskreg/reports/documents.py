@@ -13,7 +13,7 @@ from docx.shared import Cm, Pt, RGBColor
 from riskreg import domain
 from riskreg.ui import board_name
 
-from .annual import ACTIVITY_HEADING, HEADING, Report
+from .annual import ACTIVITY_HEADING, CHALLENGES_HEADING, HEADING, ChallengeYear, Report
 
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>|#])")
 
@@ -29,8 +29,13 @@ def markdown(report: Report) -> str:
     if not report.activity:
         lines.append(md(report.activity_empty_message))
     lines += ["", f"## {HEADING} {report.year.label}", "", md(report.lead), ""]
-    if report.empty:
-        return "\n".join([*lines, md(report.empty_message), ""])
+    lines += key_risks_markdown(report) if not report.empty else [md(report.empty_message), ""]
+    lines += challenges_markdown(report.challenges)
+    return "\n".join(lines)
+
+
+def key_risks_markdown(report: Report) -> list[str]:
+    lines = []
     for name, rows in report.sections:
         lines += [f"### {md(name)}", ""]
         lines += [f"- {md(row.risk.statement + report.suffix(row))}" for row in rows]
@@ -49,7 +54,24 @@ def markdown(report: Report) -> str:
         ]
         lines.append(f"| {md(f'{level.value} {level.name}')} | " + " | ".join(shown) + " |")
     lines += ["", md(legend_text(report)), ""]
-    return "\n".join(lines)
+    return lines
+
+
+def challenges_markdown(challenges: ChallengeYear) -> list[str]:
+    """Counts, agencies and the managers' published summaries: nothing a member or an agency
+    wrote."""
+    lines = [f"## {CHALLENGES_HEADING} {challenges.year.label}", ""]
+    if challenges.empty:
+        return [*lines, md(challenges.empty_message), ""]
+    lines += [md(challenges.lead), ""]
+    if challenges.agencies:
+        lines += [*(f"- {md(text)}" for text in challenges.agencies), ""]
+    lines += [md(challenges.outcomes), ""]
+    if challenges.published:
+        lines += [md(challenges.published_lead), ""]
+        lines += [f"- {md(challenges.item(item))}" for item in challenges.published]
+        lines.append("")
+    return lines
 
 
 def legend_text(report: Report) -> str:
@@ -88,9 +110,26 @@ def word_document(report: Report) -> bytes:
             document.add_paragraph(row.risk.statement + report.suffix(row))._p.style = bullet
     if not report.empty:
         add_heatmap_table(document, report)
+    add_challenges(document, report.challenges, bullet)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def add_challenges(document, challenges: ChallengeYear, bullet: str) -> None:
+    """As challenges_markdown: counts, agencies and the managers' published summaries only."""
+    document.add_heading(f"{CHALLENGES_HEADING} {challenges.year.label}", level=1)
+    if challenges.empty:
+        document.add_paragraph(challenges.empty_message)
+        return
+    document.add_paragraph(challenges.lead)
+    for text in challenges.agencies:
+        document.add_paragraph(text)._p.style = bullet
+    document.add_paragraph(challenges.outcomes)
+    if challenges.published:
+        document.add_paragraph(challenges.published_lead)
+        for item in challenges.published:
+            document.add_paragraph(challenges.item(item))._p.style = bullet
 
 
 # One font family throughout, black headings, sizes in steps; A4 as a UK board prints it.
