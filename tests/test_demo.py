@@ -11,7 +11,7 @@ from riskreg import clock, domain
 from riskreg.demo import data
 from riskreg.demo import load as demo
 from riskreg.extensions import db
-from riskreg.models import Meeting, Risk
+from riskreg.models import ASSURANCE_LEVELS, Control, ControlAssurance, Meeting, Risk
 from riskreg.readmodel import register_rows
 from riskreg.reports.annual import build_report
 
@@ -42,6 +42,12 @@ def test_demo_has_something_to_show_for_every_feature(ctx):
     assert any(r.past_target for r in rows)
     assert any(r.review_overdue for r in rows)
     assert {r.current.band.name for r in rows} >= {"Moderate", "High", "Extreme"}
+    assert any(r.weak_assurance for r in rows) and not all(r.weak_assurance for r in rows)
+    controls = db.session.scalars(select(Control)).all()
+    assert {c.assurance_line for c in controls} == {None, 1, 2, 3}
+    assert {c.assurance_level for c in controls} == set(ASSURANCE_LEVELS)
+    updates = db.session.scalars(select(ControlAssurance.control_id)).all()
+    assert max(updates.count(c) for c in set(updates)) >= 2  # an earlier assurance to show
     meetings = db.session.scalars(select(Meeting).order_by(Meeting.held_on)).all()
     assert sum(m.agreed_at is not None for m in meetings) == 3
     assert meetings[-1].agreed_at is None  # the next meeting is still to come

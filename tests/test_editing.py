@@ -362,8 +362,9 @@ def test_members_may_neither_open_nor_post_any_editing_form(app, login):
 
 def test_every_editing_endpoint_is_for_managers_and_admins(app):
     editing = [name for name in app.view_functions if name.startswith("editing.")]
-    # risks: 5; controls and actions: add, edit, remove; an action's complete and notes
-    assert len(editing) == 10
+    # risks: 5; controls and actions: add, edit, remove; an action's complete and notes; a
+    # control's assurance
+    assert len(editing) == 11
     for name in editing:
         assert app.view_functions[name].required_roles == ("admin", "manager"), name
 

@@ -101,7 +101,9 @@ def test_summary_row_has_scores_owner_direction_controls_actions_and_flags(app, 
         "4 Moderate",
     )
     assert row["Direction"] == "↑ Worse"
-    assert row["Key controls"] == "Threshold document (partly effective)"
+    assert (
+        row["Key controls"] == "Threshold document (partly effective; assurance not yet assessed)"
+    )
     overdue_due = TODAY - timedelta(days=3)
     later_due = TODAY + timedelta(days=30)
     assert row["Open actions"] == (

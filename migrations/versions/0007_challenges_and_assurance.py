@@ -11,9 +11,8 @@ Create Date: 2026-12-02 00:28:43.278366
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "28df1632ae83"
@@ -82,7 +81,8 @@ def upgrade():
         sa.Column("at", sa.DateTime(), nullable=False),
         sa.Column("by_id", sa.Integer(), nullable=True),
         sa.CheckConstraint(
-            "kind IN ('raised', 'reworded', 'due_changed', 'responded', 'closed', 'reopened', 'withdrawn', 'summarised')",
+            "kind IN ('raised', 'reworded', 'due_changed', 'responded', 'closed', 'reopened', "
+            "'withdrawn', 'summarised')",
             name=op.f("ck_challenge_step_kind"),
         ),
         sa.ForeignKeyConstraint(["by_id"], ["user.id"], name=op.f("fk_challenge_step_by_id_user")),

@@ -963,3 +963,87 @@ RISKS = [
         ],
     },
 ]
+
+# The assurance map: each control's assurance updates, oldest first, by its description (a
+# control not listed is not yet assessed). "line" 1-3; "days_ago" is the date of the assurance.
+ASSURANCE = {
+    "Multi-agency threshold document and MASH screening of all contacts": [
+        {"line": 1, "level": "reasonable", "days_ago": 290, "control_gaps": "",
+         "assurance_gaps": "Screening data comes from Children's Services alone"},
+        {"line": 2, "level": "limited", "days_ago": 45,
+         "control_gaps": "Police and health contacts are not all screened within 24 hours",
+         "assurance_gaps": "No independent scrutiny of the MASH since 2012"},
+    ],
+    "Monthly caseload and vacancy report to the Quality & Performance Management Group": [
+        {"line": 2, "level": "substantial", "days_ago": 60, "control_gaps": "",
+         "assurance_gaps": ""},
+    ],
+    "Section 11 audit of every partner agency with challenge sessions": [
+        {"line": 2, "level": "reasonable", "days_ago": 200, "control_gaps": "",
+         "assurance_gaps": "Section 11 audit returns from 3 of 5 agencies"},
+    ],
+    "CCG safeguarding assurance framework for commissioned providers": [
+        {"line": 1, "level": "reasonable", "days_ago": 120,
+         "control_gaps": "Providers commissioned outside Dudley are not covered",
+         "assurance_gaps": ""},
+    ],
+    "Monthly monitoring of police attendance at strategy meetings": [
+        {"line": 1, "level": "reasonable", "days_ago": 280, "control_gaps": "",
+         "assurance_gaps": "Attendance figures are reported by the police alone"},
+        {"line": 2, "level": "limited", "days_ago": 30,
+         "control_gaps": "Police attend 61% of strategy meetings against a target of 95%",
+         "assurance_gaps": "Figures not yet checked against strategy meeting minutes"},
+    ],
+    "Weekly legal gateway panel tracking every case in pre-proceedings": [
+        {"line": 3, "level": "substantial", "days_ago": 95, "control_gaps": "",
+         "assurance_gaps": ""},
+    ],
+    "Conference chairs quality assure every plan against the Inter-agency Child Protection "
+    "Standards": [
+        {"line": 2, "level": "reasonable", "days_ago": 75,
+         "control_gaps": "Core group attendance is not checked against the plan",
+         "assurance_gaps": "Chairs' reports cover 4 plans in 10"},
+    ],
+    "Quarterly multi-agency case audit programme": [
+        {"line": 2, "level": "reasonable", "days_ago": 100, "control_gaps": "",
+         "assurance_gaps": "Schools and GPs rarely take part in the audits"},
+    ],
+    "Model emergency inhaler policy and asthma register for schools": [
+        {"line": 1, "level": "reasonable", "days_ago": 180, "control_gaps": "",
+         "assurance_gaps": "Survey answered by 48 of 102 schools"},
+    ],
+    "Asthma awareness training for school staff by school nurses": [
+        {"line": 1, "level": "substantial", "days_ago": 210, "control_gaps": "",
+         "assurance_gaps": ""},
+    ],
+    "Business plan with a quarterly progress report to the Board": [
+        {"line": 2, "level": "substantial", "days_ago": 20, "control_gaps": "",
+         "assurance_gaps": ""},
+    ],
+    "Partner funding agreement reviewed annually by the Board": [
+        {"line": 3, "level": "reasonable", "days_ago": 330,
+         "control_gaps": "Contributions are agreed a year at a time",
+         "assurance_gaps": ""},
+    ],
+    "Interim protocol: on-call paediatrician attends out-of-hours unexpected deaths with police": [
+        {"line": 1, "level": "none", "days_ago": 40,
+         "control_gaps": "Out-of-hours cover rests on one paediatrician's goodwill",
+         "assurance_gaps": "No record is kept of out-of-hours attendance"},
+    ],
+    "CDOP review of every unexpected death, including the response": [
+        {"line": 2, "level": "substantial", "days_ago": 250, "control_gaps": "",
+         "assurance_gaps": ""},
+    ],
+    "Monthly report on the timeliness of minute distribution": [
+        {"line": 1, "level": "reasonable", "days_ago": 25, "control_gaps": "",
+         "assurance_gaps": "Timeliness is self-reported by the minute-takers"},
+    ],
+    "Distribution of minutes to partner agencies by secure email": [
+        {"line": 1, "level": "limited", "days_ago": 210,
+         "control_gaps": "Five GP practices still receive minutes by post",
+         "assurance_gaps": ""},
+        {"line": 1, "level": "reasonable", "days_ago": 15,
+         "control_gaps": "Two GP practices still receive minutes by post",
+         "assurance_gaps": ""},
+    ],
+}  # fmt: skip

@@ -20,6 +20,7 @@ from riskreg.models import (
     Challenge,
     ChallengeStep,
     Control,
+    ControlAssurance,
     Indicator,
     IndicatorAlert,
     IndicatorValue,
@@ -57,7 +58,17 @@ def clear_register() -> None:
     db.session.execute(delete(risk_partner))
     for model in (ChallengeStep, Challenge):
         db.session.execute(delete(model))
-    for model in (AuditEvent, SnapshotRow, RiskScores, Assessment, Control, Action, Risk, Meeting):
+    for model in (
+        AuditEvent,
+        SnapshotRow,
+        RiskScores,
+        Assessment,
+        ControlAssurance,
+        Control,
+        Action,
+        Risk,
+        Meeting,
+    ):
         db.session.execute(delete(model))
 
 
@@ -122,8 +133,19 @@ def load_demo(now: datetime | None = None) -> int:
                 meeting_id=meeting.id if meeting else None,
                 at=at if item["days_ago"] == created else days_ago(item["days_ago"]),
             )
-        for control in spec["controls"]:
-            services.save_mitigation(risk, None, Control, control, at=at)
+        for fields in spec["controls"]:
+            control = services.save_mitigation(risk, None, Control, fields, at=at)
+            for update in demo_data.ASSURANCE.get(fields["description"], []):
+                # Not before the control was added (a risk may be raised since that day).
+                when = max(at, days_ago(update["days_ago"]))
+                assurance = services.AssuranceUpdate(
+                    update["line"],
+                    update["level"],
+                    when.date(),
+                    update["control_gaps"],
+                    update["assurance_gaps"],
+                )
+                services.record_assurance(risk, control, assurance, at=when)
         for action in spec["actions"]:
             fields = {k: action[k] for k in ("description", "owner", "status")}
             fields["due_on"] = today + timedelta(days=action["due_in_days"])

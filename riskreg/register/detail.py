@@ -9,16 +9,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased, lazyload
 
 from riskreg import clock, domain
+from riskreg.domain.assurance import LINE_WORDS
 from riskreg.domain.dates import long_date
 from riskreg.extensions import db
 from riskreg.models import (
     ACTION_STATUSES,
+    ASSURANCE_LEVELS,
+    CHALLENGE_OUTCOMES,
+    CHALLENGE_STATUSES,
     EFFECTIVENESS,
+    ESCALATED_TO,
     Action,
     ActionNote,
     Assessment,
     AuditEvent,
     Control,
+    ControlAssurance,
     Meeting,
     Risk,
     ScoringScheme,
@@ -200,6 +206,43 @@ def controls_of(risk_id: int) -> list[Control]:
     )
 
 
+@dataclass(frozen=True)
+class AssuranceEntry:
+    at: datetime
+    by: str
+    line: int | None
+    level: str
+    assured_on: date | None
+    control_gaps: str
+    assurance_gaps: str
+
+
+def earlier_assurance(risk_id: int) -> dict[int, list[AssuranceEntry]]:
+    """Each control's assurance updates before its latest (which the control itself holds),
+    by control, newest first. One statement for all the risk's controls."""
+    rows = db.session.execute(
+        select(ControlAssurance, User.name)
+        .join(Control, Control.id == ControlAssurance.control_id)
+        .outerjoin(User, User.id == ControlAssurance.created_by_id)
+        .where(Control.risk_id == risk_id)
+        .order_by(ControlAssurance.created_at.desc(), ControlAssurance.id.desc())
+    )
+    history: dict[int, list[AssuranceEntry]] = {}
+    for entry, name in rows:
+        history.setdefault(entry.control_id, []).append(
+            AssuranceEntry(
+                entry.created_at,
+                name or "",
+                entry.line,
+                entry.level,
+                entry.assured_on,
+                entry.control_gaps,
+                entry.assurance_gaps,
+            )
+        )
+    return {control_id: entries[1:] for control_id, entries in history.items() if entries[1:]}
+
+
 def actions_of(risk_id: int) -> list[Action]:
     """Open actions first, soonest due first; completed ones after them."""
     return list(
@@ -287,10 +330,26 @@ FIELD_LABELS = {
     "closure_agreed_at": "Closure agreed at",
     "assurance_source": "Source of assurance",
     "due_on": "Due",
+    "assurance_line": "Line of assurance",
+    "assurance_level": "Level of assurance",
+    "assured_on": "Date of the latest assurance",
+    "control_gaps": "Gaps in control",
+    "assurance_gaps": "Gaps in assurance",
     "completed_on": "Completed",
+    "question": "Question or concern",
+    "raised_on": "Raised",
+    "response_due": "Response due",
+    "response_on": "Response received",
+    "escalated_whom": "Escalated to whom",
+    "outcome_note": "How resolved or why escalated",
+    "closed_on": "Closed",
+    "summary": "Summary for publication",
 }
-VALUE_LABELS = {"effectiveness": EFFECTIVENESS, "status": {**ACTION_STATUSES, "open": "Open",
-                                                           "closed": "Closed"}}  # fmt: skip
+VALUE_LABELS = {"effectiveness": EFFECTIVENESS,
+                # A risk is open or closed, as a challenge can be.
+                "status": {**ACTION_STATUSES, **CHALLENGE_STATUSES},
+                "assurance_level": ASSURANCE_LEVELS, "outcome": CHALLENGE_OUTCOMES,
+                "escalated_to": ESCALATED_TO}  # fmt: skip
 
 
 def field_label(name: str) -> str:
@@ -301,6 +360,8 @@ def value_text(name: str, value) -> str:
     """An audited value as a person reads it: labels for codes, dates written out."""
     if value is None or value == "":
         return "(blank)"
+    if name == "assurance_line":
+        return LINE_WORDS.get(value, str(value))
     if isinstance(value, str):
         if value in VALUE_LABELS.get(name, {}):
             return VALUE_LABELS[name][value]

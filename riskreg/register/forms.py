@@ -4,12 +4,18 @@ message says what to do, in the GOV.UK error-message style."""
 import re
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
-from wtforms import HiddenField, SelectField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import HiddenField, RadioField, SelectField, SubmitField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from riskreg import audit, clock, domain
-from riskreg.models import ACTION_STATUSES, EFFECTIVENESS
+from riskreg.domain.assurance import needs_evidence
+from riskreg.models import ACTION_STATUSES, ASSURANCE_LEVELS, ASSURANCE_LINES, EFFECTIVENESS
 from riskreg.ui.agencies import AgenciesField, AgencyField
 from riskreg.ui.forms import (
     ChoiceField,
@@ -19,6 +25,7 @@ from riskreg.ui.forms import (
     TextField,
     clean_text,
     identifies_no_child,
+    options,
     text,
     values,
 )
@@ -324,6 +331,91 @@ class ActionForm(MitigationForm):
             self.completed_on.errors = []  # the date is ignored unless the action is complete
             valid = not self.errors
         return valid
+
+
+# The line radios: the three lines, and "Not recorded" for a control not yet assessed.
+LINE_CHOICES = {**{str(n): words for n, words in ASSURANCE_LINES.items()}, "": "Not recorded"}
+LEVEL_HINTS = {
+    "not_assessed": "No assurance has been sought or given yet.",
+    "substantial": "A sound system of control, applied consistently.",
+    "reasonable": "Generally sound, some improvement needed.",
+    "limited": "Significant gaps or weaknesses.",
+    "none": "Fundamental weaknesses, or no evidence.",
+}
+
+
+class AssuranceForm(LockedForm):
+    """A control's latest assurance (the board assurance framework's columns)."""
+
+    line = RadioField(
+        "Where does the evidence come from?",
+        choices=options(LINE_CHOICES),
+        validate_choice=False,
+        widget=GovRadioInput(),
+        description="The line of assurance. Leave as Not recorded only if not yet assessed.",
+    )
+    assured_on = DayField(
+        "Date of the latest assurance",
+        description=DateExample("Today or in the past.", past=True),
+        past=True,
+    )
+    level = ChoiceField(
+        "Level of assurance",
+        ASSURANCE_LEVELS,
+        "Choose the level of assurance",
+        description="How far the evidence shows that the control works.",
+    )
+    control_gaps = text(
+        "Gaps in control (optional)",
+        LONG_TEXT,
+        long=True,
+        hint="Where the control is missing, or does not work as it should.",
+    )
+    assurance_gaps = text(
+        "Gaps in assurance (optional)",
+        LONG_TEXT,
+        long=True,
+        hint="Where the evidence that the control works is missing or weak.",
+    )
+    submit = SubmitField("Save assurance", widget=GovSubmitInput())
+
+    def fill_from(self, control) -> None:
+        """Start from the control's latest assurance."""
+        self.level.data = control.assurance_level
+        self.line.data = str(control.assurance_line or "")
+        self.assured_on.set_value(control.assured_on and control.assured_on.isoformat())
+        self.control_gaps.set_value(control.control_gaps)
+        self.assurance_gaps.set_value(control.assurance_gaps)
+
+    @property
+    def evidenced(self) -> bool:
+        """A level was chosen that needs its line and date."""
+        return self.level.data in ASSURANCE_LEVELS and needs_evidence(self.level.data)
+
+    def validate_line(self, field):
+        if (field.data or "") not in LINE_CHOICES:
+            raise ValidationError("Choose where the evidence comes from, from the list")
+        if not field.data and self.evidenced:
+            raise ValidationError(
+                "Choose where the evidence comes from, or choose Not yet assessed"
+            )
+
+    def validate_assured_on(self, field):
+        if field.data is not None and field.data > clock.today():
+            raise ValidationError("The date of the latest assurance must be today or in the past")
+        if field.data is None and self.evidenced:
+            raise ValidationError(
+                "Enter the date of the latest assurance, or choose Not yet assessed"
+            )
+
+    def assurance(self):
+        return services.AssuranceUpdate(
+            line=int(self.line.data) if self.line.data else None,
+            level=self.level.data,
+            assured_on=self.assured_on.data,
+            control_gaps=self.control_gaps.data,
+            assurance_gaps=self.assurance_gaps.data,
+        )
 
 
 class NoteForm(FlaskForm):

@@ -6,7 +6,7 @@ from functools import partial
 from flask import flash, redirect, render_template, request
 
 from riskreg.extensions import db
-from riskreg.models import ACTION_STATUSES, EFFECTIVENESS, Action, Control
+from riskreg.models import ACTION_STATUSES, ASSURANCE_LEVELS, EFFECTIVENESS, Action, Control
 
 from . import services
 from .editing import (
@@ -19,7 +19,7 @@ from .editing import (
     risk_page,
     run_form,
 )
-from .forms import ActionForm, ConfirmForm, ControlForm, NoteForm
+from .forms import LEVEL_HINTS, ActionForm, AssuranceForm, ConfirmForm, ControlForm, NoteForm
 
 # The kinds of mitigation, as their URLs and endpoints name them: kind -> (model, form).
 MITIGATIONS = {"control": (Control, ControlForm), "action": (Action, ActionForm)}
@@ -73,6 +73,31 @@ def add_action_note(ref, item_id):
         action=action,
         form=form,
     ), 400 if form.is_submitted() else 200
+
+
+@bp.route("/risks/<ref>/controls/<int:item_id>/assurance", methods=["GET", "POST"])
+@managers_only
+def update_assurance(ref, item_id):
+    """The control's latest assurance: its line, date and level, and the gaps found."""
+    risk = find_open_risk(ref)
+    control = find_item(risk, Control, item_id)
+    form = AssuranceForm()
+    if request.method == "GET":
+        form.fill_from(control)
+
+    def change(**lock):  # read once the form has passed validation
+        services.record_assurance(risk, control, form.assurance(), **lock)
+
+    return run_form(
+        risk,
+        form,
+        change,
+        f"Updated the assurance on the control on {risk.ref}",
+        "register/assurance_form.html",
+        title=f"Update assurance – {risk.ref}",
+        control=control,
+        level_hints=[{"hint": {"text": LEVEL_HINTS[key]}} for key in ASSURANCE_LEVELS],
+    )
 
 
 def mitigation_form(ref: str, kind: str, item_id: int | None = None):

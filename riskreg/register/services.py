@@ -18,6 +18,7 @@ from riskreg.models import (
     Agency,
     Assessment,
     Control,
+    ControlAssurance,
     Meeting,
     Risk,
     ScoringScheme,
@@ -46,6 +47,9 @@ RISK_FIELDS = (
 AUDITED_AS = {"lead_agency_id": "lead_agency", "partner_agency_ids": "partner_agencies"}
 CONTROL_FIELDS = ("description", "owner", "assurance_source", "effectiveness")
 ACTION_FIELDS = ("description", "owner", "owner_email", "due_on", "status")
+# A control's assurance map, as the control holds its latest update.
+ASSURANCE_FIELDS = ("assurance_line", "assurance_level", "assured_on", "control_gaps",
+                    "assurance_gaps")  # fmt: skip
 
 
 class StaleVersion(Exception):
@@ -414,8 +418,76 @@ def remove_mitigation(
     )
     if isinstance(item, Action):
         remove_notes(risk, item)
+    else:  # its assurance updates go too; the audit trail keeps them
+        db.session.execute(delete(ControlAssurance).where(ControlAssurance.control_id == item.id))
     db.session.delete(item)
     mark_changed(risk)
+
+
+@dataclass(frozen=True)
+class AssuranceUpdate:
+    """One assurance update on a control: the line its evidence comes from (1-3, or None), the
+    level (a models.ASSURANCE_LEVELS key), the date of that assurance, and the gaps found."""
+
+    line: int | None
+    level: str
+    assured_on: date | None
+    control_gaps: str = ""
+    assurance_gaps: str = ""
+
+    def values(self) -> dict:
+        """As the control's fields (ASSURANCE_FIELDS)."""
+        return dict(
+            zip(
+                ASSURANCE_FIELDS,
+                (self.line, self.level, self.assured_on, self.control_gaps, self.assurance_gaps),
+                strict=True,
+            )
+        )
+
+
+def record_assurance(
+    risk: Risk,
+    control: Control,
+    update: AssuranceUpdate,
+    *,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> dict:
+    """Record the control's latest assurance: appended to its history and copied onto the
+    control. An update that changes nothing (same date, line, level and gaps) writes nothing.
+    Returns the {field: [old, new]} that changed, as audited."""
+    check_version(risk, expected_version)
+    at = at or now_utc()
+    before = {name: getattr(control, name) for name in ASSURANCE_FIELDS}
+    changes = audit.diff(before, update.values())
+    if not changes:
+        return changes
+    for name, value in update.values().items():
+        setattr(control, name, value)
+    db.session.add(
+        ControlAssurance(
+            control_id=control.id,
+            line=update.line,
+            level=update.level,
+            assured_on=update.assured_on,
+            control_gaps=update.control_gaps,
+            assurance_gaps=update.assurance_gaps,
+            created_at=at,
+            created_by_id=audit.acting_user_id(),
+        )
+    )
+    audit.record(
+        "control",
+        control.id,
+        "assure",
+        changes,
+        risk_id=risk.id,
+        summary=f"Updated assurance on control on {risk.ref}: {control.description[:120]}",
+        at=at,
+    )
+    mark_changed(risk, at)
+    return changes
 
 
 def add_action_note(

@@ -6,6 +6,7 @@ from markupsafe import Markup, escape
 from riskreg import domain
 from riskreg.challenges.listing import of_risk as challenges_of
 from riskreg.clock import today
+from riskreg.domain.assurance import assurance_summary, line_words
 from riskreg.domain.dates import long_date
 from riskreg.indicators.data import series_for_risks
 from riskreg.readmodel import (
@@ -22,6 +23,7 @@ from .detail import (
     actions_of,
     audit_changes,
     controls_of,
+    earlier_assurance,
     load_risk,
     notes_of,
     score_history,
@@ -88,6 +90,7 @@ def risk(ref):
     risk, raised_by, closed_meeting = found
     rows = register_rows(RegisterQuery(ref=risk.ref, status="all"))
     history = score_history(risk.id)
+    controls = controls_of(risk.id)
     return render_template(
         "register/risk.html",
         title=f"{risk.ref}: {risk.title}",
@@ -97,7 +100,11 @@ def risk(ref):
         row=rows[0] if rows else None,
         history=history,
         history_chart=score_history_chart(risk, history, today()),
-        controls=controls_of(risk.id),
+        controls=controls,
+        assurance_summary=assurance_summary(
+            (c.assurance_line, c.assurance_level) for c in controls
+        ),
+        earlier_assurance=earlier_assurance(risk.id),
         actions=actions_of(risk.id),
         notes=notes_of(risk.id),
         trail=audit_changes(risk.id),
@@ -153,6 +160,7 @@ def register_helpers():
         "flag_tags": flag_tags,
         "owner_cell": owner_cell,
         "value_text": value_text,
+        "line_words": line_words,
         "action_overdue_on": domain.action_overdue_on,
         "DIRECTION_WORDS": {key: words for key, (_, words) in domain.DIRECTIONS.items()},
     }

@@ -12,11 +12,12 @@ from sqlalchemy import select
 from riskreg import readmodel
 from riskreg.clock import end_of_day, today
 from riskreg.domain import parse_year
+from riskreg.domain.assurance import assurance_words
 from riskreg.domain.dates import long_date
 from riskreg.extensions import db
 from riskreg.heatmap.grid import heatmap_for
 from riskreg.meetings.snapshots import changes_for
-from riskreg.models import EFFECTIVENESS, Action, Control, Meeting
+from riskreg.models import EFFECTIVENESS, Action, Control, ControlAssurance, Meeting
 from riskreg.readmodel import next_meeting
 from riskreg.register.query import register_query_from_args
 from riskreg.ui import board_name
@@ -70,7 +71,8 @@ def mitigations(rows, as_at: date | None) -> tuple[dict, dict]:
         Action.risk_id.in_(ids), readmodel.action_open_sql(as_at or today())
     )
     if as_at is not None:
-        # Actions and controls have no history: as they stood then if added by then.
+        # Actions and controls have no history: as they stood then if added by then (their
+        # assurance has: assurance_of).
         at = end_of_day(as_at)
         control_query = control_query.where(Control.created_at <= at)
         action_query = action_query.where(Action.created_at <= at)
@@ -81,6 +83,26 @@ def mitigations(rows, as_at: date | None) -> tuple[dict, dict]:
     for action in session.scalars(action_query.order_by(due_last, Action.due_on, Action.id)):
         actions[action.risk_id].append(action)
     return controls, actions
+
+
+def assurance_of(controls: dict, as_at: date | None) -> dict[int, str]:
+    """Each control's assurance in words ("2nd line, reasonable assurance"): its latest, or on
+    a past day the latest recorded by then (one statement, however many controls)."""
+    shown = [control for listed in controls.values() for control in listed]
+    latest = {c.id: (c.assurance_line, c.assurance_level) for c in shown}
+    if as_at is not None and shown:
+        latest = dict.fromkeys(latest, (None, "not_assessed"))
+        history = db.session.execute(
+            select(ControlAssurance.control_id, ControlAssurance.line, ControlAssurance.level)
+            .where(
+                ControlAssurance.control_id.in_(latest),
+                ControlAssurance.created_at <= end_of_day(as_at),
+            )
+            .order_by(ControlAssurance.created_at, ControlAssurance.id)
+        )
+        for control_id, line, level in history:  # oldest first: the last one stands
+            latest[control_id] = (line, level)
+    return {control_id: assurance_words(*pair) for control_id, pair in latest.items()}
 
 
 def meeting_for_pack() -> Meeting | None:
@@ -122,6 +144,7 @@ def summary_context(view, meeting: Meeting | None = None) -> dict:
         "rows": rows,
         "groups": groups,
         "controls": controls,
+        "assurance": assurance_of(controls, query.as_at),
         "actions": actions,
         # The meeting pack may open with what changed since the last agreed register.
         "changes": changes_for(meeting) if meeting else None,

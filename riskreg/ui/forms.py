@@ -100,9 +100,10 @@ def text(
     after trimming, so spaces alone are not an answer). Nothing in words may identify a child
     (`words=False` for a code with a format of its own, like a colour: #a1b2ab is no postcode)."""
     checks = [DataRequired(required)] if required else [Optional()]
-    checks.append(Length(max=limit, message=f"{label} must be {limit} characters or fewer"))
+    name = field_name(label)
+    checks.append(Length(max=limit, message=f"{name} must be {limit} characters or fewer"))
     if words:
-        checks.append(IdentifiesNoChild(label))
+        checks.append(IdentifiesNoChild(name))
     # A character count states its own limit; a one-line input says it in the hint.
     state_limit = state_limit and not long
     return TextField(
