@@ -111,7 +111,11 @@ def test_a_member_reads_but_cannot_change_anything(app, page, users):
     for name in ("Rescore", "Edit risk", "Close risk", "Add a control", "Add an action"):
         expect(page.get_by_role("button", name=name)).to_have_count(0)
         expect(page.get_by_role("link", name=name)).to_have_count(0)
-    expect(page.locator('a[href*="/edit"], a[href*="/remove"], a[href*="/new"]')).to_have_count(0)
+    expect(page.locator('a[href*="/edit"], a[href*="/remove"], a[href*="/new"]')).to_have_count(1)
+    # The one form a member is offered: raising a challenge about the risk.
+    expect(page.get_by_role("button", name="Raise a challenge")).to_have_attribute(
+        "href", f"/challenges/new?risk={ref}"
+    )
 
     # The member's own CSRF token (from the sign-out form), so only the role check refuses.
     token = page.locator('input[name="csrf_token"]').first.get_attribute("value")
@@ -122,6 +126,7 @@ def test_a_member_reads_but_cannot_change_anything(app, page, users):
         f"/risks/{ref}/controls/new",
         f"/risks/{ref}/controls/{control}/edit",
         f"/risks/{ref}/controls/{control}/remove",
+        f"/risks/{ref}/controls/{control}/assurance",
         f"/risks/{ref}/actions/new",
         f"/risks/{ref}/actions/{action}/edit",
         f"/risks/{ref}/actions/{action}/remove",
