@@ -22,6 +22,10 @@ import pytest
         ("/risks/%00", 404),  # PostgreSQL refuses a NUL in a query parameter
         ("/risks/" + "X" * 300, 404),
         ("/risks/%00/edit", 404),
+        ("/risks?text=%00", 200),
+        ("/challenges/?risk=%00&agency=%00&status=%00", 200),
+        ("/challenges.csv?risk=SG-01%00", 200),
+        ("/challenges/%00", 404),
     ],
 )
 def test_odd_input_is_refused_cleanly(login, url, status):

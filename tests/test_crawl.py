@@ -28,6 +28,11 @@ def internal_links(html: str, base: str):
 # An indicator's pages are drawn by one template whatever the indicator: the demo's fifteen
 # would otherwise take a sixth of the crawl.
 INDICATOR_CODE = re.compile(r"^/indicators/(?!import$|new$|values\.)[A-Z][A-Z0-9-]*")
+# Likewise the forms under a risk (edit, rescore, close, its controls' and actions' change,
+# remove, assurance and complete): one of each is checked, not one for each of the demo's
+# eight risks and forty controls and actions. Each risk's own page is still checked.
+RISK_FORM = re.compile(r"^/risks/[^/]+/(?=.)")
+MITIGATION_ID = re.compile(r"/(controls|actions)/[0-9]+/")
 
 
 def shape(url: str):
@@ -35,7 +40,8 @@ def shape(url: str):
     the register's sort links alone would otherwise make hundreds."""
     parts = urlsplit(url)
     names = frozenset(pair.split("=")[0] for pair in parts.query.split("&") if pair)
-    return INDICATOR_CODE.sub("/indicators/<code>", parts.path), names
+    path = RISK_FORM.sub("/risks/<ref>/", INDICATOR_CODE.sub("/indicators/<code>", parts.path))
+    return MITIGATION_ID.sub(r"/\1/<id>/", path), names
 
 
 def crawl(client, start="/", limit=300):

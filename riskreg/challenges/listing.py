@@ -9,7 +9,7 @@ from sqlalchemy import case, func, select
 from riskreg.domain import challenges as rules
 from riskreg.extensions import db
 from riskreg.models import Challenge, ChallengeStep, Risk
-from riskreg.ui.forms import positive_int
+from riskreg.ui.forms import clean_line, positive_int
 
 # The log's status filter; "open" is everything not yet closed or withdrawn.
 STATUS_FILTERS = {
@@ -36,7 +36,9 @@ class Filters:
         return cls(
             status=status if status in STATUS_FILTERS else "open",
             agency=positive_int(args.get("agency", "")),
-            risk=args.get("risk", "").strip().upper()[:REF_LIMIT],
+            # A ref is letters, digits and a hyphen: anything else (a NUL, which PostgreSQL
+            # refuses in a parameter) matches no risk.
+            risk=clean_line(args.get("risk", "")).upper()[:REF_LIMIT],
         )
 
     @property

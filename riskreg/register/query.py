@@ -23,7 +23,7 @@ from riskreg.readmodel import (
     schemes_by_version,
     sections,
 )
-from riskreg.ui.forms import day_parts, parse_day, positive_int
+from riskreg.ui.forms import clean_line, day_parts, parse_day, positive_int
 
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
@@ -113,7 +113,8 @@ def parse_register_args(
     errors: dict[str, str] = {}
 
     def text(name: str, label: str) -> str:
-        value = (args.get(name) or "").strip()
+        # Control characters (a NUL, which PostgreSQL refuses in a parameter) are no search.
+        value = clean_line(args.get(name) or "")
         if len(value) > MAX_TEXT:
             errors[name] = f"{label} must be {MAX_TEXT} characters or fewer"
             return ""
