@@ -51,13 +51,18 @@ class Filters:
         return {name: value for name, value in found.items() if value}
 
 
+def response_overdue_sql(today: date):
+    """The SQL twin of domain.challenges.response_overdue."""
+    return (Challenge.status == "open") & (Challenge.response_due < today)
+
+
 def conditions(filters: Filters, today: date) -> list:
     where = []
     status = filters.status
     if status == "open":
         where.append(Challenge.status.in_(rules.LIVE))
     elif status == "overdue":
-        where += [Challenge.status == "open", Challenge.response_due < today]
+        where.append(response_overdue_sql(today))
     elif status == "escalated":
         where += [Challenge.status == "closed", Challenge.outcome == "escalated"]
     elif status != "all":
@@ -109,8 +114,4 @@ def steps_of(challenge: Challenge) -> list[ChallengeStep]:
 
 
 def overdue_count(today: date) -> int:
-    return db.session.scalar(
-        select(func.count(Challenge.id)).where(
-            Challenge.status == "open", Challenge.response_due < today
-        )
-    )
+    return db.session.scalar(select(func.count(Challenge.id)).where(response_overdue_sql(today)))

@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from riskreg.domain import challenges as rules
 from riskreg.domain.words import shorten
 from riskreg.extensions import db
-from riskreg.models import Agency, Challenge, ChallengeStep
+from riskreg.models import ESCALATED_TO, Agency, Challenge, ChallengeStep
 
 
 @dataclass(frozen=True)
@@ -46,9 +46,8 @@ class ChallengeLine:
 
     @property
     def escalated_words(self) -> str:
-        """ "The chair (Cllr Jones)": to whom it was escalated."""
-        to = rules.ESCALATED_WORDS.get(self.escalated_to, "")
-        to = to[:1].upper() + to[1:]
+        """ "The independent chair (Cllr Jones)": to whom it was escalated."""
+        to = ESCALATED_TO.get(self.escalated_to, "")
         if self.escalated_whom:
             return f"{to} ({self.escalated_whom})" if to else self.escalated_whom
         return to

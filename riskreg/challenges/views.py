@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from riskreg import clock
 from riskreg.domain import challenges as rules
+from riskreg.domain.words import shorten
 from riskreg.extensions import db
 from riskreg.models import (
     CHALLENGE_OUTCOMES,
@@ -23,7 +24,7 @@ from riskreg.models import (
 from riskreg.readmodel import agencies
 from riskreg.security import role_required
 from riskreg.ui import xlsx
-from riskreg.ui.downloads import download, table_csv
+from riskreg.ui.downloads import CSV_TYPE, XLSX_TYPE, download, table_csv
 
 from . import listing, notices, services
 from .exports import EXPORT_WIDTHS, export_rows
@@ -41,7 +42,6 @@ from .forms import (
 bp = Blueprint("challenges", __name__)
 managers_only = role_required("admin", "manager")
 signed_in = role_required(*ROLES)
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # Template globals, so that the macros imported into a risk's page and the meeting pages have
@@ -52,6 +52,7 @@ TEMPLATE_GLOBALS = {
     "ESCALATED_TO": ESCALATED_TO,
     "due_words": rules.due_words,
     "challenge_outcome": rules.outcome_words,
+    "shorten": shorten,
     "response_overdue": rules.response_overdue,
 }
 
@@ -86,7 +87,7 @@ def log_download(extension: str, body: bytes, content_type: str):
 @bp.route("/challenges.csv")
 def log_csv():
     rows = export_rows(listing.log(listing.Filters.from_args(request.args), clock.today()))
-    return log_download("csv", table_csv(rows), "text/csv; charset=utf-8")
+    return log_download("csv", table_csv(rows), CSV_TYPE)
 
 
 @bp.route("/challenges.xlsx")

@@ -28,11 +28,10 @@ CHALLENGES = [
         ),
         "close": (
             {"year_day": 100},
-            services.Outcome(
-                "resolved",
-                "The tracker was shown to the board and will be reported at each meeting.",
-                date.min,
-            ),
+            {
+                "outcome": "resolved",
+                "note": "The tracker was shown to the board and will be reported at each meeting.",
+            },
         ),  # fmt: skip
         "summary": "The board asked how care proceedings would meet the 26-week limit. Legal "
         "Services and Children's Services set up weekly case tracking, now reported to every "
@@ -51,14 +50,13 @@ CHALLENGES = [
         ),
         "close": (
             {"year_day": 240},
-            services.Outcome(
-                "escalated",
-                "No interim cover was offered and the gap leaves families without a health "
-                "response out of hours.",
-                date.min,
-                "chair",
-                "Roger Clayton, Independent Chair",
-            ),
+            {
+                "outcome": "escalated",
+                "note": "No interim cover was offered and the gap leaves families without a "
+                "health response out of hours.",
+                "escalated_to": "chair",
+                "escalated_whom": "Roger Clayton, Independent Chair",
+            },
         ),
         "summary": "The board challenged health commissioners over the loss of 24-hour rapid "
         "response cover for unexpected child deaths and, with no interim plan offered, "
@@ -127,9 +125,7 @@ def load_challenges(today: date) -> None:
             services.record_response(challenge, text, day(when), at=moment(when))
         if "close" in spec:
             when, outcome = spec["close"]
-            outcome = services.Outcome(
-                outcome.outcome, outcome.note, day(when), outcome.escalated_to,
-                outcome.escalated_whom,
-            )  # fmt: skip
-            services.close(challenge, outcome, at=moment(when))
+            services.close(
+                challenge, services.Outcome(**outcome, closed_on=day(when)), at=moment(when)
+            )
             services.summarise(challenge, spec["summary"], at=moment(when) + timedelta(hours=1))

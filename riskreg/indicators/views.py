@@ -23,7 +23,7 @@ from riskreg.models import (
 )
 from riskreg.readmodel import RegisterQuery, agencies, register_rows, sections
 from riskreg.security import role_required
-from riskreg.ui.downloads import download
+from riskreg.ui.downloads import CSV_TYPE, XLSX_TYPE, download
 from riskreg.ui.spreadsheets import MAX_BYTES, BadFile, read_table
 from riskreg.ui.uploads import CarriedForm, carried, display_name, spreadsheet_field, uncarried
 
@@ -36,7 +36,6 @@ from .trends import trend_chart
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicators")
 managers_only = role_required("admin", "manager")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Periods the value form offers, newest first; older ones come in by file.
 OFFERED = {"month": 24, "quarter": 12, "year": 6}
 
@@ -277,7 +276,7 @@ def values_download(body: bytes, content_type: str, extension: str):
 
 @bp.route("/values.csv")
 def values_csv():
-    return values_download(csv_body(export_rows()), "text/csv; charset=utf-8", "csv")
+    return values_download(csv_body(export_rows()), CSV_TYPE, "csv")
 
 
 @bp.route("/values.xlsx")

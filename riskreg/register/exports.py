@@ -18,13 +18,12 @@ from riskreg.extensions import db
 from riskreg.models import Assessment, Meeting, Risk, ScoringScheme, Section, User
 from riskreg.readmodel import RegisterQuery, register_rows, risks_statement, schemes_by_version
 from riskreg.ui import xlsx
-from riskreg.ui.downloads import download, neutralised, plain_error
+from riskreg.ui.downloads import CSV_TYPE, XLSX_TYPE, download, neutralised, plain_error
 
 from .query import register_query_from_args
 
 bp = Blueprint("exports", __name__)
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
 
 
@@ -186,7 +185,7 @@ def csv_export():
     found = wanted_rows()
     if isinstance(found, str):
         return plain_error(found)
-    return register_download(csv_body(*found), "text/csv; charset=utf-8", "csv")
+    return register_download(csv_body(*found), CSV_TYPE, "csv")
 
 
 def csv_body(query: RegisterQuery, rows: list[domain.RegisterRow], progress=None) -> bytes:

@@ -6,6 +6,8 @@ from datetime import date
 
 from flask import Response
 
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What a spreadsheet would run as a formula at the start of a cell.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
