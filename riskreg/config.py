@@ -25,6 +25,8 @@ ENVIRONMENT_SETTINGS = {
     "MAIL_USERNAME": str,
     "MAIL_PASSWORD": str,
     "MAIL_SENDER": str,
+    "RISKREG_PASSWORD_SIGN_IN": lambda v: v.lower() in {"1", "true", "yes"},
+    "RISKREG_SIGN_IN_PROVIDERS": str,  # JSON; see riskreg/auth/providers.py
 }
 
 
@@ -66,6 +68,11 @@ class Defaults:
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
     MAIL_SENDER = "riskreg@localhost"
+    # Single sign-on (riskreg/auth/providers.py): the identity providers, and whether everyone
+    # may also sign in with a password (False: only accounts marked break-glass).
+    RISKREG_SIGN_IN_PROVIDERS = ()
+    RISKREG_PASSWORD_SIGN_IN = True
+    SSO_TIMEOUT = 10  # seconds to wait for an identity provider's answer
 
 
 def load(app, test_config=None):

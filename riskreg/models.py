@@ -77,6 +77,18 @@ class User(UserMixin, db.Model):
     # What a session cookie carries instead of the id (Flask-Login's alternative token): a new
     # one on sign-out, password change and role change ends every session signed in before.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    # May sign in with a password when the deployment allows only single sign-on, and must then
+    # use two-step verification (set from the command line: users set-break-glass).
+    break_glass: Mapped[bool] = mapped_column(default=False)
+    # Two-step verification (TOTP): the shared secret once confirmed by a first code, and the
+    # time step of the last code accepted, so that no code is accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enrolled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
+
+    sign_in_links: Mapped[list["SignInLink"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="SignInLink.linked_at"
+    )
 
     __table_args__ = (CheckConstraint("role IN ('admin', 'manager', 'member')", name="role"),)
 
@@ -91,7 +103,16 @@ class User(UserMixin, db.Model):
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        # An account made by single sign-on has no password: an empty hash matches nothing.
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def has_password(self) -> bool:
+        return bool(self.password_hash)
+
+    @property
+    def has_two_step(self) -> bool:
+        return self.totp_enrolled_at is not None
 
     @property
     def is_active(self) -> bool:
@@ -100,6 +121,36 @@ class User(UserMixin, db.Model):
     @property
     def can_edit(self) -> bool:
         return self.role in ("admin", "manager")
+
+
+class SignInLink(db.Model):
+    """An account linked to an identity provider's stable subject (its issuer and `sub`, or
+    Entra ID's `oid`), never to an email address a user could change there."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    provider: Mapped[str] = mapped_column(String(40))  # the configured provider's key
+    issuer: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(255))
+    linked_at: Mapped[datetime] = mapped_column(default=now_utc)
+    last_used_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    user: Mapped["User"] = relationship(back_populates="sign_in_links")
+
+    __table_args__ = (
+        UniqueConstraint("issuer", "subject"),  # one account per subject
+        UniqueConstraint("user_id", "issuer"),  # one link per provider
+    )
+
+
+class RecoveryCode(db.Model):
+    """Single-use codes for when the authenticator is lost, stored as SHA-256 hashes: each is
+    random enough (50 bits) that a slow hash adds nothing."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None]
 
 
 class LoginAttempt(db.Model):

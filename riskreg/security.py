@@ -9,6 +9,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Endpoints anyone may reach without logging in.
 PUBLIC_ENDPOINTS = {"auth.login", "accessibility.statement", "static", "healthz"}
+# The steps of signing in after the first: single sign-on's way out to the provider and back,
+# and the code asked after a correct password. Each checks its own part-signed-in state.
+SIGN_IN_STEP_ENDPOINTS = {
+    "auth.sso_start", "auth.sso_callback", "auth.code", "auth.set_up_two_step",
+}  # fmt: skip
 # Endpoints a member may POST to: everything else that changes state is for managers/admins.
 # A member's one voice in the app is a challenge to an agency: they may raise one, and correct
 # or withdraw their own while it is open (the views check it is theirs).
@@ -40,7 +45,7 @@ def role_required(*roles):
 def require_login_and_role():
     """Before every request: log in first, and members never change data."""
     g.csp_nonce = secrets.token_urlsafe(18)
-    if request.endpoint in PUBLIC_ENDPOINTS:
+    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint in SIGN_IN_STEP_ENDPOINTS:
         return None
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

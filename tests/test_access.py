@@ -4,7 +4,7 @@ import pytest
 from helpers import make_risk
 from werkzeug.routing import AnyConverter, IntegerConverter
 
-from riskreg.security import MEMBER_POST_ENDPOINTS, PUBLIC_ENDPOINTS
+from riskreg.security import MEMBER_POST_ENDPOINTS, PUBLIC_ENDPOINTS, SIGN_IN_STEP_ENDPOINTS
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 SAMPLE_ARGS = {"ref": "SG-01", "filename": "riskreg/app.css"}
@@ -48,11 +48,17 @@ def test_the_public_pages_are_sign_in_the_accessibility_statement_and_the_health
     assert PUBLIC_ENDPOINTS == {"auth.login", "accessibility.statement", "static", "healthz"}
 
 
+def test_the_steps_of_signing_in_are_single_sign_on_and_the_second_step(app):
+    assert SIGN_IN_STEP_ENDPOINTS == {
+        "auth.sso_start", "auth.sso_callback", "auth.code", "auth.set_up_two_step",
+    }  # fmt: skip
+
+
 def test_anonymous_users_are_sent_to_login_everywhere_but_the_public_pages(app, client):
     with app.app_context():
         make_risk()
     for rule, method in routes(app):
-        if rule.endpoint in PUBLIC_ENDPOINTS:
+        if rule.endpoint in PUBLIC_ENDPOINTS | SIGN_IN_STEP_ENDPOINTS:
             continue
         for url in sample_urls(rule):
             response = client.open(url, method=method)

@@ -3,8 +3,9 @@ id), so replacing the token ends every session signed in with it; a session also
 RISKREG_IDLE_MINUTES without a request, and PERMANENT_SESSION_LIFETIME after signing in."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
-from flask import current_app, session
+from flask import current_app, request, session, url_for
 from flask_login import login_user, logout_user
 from sqlalchemy import select
 
@@ -15,6 +16,23 @@ from riskreg.models import User
 SIGNED_IN_AT, LAST_SEEN = "signed_in_at", "last_seen"
 # A request within this long of the last one does not rewrite the cookie just to say so.
 SEEN_GRANULARITY = timedelta(seconds=60)
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site (never an open redirect to somewhere else); else the dashboard."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return url_for("dashboard.index")
+    if any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return url_for("dashboard.index")  # a line break would split the Location header
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or "\\" in target:
+        return url_for("dashboard.index")
+    return target
+
+
+def client_address() -> str:
+    # Behind a proxy, RISKREG_TRUSTED_PROXIES makes remote_addr the real client (ProxyFix).
+    return (request.remote_addr or "unknown")[:64]
 
 
 def start_session(user: User) -> None:

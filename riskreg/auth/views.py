@@ -1,8 +1,6 @@
 """Signing in and out, and Your account: the password and signing out everywhere."""
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -10,29 +8,12 @@ from riskreg.clock import now_utc
 from riskreg.extensions import db
 from riskreg.models import User
 
-from . import throttle
+from . import throttle, twostep
 from .accounts import set_password
+from .blueprint import bp
 from .forms import ChangePasswordForm, LoginForm, SignOutEverywhereForm
-from .sessions import end_session, start_session
-
-bp = Blueprint("auth", __name__)
-
-
-def safe_next(target: str | None) -> str:
-    """Only a path on this site (never an open redirect to somewhere else); else the dashboard."""
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return url_for("dashboard.index")
-    if any(ord(c) < 32 or ord(c) == 127 for c in target):
-        return url_for("dashboard.index")  # a line break would split the Location header
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or "\\" in target:
-        return url_for("dashboard.index")
-    return target
-
-
-def client_address() -> str:
-    # Behind a proxy, RISKREG_TRUSTED_PROXIES makes remote_addr the real client (ProxyFix).
-    return (request.remote_addr or "unknown")[:64]
+from .providers import configured, password_sign_in
+from .sessions import client_address, end_session, safe_next, start_session
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -59,16 +40,33 @@ def login():
             if user is not None and user.active and user.check_password(form.password.data):
                 throttle.forget_failures(email, client)
                 db.session.commit()
-                start_session(user)
-                return redirect(safe_next(request.args.get("next")))
-            throttle.record_failure(email, client)
-            db.session.commit()
-            error = "Email address or password is not right, or the account is deactivated"
-            status = 401
+                if password_sign_in() or user.break_glass:
+                    return twostep.after_password(user)
+                error = (
+                    "This account signs in with single sign-on: use the button above. "
+                    "Only break-glass accounts sign in with a password here"
+                )
+                status = 403
+            else:
+                throttle.record_failure(email, client)
+                db.session.commit()
+                error = "Email address or password is not right, or the account is deactivated"
+                status = 401
         form.password.errors = [error]
     elif form.errors:
         status = 400
-    return render_template("auth/login.html", form=form, error=error), status, headers
+    return (
+        render_template(
+            "auth/login.html",
+            form=form,
+            error=error,
+            providers=configured(),
+            password_sign_in=password_sign_in(),
+            next=request.args.get("next"),
+        ),
+        status,
+        headers,
+    )
 
 
 @bp.route("/logout", methods=["POST"])
