@@ -21,9 +21,10 @@ from . import clock
 from .extensions import db
 from .models import RegisterVersion, ScoringScheme
 
-# Tables whose writes no register page shows: failed sign-ins and accounts (an account change
-# that shows, a name in the audit trail, comes with an audit event, which does bump).
-UNSHOWN_TABLES = {"login_attempt", "user", "register_version"}
+# Tables whose writes no register page shows: failed sign-ins, accounts and how they sign in
+# (an account change that shows, a name in the audit trail, comes with an audit event, which
+# does bump).
+UNSHOWN_TABLES = {"login_attempt", "user", "sign_in_link", "recovery_code", "register_version"}
 CHANGED = "riskreg_register_changed"
 
 

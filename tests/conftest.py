@@ -41,6 +41,30 @@ def _start_the_session_at_mid_morning():
 
 _start_the_session_at_mid_morning()
 
+# The OpenID provider the tests start speaks plain HTTP on a loopback port: Authlib allows it
+# only with this switch, which riskreg refuses outside tests.
+os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
+
+
+def _provider_server(**options):
+    from oidc_provider_mock import run_server_in_thread
+
+    with run_server_in_thread(port=0, require_nonce=True, **options) as server:
+        yield f"http://localhost:{server.server_port}"
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """A real OpenID provider (oidc-provider-mock: Authlib's server) on a loopback port, with
+    its own sign-in page; its URL is its issuer."""
+    yield from _provider_server()
+
+
+@pytest.fixture(scope="session")
+def expired_oidc_provider():
+    """The same, but every ID token it signs expired ten minutes before it was issued."""
+    yield from _provider_server(access_token_max_age=timedelta(minutes=-10))
+
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory, worker_id):

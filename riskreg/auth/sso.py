@@ -18,6 +18,15 @@ from .providers import Provider, find
 from .sessions import safe_next, start_session
 
 NEXT = "sso_next"
+# What a failed check of the ID token means, in words; `azp` is the audience's other half.
+CLAIM_WORDS = {
+    "iss": "wrong issuer",
+    "aud": "wrong audience",
+    "azp": "wrong audience",
+    "nonce": "wrong nonce",
+    "sub": "no subject",
+    "exp": "no expiry",
+}
 SCOPE = "openid email profile"
 
 
@@ -116,8 +125,8 @@ def _claims(provider: Provider) -> dict:
     except ExpiredTokenError as error:
         raise _untrusted(provider, "expired token") from error
     except (InvalidClaimError, MissingClaimError) as error:
-        claim = getattr(error, "claim", "") or str(error)
-        raise _untrusted(provider, f"{claim} claim".strip()) from error
+        claim = getattr(error, "claim", "")
+        raise _untrusted(provider, CLAIM_WORDS.get(claim, f"its {claim} claim")) from error
     except JoseError as error:
         raise _untrusted(provider, "bad signature") from error
     except OAuthError as error:
