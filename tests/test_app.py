@@ -21,7 +21,16 @@ def test_environment_overrides_the_defaults(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgres://u@db.internal/riskreg")
     monkeypatch.setenv("RISKREG_BOARD_NAME", "Anytown LSCB")
     monkeypatch.setenv("SESSION_COOKIE_SECURE", "true")
+    monkeypatch.setenv("RISKREG_PASSWORD_SIGN_IN", "false")
+    monkeypatch.setenv(
+        "RISKREG_SIGN_IN_PROVIDERS",
+        '[{"key": "council", "name": "Council account", "issuer": "https://idp.example.org",'
+        ' "client_id": "riskreg", "client_secret": "s", "domains": ["example.org"]}]',
+    )
+    monkeypatch.delenv("AUTHLIB_INSECURE_TRANSPORT")  # set for the tests' own provider
     app = create_app()
+    assert [p.name for p in app.extensions["riskreg_providers"]] == ["Council account"]
+    assert app.config["RISKREG_PASSWORD_SIGN_IN"] is False
     assert app.config["SECRET_KEY"] == "from-the-environment"
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db.internal/riskreg"
     assert app.config["RISKREG_BOARD_NAME"] == "Anytown LSCB"

@@ -322,3 +322,29 @@ def test_plain_http_to_a_provider_is_refused_outside_tests(database_url):
     config = {"SECRET_KEY": "x" * 32, "DATABASE_URL": database_url}
     with pytest.raises(RuntimeError, match="AUTHLIB_INSECURE_TRANSPORT"):
         create_app(config)
+
+
+def test_an_admin_removes_a_link_and_the_next_sign_in_matches_by_email_again(
+    app, client, oidc_provider
+):
+    with app.app_context():
+        make_user("manager")
+        make_user("admin")
+    sso.set_claims(oidc_provider, "old-account", email="manager@example.org")
+    assert sso.sign_in(client, "old-account").status_code == 302
+    with app.app_context():
+        link_id, user_id = db.session.execute(select(SignInLink.id, SignInLink.user_id)).one()
+    admin = app.test_client()
+    admin.post("/login", data={"email": "admin@example.org", "password": PASSWORD})
+    url = f"/admin/users/{user_id}/sign-in-links/{link_id}/remove"
+    assert (
+        admin.post(f"/admin/users/{user_id + 1}/sign-in-links/{link_id}/remove").status_code == 404
+    )
+    assert admin.post(url).status_code == 302
+    assert client.get("/risks/").status_code == 302  # signed out with the link
+    with app.app_context():
+        assert db.session.scalar(select(SignInLink)) is None
+        assert db.session.scalar(select(AuditEvent.summary).where(AuditEvent.action == "unlink"))
+    sso.set_claims(oidc_provider, "new-account", email="manager@example.org")
+    assert sso.sign_in(client, "new-account").status_code == 302
+    assert admin.post(f"/admin/users/{user_id}/sign-in-links/999/remove").status_code == 404

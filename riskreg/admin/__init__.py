@@ -1,7 +1,15 @@
 """Setting the app up (admins only): users, sections, agencies, board settings and the scoring
 scheme."""
 
-from . import agencies, scheme, sections, settings, signin, users  # noqa: F401  (their views join the blueprint)
+from . import (  # noqa: F401  (their views join the blueprint)
+    agencies,
+    links,
+    scheme,
+    sections,
+    settings,
+    signin,
+    users,
+)
 from .blueprint import bp
 
 

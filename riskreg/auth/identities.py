@@ -14,7 +14,7 @@ from riskreg.extensions import db
 from riskreg.models import SignInLink, User
 
 from .accounts import normalised_email
-from .providers import Provider
+from .providers import Provider, name_of
 
 
 @dataclass(frozen=True)
@@ -157,6 +157,6 @@ def unlink(link: SignInLink) -> None:
         link.user_id,
         "unlink",
         {"sign-in": [link.provider, None], "subject": [link.subject, None]},
-        summary=f"Removed the link of {link.user.email} to {link.provider}",
+        summary=f"Removed the link of {link.user.email} to {name_of(link.provider)}",
     )
     db.session.delete(link)
