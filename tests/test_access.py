@@ -54,6 +54,26 @@ def test_the_steps_of_signing_in_are_single_sign_on_and_the_second_step(app):
     }  # fmt: skip
 
 
+def test_the_steps_of_signing_in_sign_nobody_in_on_their_own(app, client):
+    """Reached without the step before (a password, or the provider's answer), each step of
+    signing in goes back to the sign-in page or refuses: it never signs anyone in."""
+    with app.app_context():
+        make_risk()
+    steps = [
+        (rule, method) for rule, method in routes(app) if rule.endpoint in SIGN_IN_STEP_ENDPOINTS
+    ]
+    assert {rule.endpoint for rule, _ in steps} == SIGN_IN_STEP_ENDPOINTS
+    for rule, method in steps:
+        for url in sample_urls(rule):
+            response = client.open(url, method=method)
+            where = response.headers.get("Location", "")
+            assert response.status_code in {302, 400, 404}, (
+                f"{method} {url}: {response.status_code}"
+            )
+            assert response.status_code != 302 or where.startswith("/login"), (method, url, where)
+    assert client.get("/risks/").status_code == 302
+
+
 def test_anonymous_users_are_sent_to_login_everywhere_but_the_public_pages(app, client):
     with app.app_context():
         make_risk()
