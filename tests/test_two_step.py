@@ -14,7 +14,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from riskreg import clock
 from riskreg.auth import totp
 from riskreg.extensions import db
-from riskreg.models import AuditEvent, RecoveryCode, Setting, User
+from riskreg.models import AuditEvent, RecoveryCode, Setting, SignInLink, User
+from riskreg.ui import show_date
 
 CODE_URL = "/login/code"
 SET_UP_URL = "/login/set-up-two-step"
@@ -388,3 +389,20 @@ def test_the_commands_set_break_glass_and_reset_two_step(app, runner):
         user = db.session.scalar(select(User).where(User.email == email))
         assert not user.break_glass and not user.has_two_step
         assert {"update", "reset-two-step"} <= set(audit_actions(email))
+
+
+def test_how_an_account_signs_in_is_on_its_pages(app, login):
+    client = login("admin")
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "admin@example.org"))
+        user.sign_in_links.append(
+            SignInLink(provider="dudley", issuer="https://id.example.org", subject="abc-123")
+        )
+        db.session.commit()
+        user_id, linked = user.id, show_date(user.sign_in_links[0].linked_at)
+    account = client.get("/account").text
+    assert f"dudley account, linked {linked}" in account  # a provider no longer configured
+    assert "Password<br>dudley account" in account
+    page = client.get(f"/admin/users/{user_id}").text
+    assert "dudley" in page and "Not set up" in page and "Break-glass account" in page
+    assert "Reset two-step verification" not in page  # nothing to reset
