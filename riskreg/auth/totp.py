@@ -45,7 +45,8 @@ def required_for(user: User) -> bool:
     """Whether `user` must set up two-step verification before signing in with a password."""
     if not applies_to(user) or user.has_two_step:
         return False
-    return user.break_glass or (required_by_setting() and user.role in REQUIRED_ROLES)
+    # The role first: a member's sign-in need not read the settings.
+    return user.break_glass or (user.role in REQUIRED_ROLES and required_by_setting())
 
 
 # --- The authenticator app's codes -----------------------------------------------------------
