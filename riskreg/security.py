@@ -15,10 +15,12 @@ SIGN_IN_STEP_ENDPOINTS = {
     "auth.sso_start", "auth.sso_callback", "auth.code", "auth.set_up_two_step",
 }  # fmt: skip
 # Endpoints a member may POST to: everything else that changes state is for managers/admins.
+# Everyone looks after their own account (its password and two-step verification).
 # A member's one voice in the app is a challenge to an agency: they may raise one, and correct
 # or withdraw their own while it is open (the views check it is theirs).
 MEMBER_POST_ENDPOINTS = {
     "auth.logout", "auth.change_password", "auth.sign_out_everywhere",
+    "auth.set_up_account_two_step", "auth.new_recovery_codes",
     "challenges.new", "challenges.reword", "challenges.withdraw",
 }  # fmt: skip
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}

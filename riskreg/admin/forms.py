@@ -88,6 +88,12 @@ class PasswordForm(FlaskForm):
     reset = SubmitField("Reset password", widget=GovSubmitInput())
 
 
+class ResetTwoStepForm(FlaskForm):
+    """The button is the whole form."""
+
+    reset_two_step = SubmitField("Reset two-step verification", widget=GovSubmitInput())
+
+
 # --- Scoring scheme ------------------------------------------------------------------------
 
 
@@ -291,6 +297,11 @@ class SettingsForm(FlaskForm):
         hint="Shown in the header of every page and on every report.",
     )
     heatmap_orientation = ChoiceField("Heat map layout", ORIENTATIONS, "Choose a heat map layout")
+    two_step_required = ChoiceField(
+        "Two-step verification: required for admins and managers",
+        {"yes": "Yes", "no": "No"},
+        "Choose whether admins and managers must use two-step verification",
+    )
     accessibility_contact = line(
         "Accessibility contact",
         contacts.LIMIT,

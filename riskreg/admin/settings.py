@@ -1,9 +1,10 @@
-"""The board's settings (admins only): its name, the heat map's layout and the accessibility
-statement's contact."""
+"""The board's settings (admins only): its name, the heat map's layout, whether admins and
+managers must use two-step verification, and the accessibility statement's contact."""
 
 from flask import flash, redirect, render_template, url_for
 
 from riskreg.accessibility import contact as contacts
+from riskreg.auth import totp
 from riskreg.extensions import db
 from riskreg.heatmap.grid import ORIENTATIONS, board_orientation
 from riskreg.ui import board_name, setting
@@ -19,6 +20,7 @@ def settings():
     current = {
         "board_name": board_name(),
         "heatmap_orientation": board_orientation(),
+        totp.REQUIRED_SETTING: setting(totp.REQUIRED_SETTING, "no"),
         "accessibility_contact": setting(contacts.SETTING, ""),
     }
     form = SettingsForm(data=current)
@@ -26,6 +28,7 @@ def settings():
         after = {
             "board_name": form.board_name.data,
             "heatmap_orientation": form.heatmap_orientation.data,
+            totp.REQUIRED_SETTING: form.two_step_required.data,
             "accessibility_contact": form.accessibility_contact.data or "",
         }
         if services.save_settings(current, after):

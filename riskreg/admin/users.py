@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from riskreg.auth import totp
 from riskreg.auth.accounts import (
     add_user,
     change_user,
@@ -14,11 +15,19 @@ from riskreg.auth.accounts import (
     normalised_email,
     set_password,
 )
+from riskreg.auth.providers import name_of
 from riskreg.extensions import db
 from riskreg.models import User
 
 from .blueprint import admin_only, bp
-from .forms import ROLE_ITEMS, NewUserForm, PasswordForm, RoleForm, StatusForm
+from .forms import (
+    ROLE_ITEMS,
+    NewUserForm,
+    PasswordForm,
+    ResetTwoStepForm,
+    RoleForm,
+    StatusForm,
+)
 
 
 @bp.route("/users")
@@ -68,6 +77,7 @@ def user_page(person: User, status=200, **forms):
     forms.setdefault("role_form", RoleForm(formdata=None, role=person.role))
     forms.setdefault("status_form", StatusForm(formdata=None))
     forms.setdefault("password_form", PasswordForm(formdata=None))
+    forms.setdefault("two_step_form", ResetTwoStepForm(formdata=None))
     failed = next((f for f in forms.values() if f.errors), None)
     return render_template(
         "admin/user.html",
@@ -75,6 +85,7 @@ def user_page(person: User, status=200, **forms):
         person=person,
         form=failed,
         role_items=ROLE_ITEMS,
+        provider_name=name_of,
         **forms,
     ), status
 
@@ -149,3 +160,26 @@ def reset_password(user_id):
         flash(f"The password of {person.name} is changed.")
         return redirect(url_for(".user", user_id=person.id))
     return show_password(person, password, "reset")
+
+
+@bp.route("/users/<int:user_id>/two-step", methods=["POST"])
+@admin_only
+def reset_two_step(user_id):
+    """For someone who lost their authenticator app and recovery codes: they sign in with their
+    password alone again, or set up two-step verification again where it is required."""
+    person = db.get_or_404(User, user_id)
+    form = ResetTwoStepForm()
+    if not form.validate():
+        return user_page(person, 400, two_step_form=form)
+    if not totp.reset(person, f"Reset the two-step verification of {person.email}"):
+        flash(f"{person.name} has no two-step verification: nothing changed.")
+        return redirect(url_for(".user", user_id=person.id))
+    db.session.commit()
+    if person.id == current_user.id:
+        flash("Your two-step verification is reset, and you are signed out everywhere.")
+        return redirect(url_for("auth.login"))
+    flash(
+        f"The two-step verification of {person.name} is reset, and they are signed out "
+        "everywhere. Their authenticator app and recovery codes no longer work."
+    )
+    return redirect(url_for(".user", user_id=person.id))

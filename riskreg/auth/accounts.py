@@ -9,6 +9,9 @@ from sqlalchemy import select
 from riskreg import audit
 from riskreg.extensions import db
 from riskreg.models import User
+from riskreg.ui import show_date
+
+from .providers import name_of
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200  # the sign-in form accepts no longer
@@ -83,3 +86,14 @@ def set_password(user: User, password: str, *, own: bool = False) -> None:
         if own
         else f"Reset the password of {user.email}",
     )
+
+
+def sign_in_ways(user: User) -> list[str]:
+    """How `user` signs in, in words: "Password and two-step verification", "Dudley Council
+    account, linked 2 December 2026"."""
+    ways = []
+    if user.has_password:
+        ways.append("Password and two-step verification" if user.has_two_step else "Password")
+    for link in user.sign_in_links:
+        ways.append(f"{name_of(link.provider)} account, linked {show_date(link.linked_at)}")
+    return ways

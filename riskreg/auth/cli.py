@@ -10,6 +10,7 @@ from riskreg.cli import fail
 from riskreg.extensions import db
 from riskreg.models import ROLES, User
 
+from . import totp
 from .accounts import (
     MIN_PASSWORD_LENGTH,
     add_user,
@@ -68,10 +69,12 @@ def create_user(email, name, role, password_stdin):
 
 @users.command("list")
 def list_users():
-    """List user accounts."""
+    """List user accounts: email, name, role, state, two-step verification, break-glass."""
     for user in db.session.scalars(select(User).order_by(User.email)):
         state = "active" if user.active else "deactivated"
-        click.echo(f"{user.email}\t{user.name}\t{user.role}\t{state}")
+        two_step = "two-step" if user.has_two_step else "no two-step"
+        glass = "\tbreak-glass" if user.break_glass else ""
+        click.echo(f"{user.email}\t{user.name}\t{user.role}\t{state}\t{two_step}{glass}")
 
 
 @users.command("set-role")
@@ -109,6 +112,49 @@ def reset_password(email, password_stdin):
     set_password(user, read_password(password_stdin))
     db.session.commit()
     click.echo(f"Password reset for {user.email}.")
+
+
+@users.command("set-break-glass")
+@click.argument("email")
+@click.option("--off", is_flag=True, help="Make it an ordinary account again.")
+def set_break_glass(email, off):
+    """Let an account sign in with a password when everyone else must use single sign-on
+    (for when the identity provider is down). It must use two-step verification."""
+    user = find_user(email)
+    wanted = not off
+    if user.break_glass == wanted:
+        click.echo(f"{user.email} is {'already' if wanted else 'not'} a break-glass account.")
+        return
+    what = "Made" if wanted else "Stopped"
+    summary = f"{what} {user.email} {'a' if wanted else 'being a'} break-glass account"
+    change_user(user, "break_glass", wanted, summary)
+    db.session.commit()
+    if wanted:
+        click.echo(
+            f"{user.email} is a break-glass account: it may sign in with a password, and must "
+            "use two-step verification (set up at its next sign-in if it has none)."
+        )
+        if not user.has_password:
+            click.echo("It has no password yet: give it one with `users reset-password`.")
+    else:
+        click.echo(f"{user.email} is no longer a break-glass account.")
+
+
+@users.command("reset-two-step")
+@click.argument("email")
+def reset_two_step(email):
+    """Turn off a user's two-step verification, for when they lost their authenticator app and
+    their recovery codes; every session of theirs ends."""
+    user = find_user(email)
+    if not totp.reset(user, f"Reset the two-step verification of {user.email}"):
+        click.echo(f"{user.email} has no two-step verification: nothing changed.")
+        return
+    db.session.commit()
+    click.echo(
+        f"Reset the two-step verification of {user.email}, and signed them out everywhere. "
+        "They sign in with their password, and set up two-step verification again where it is "
+        "required."
+    )
 
 
 def init_app(app):

@@ -1,4 +1,5 @@
-"""Signing in and out, and Your account: the password and signing out everywhere."""
+"""Signing in and out, and Your account: the password, two-step verification and signing out
+everywhere."""
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -8,10 +9,10 @@ from riskreg.clock import now_utc
 from riskreg.extensions import db
 from riskreg.models import User
 
-from . import throttle, twostep
-from .accounts import set_password
+from . import throttle, totp, twostep
+from .accounts import set_password, sign_in_ways
 from .blueprint import bp
-from .forms import ChangePasswordForm, LoginForm, SignOutEverywhereForm
+from .forms import ChangePasswordForm, LoginForm, NewRecoveryCodesForm, SignOutEverywhereForm
 from .providers import configured, password_sign_in
 from .sessions import client_address, end_session, safe_next, start_session
 
@@ -82,18 +83,70 @@ def account():
     return account_page()
 
 
-def account_page(status=200, **forms):
+def account_page(status=200, headers=None, **forms):
     forms.setdefault("password_form", ChangePasswordForm(formdata=None))
     forms.setdefault("everywhere_form", SignOutEverywhereForm(formdata=None))
+    forms.setdefault("recovery_form", NewRecoveryCodesForm(formdata=None))
     failed = next((f for f in forms.values() if f.errors), None)
+    user = current_user._get_current_object()
+    return (
+        render_template(
+            "auth/account.html",
+            title="Your account",
+            form=failed,
+            sign_in_ways=sign_in_ways(user),
+            recovery_codes_left=totp.unused_recovery_codes(user) if user.has_two_step else 0,
+            idle_minutes=current_app.config["RISKREG_IDLE_MINUTES"],
+            lifetime_hours=f"{current_app.permanent_session_lifetime.total_seconds() / 3600:g}",
+            **forms,
+        ),
+        status,
+        headers or {},
+    )
+
+
+@bp.route("/account/two-step", methods=["GET", "POST"])
+def set_up_account_two_step():
+    user = current_user._get_current_object()
+    if user.has_two_step or not totp.applies_to(user):
+        flash(
+            "Two-step verification is on for your account already."
+            if user.has_two_step
+            else "Your account signs in with single sign-on, which checks who you are."
+        )
+        return redirect(url_for(".account"))
+    return twostep.set_up_page(
+        user,
+        intro="After your password, signing in will ask for a code from an app on your phone.",
+        done=url_for(".account"),
+        done_text="Back to your account",
+    )
+
+
+@bp.route("/account/recovery-codes", methods=["POST"])
+def new_recovery_codes():
+    form = NewRecoveryCodesForm()
+    user = current_user._get_current_object()
+    if not user.has_two_step:
+        flash("Set up two-step verification first: it gives you recovery codes.")
+        return redirect(url_for(".account"))
+    if not form.validate():
+        return account_page(400, recovery_form=form)
+    codes, error, status, headers = twostep.checked(
+        user, lambda: totp.renew_recovery_codes(user, form.code.data)
+    )
+    if codes is None:
+        form.code.errors.append(error)
+        return account_page(status, headers, recovery_form=form)
+    db.session.commit()
     return render_template(
-        "auth/account.html",
-        title="Your account",
-        form=failed,
-        idle_minutes=current_app.config["RISKREG_IDLE_MINUTES"],
-        lifetime_hours=f"{current_app.permanent_session_lifetime.total_seconds() / 3600:g}",
-        **forms,
-    ), status
+        "auth/recovery_codes.html",
+        title="Your new recovery codes",
+        heading="New recovery codes",
+        codes=codes,
+        done=url_for(".account"),
+        done_text="Back to your account",
+    )
 
 
 @bp.route("/account/password", methods=["POST"])
