@@ -337,6 +337,7 @@ def test_an_admin_removes_a_link_and_the_next_sign_in_matches_by_email_again(
     admin = app.test_client()
     admin.post("/login", data={"email": "admin@example.org", "password": PASSWORD})
     url = f"/admin/users/{user_id}/sign-in-links/{link_id}/remove"
+    assert f'action="{url}"' in admin.get(f"/admin/users/{user_id}").text
     assert (
         admin.post(f"/admin/users/{user_id + 1}/sign-in-links/{link_id}/remove").status_code == 404
     )

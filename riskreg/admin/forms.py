@@ -319,3 +319,7 @@ def whole_email_address(text):
             "Enter the accessibility contact's email address in the correct format, like "
             "name@example.org"
         )
+
+
+class RemoveLinkForm(FlaskForm):
+    """Remove a single sign-on link: the button is the whole form."""

@@ -2,9 +2,6 @@
 next sign-in there is matched by email again (a person's organisation account was replaced)."""
 
 from flask import abort, flash, redirect, url_for
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import SubmitField
 
 from riskreg.auth import identities
 from riskreg.auth.providers import name_of
@@ -12,10 +9,7 @@ from riskreg.extensions import db
 from riskreg.models import SignInLink
 
 from .blueprint import admin_only, bp
-
-
-class RemoveLinkForm(FlaskForm):
-    remove = SubmitField("Remove the link", widget=GovSubmitInput())
+from .forms import RemoveLinkForm
 
 
 @bp.route("/users/<int:user_id>/sign-in-links/<int:link_id>/remove", methods=["POST"])

@@ -24,6 +24,7 @@ from .forms import (
     ROLE_ITEMS,
     NewUserForm,
     PasswordForm,
+    RemoveLinkForm,
     ResetTwoStepForm,
     RoleForm,
     StatusForm,
@@ -86,6 +87,7 @@ def user_page(person: User, status=200, **forms):
         form=failed,
         role_items=ROLE_ITEMS,
         provider_name=name_of,
+        remove_link_form=RemoveLinkForm(formdata=None),
         **forms,
     ), status
 

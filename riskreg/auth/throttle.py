@@ -26,6 +26,17 @@ class Refusal:
     def minutes_left(self, now: datetime) -> int:
         return max(1, -(-int((self.until - now).total_seconds()) // 60))
 
+    def answer(self, now: datetime, attempts: str) -> tuple[str, dict[str, str]]:
+        """What to tell the person refused (`attempts`: what they got wrong too often) and the
+        headers of the 429 answer."""
+        minutes = self.minutes_left(now)
+        where = "from this address" if self.email is None else "for this account here"
+        message = (
+            f"Too many {attempts} {where}. Try again in {minutes} "
+            f"minute{'s' * (minutes != 1)}, or ask an administrator to clear them."
+        )
+        return message, {"Retry-After": str(minutes * 60)}
+
 
 def _window() -> timedelta:
     return timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])

@@ -73,12 +73,8 @@ def checked(user: User, attempt):
     client = client_address()
     refused = throttle.refusal(user.email, client)
     if refused is not None:
-        minutes = refused.minutes_left(now_utc())
-        error = (
-            f"Too many wrong codes or passwords for this account here. Try again in {minutes} "
-            f"minute{'s' * (minutes != 1)}, or ask an administrator to clear them."
-        )
-        return None, error, 429, {"Retry-After": str(minutes * 60)}
+        error, headers = refused.answer(now_utc(), "wrong codes or passwords")
+        return None, error, 429, headers
     result = attempt()
     if not result:
         db.session.rollback()

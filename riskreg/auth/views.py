@@ -28,14 +28,8 @@ def login():
         client = client_address()
         refused = throttle.refusal(email, client)
         if refused is not None:
-            minutes = refused.minutes_left(now_utc())
-            what = "from this address" if refused.email is None else "for this account here"
-            error = (
-                f"Too many failed sign-in attempts {what}. Try again in {minutes} "
-                f"minute{'s' * (minutes != 1)}, or ask an administrator to clear them."
-            )
+            error, headers = refused.answer(now_utc(), "failed sign-in attempts")
             status = 429
-            headers["Retry-After"] = str(minutes * 60)
         else:
             user = db.session.scalar(select(User).where(User.email == email))
             if user is not None and user.active and user.check_password(form.password.data):
