@@ -349,3 +349,27 @@ def test_an_admin_removes_a_link_and_the_next_sign_in_matches_by_email_again(
     sso.set_claims(oidc_provider, "new-account", email="manager@example.org")
     assert sso.sign_in(client, "new-account").status_code == 302
     assert admin.post(f"/admin/users/{user_id}/sign-in-links/999/remove").status_code == 404
+
+
+def test_a_providers_error_with_markup_and_control_characters_is_shown_as_text(app, client):
+    sso.start(client)
+    response = client.get(
+        "/login/sso/council/callback?error=bad%00<b>x</b>&error_description=<script>%01x</script>"
+    )
+    assert response.status_code == 403
+    assert "<script>" not in response.text and "&lt;script&gt;" in response.text
+    assert "\x00" not in refusals(app)[0].changes["reason"][1]
+
+
+def test_a_subject_or_name_with_control_characters_is_refused_or_cleaned(
+    app, client, oidc_provider
+):
+    sso.set_claims(oidc_provider, "odd", email="odd@example.org", name="Odd\x00<i>Name</i>")
+    assert sso.sign_in(client, "odd", key="open-door").status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(User.name)) == "Odd <i>Name</i>"
+    assert "Odd &lt;i&gt;Name&lt;/i&gt;" in client.get("/account").text
+    client.post("/logout")
+    sso.set_claims(oidc_provider, "bad\x01sub", email="odd@example.org")
+    assert sso.sign_in(client, "bad\x01sub").status_code == 403
+    assert [event.changes["reason"][1] for event in refusals(app)] == ["no-subject"]

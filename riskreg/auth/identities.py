@@ -12,6 +12,7 @@ from riskreg import audit
 from riskreg.clock import now_utc
 from riskreg.extensions import db
 from riskreg.models import SignInLink, User
+from riskreg.ui.forms import clean_line
 
 from .accounts import normalised_email
 from .providers import Provider, name_of
@@ -38,7 +39,12 @@ class Refused(Exception):
 
 def identity_from(provider: Provider, claims: dict) -> Identity:
     subject = claims.get(provider.subject_claim)
-    if not isinstance(subject, str) or not subject or len(subject) > 255:
+    if (
+        not isinstance(subject, str)
+        or not subject
+        or len(subject) > 255
+        or not subject.isprintable()
+    ):
         raise Refused(
             "no-subject",
             f"{provider.name} did not say who you are (no {provider.subject_claim!r} claim).",
@@ -46,7 +52,7 @@ def identity_from(provider: Provider, claims: dict) -> Identity:
     # Entra ID gives the address in `email` only if configured; `preferred_username` is the
     # sign-in name, an address at the tenant's own domains. Either is used for first matching.
     email = claims.get("email") or claims.get("preferred_username")
-    name = claims.get("name")
+    name = clean_line(claims.get("name"))
     return Identity(
         issuer=provider.issuer,
         subject=subject,

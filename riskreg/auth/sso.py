@@ -10,6 +10,7 @@ from joserfc.errors import ExpiredTokenError, InvalidClaimError, JoseError, Miss
 from sqlalchemy.exc import IntegrityError
 
 from riskreg.extensions import db
+from riskreg.ui.forms import clean_line
 
 from . import identities
 from .blueprint import bp
@@ -96,8 +97,8 @@ def _untrusted(provider: Provider, what: str) -> Refused:
 
 def _claims(provider: Provider) -> dict:
     """The checked claims of the ID token the provider's answer leads to, or Refused."""
-    if error := request.args.get("error"):
-        described = request.args.get("error_description", "")[:200]
+    if error := clean_line(request.args.get("error")):
+        described = clean_line(request.args.get("error_description", ""))[:200]
         if error == "access_denied":
             raise Refused(
                 "consent-refused",
@@ -153,7 +154,7 @@ def sso_callback(key):
             db.session.commit()
     except Refused as error:
         db.session.rollback()
-        return refused(provider, error, request.args.get("error_description", "")[:200])
+        return refused(provider, error, clean_line(request.args.get("error_description", ""))[:200])
     target = session.get(NEXT)
     start_session(user)
     return redirect(safe_next(target))
