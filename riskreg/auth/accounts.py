@@ -45,11 +45,16 @@ def last_admin_problem(user: User, new_role: str, active: bool) -> str | None:
     )
 
 
-def add_user(email: str, name: str, role: str, password: str) -> User:
-    """A new account, audited; the email must already be normalised. The caller commits (the
-    flush raises IntegrityError if someone added the same email a moment ago)."""
-    user = User(email=email, name=name, role=role)
-    user.set_password(password)
+def add_user(
+    email: str, name: str, role: str, password: str | None, *, how: str = "", own: bool = False
+) -> User:
+    """A new account, audited; the email must already be normalised. No password (None): it
+    signs in only by single sign-on. `how` ends the audit summary; `own`: the new user made it
+    themself (at a first sign-in). The caller commits (the flush raises IntegrityError if
+    someone added the same email a moment ago)."""
+    user = User(email=email, name=name, role=role, password_hash="")
+    if password is not None:
+        user.set_password(password)
     db.session.add(user)
     db.session.flush()
     audit.record(
@@ -57,7 +62,8 @@ def add_user(email: str, name: str, role: str, password: str) -> User:
         user.id,
         "create",
         {"email": [None, email], "name": [None, name], "role": [None, role]},
-        summary=f"Created {role} {email}",
+        summary=f"Created {role} {email}{how}",
+        user_id=user.id if own else None,
     )
     return user
 

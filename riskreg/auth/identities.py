@@ -14,7 +14,7 @@ from riskreg.extensions import db
 from riskreg.models import SignInLink, User
 from riskreg.ui.forms import clean_line
 
-from .accounts import normalised_email
+from .accounts import add_user, normalised_email
 from .providers import Provider, name_of
 
 
@@ -104,7 +104,9 @@ def account_for(provider: Provider, identity: Identity) -> User:
                 f"There is no riskreg account for {email}. Ask the board's administrator "
                 "to add you.",
             )
-        user = _new_member(email, identity.name or email.partition("@")[0], provider)
+        name = identity.name or email.partition("@")[0]
+        how = f" at their first sign-in with {provider.name}"
+        user = add_user(email, name, "member", None, how=how, own=True)
     else:
         _refuse_inactive(user, provider)
         if any(other.issuer == identity.issuer for other in user.sign_in_links):
@@ -124,21 +126,6 @@ def account_for(provider: Provider, identity: Identity) -> User:
         "link",
         {"sign-in": [None, provider.name], "subject": [None, identity.subject]},
         summary=f"Linked {email} to {provider.name}",
-        user_id=user.id,
-    )
-    return user
-
-
-def _new_member(email: str, name: str, provider: Provider) -> User:
-    user = User(email=email, name=name, role="member", password_hash="")
-    db.session.add(user)
-    db.session.flush()
-    audit.record(
-        "user",
-        user.id,
-        "create",
-        {"email": [None, email], "name": [None, name], "role": [None, "member"]},
-        summary=f"Created member {email} at their first sign-in with {provider.name}",
         user_id=user.id,
     )
     return user
