@@ -73,6 +73,8 @@ class Defaults:
     RISKREG_SIGN_IN_PROVIDERS = ()
     RISKREG_PASSWORD_SIGN_IN = True
     SSO_TIMEOUT = 10  # seconds to wait for an identity provider's answer
+    # None: Werkzeug's default (scrypt), deliberately slow. Only tests may choose a cheap one.
+    PASSWORD_HASH_METHOD = None
 
 
 def load(app, test_config=None):
@@ -101,6 +103,9 @@ def load(app, test_config=None):
             f"RISKREG_TIME_ZONE {app.config['RISKREG_TIME_ZONE']!r} is not a time zone; "
             "use an IANA name such as Europe/London."
         ) from error
+
+    if app.config["PASSWORD_HASH_METHOD"] and not app.testing:
+        raise RuntimeError("PASSWORD_HASH_METHOD is for tests only; remove it from the config.")
 
     if app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY and not (app.debug or app.testing):
         raise RuntimeError(

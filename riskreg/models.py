@@ -4,6 +4,7 @@ import secrets
 from datetime import date, datetime
 from typing import Any
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
@@ -100,7 +101,10 @@ class User(UserMixin, db.Model):
         self.session_token = new_session_token()
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        self.password_hash = generate_password_hash(
+            password, **({"method": method} if method else {})
+        )
 
     def check_password(self, password: str) -> bool:
         # An account made by single sign-on has no password: an empty hash matches nothing.

@@ -4,6 +4,7 @@ import os
 from datetime import datetime, timedelta
 
 import flask_migrate
+import jinja2
 import pytest
 from helpers import (
     ON_POSTGRES,
@@ -12,10 +13,12 @@ from helpers import (
     app_config,
     make_user,
     reset_database,
+    table_rows,
 )
 from sqlalchemy import create_engine, make_url, select, text
 
 from riskreg import clock, create_app
+from riskreg.demo.load import load_demo
 from riskreg.extensions import db
 from riskreg.models import User
 
@@ -101,15 +104,36 @@ def reference_rows(database_url):
                 )
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
         flask_migrate.upgrade()
-        rows = {}
-        for table in db.metadata.sorted_tables:
-            keep = [c for c in table.columns if c.name != "id"]  # ids are given anew
-            found = db.session.execute(select(*keep)).mappings().all()
-            if found:
-                rows[table.name] = [dict(r) for r in found]
+        rows = table_rows(with_ids=False)  # ids are given anew
         db.session.remove()
         db.engine.dispose()
     return rows
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Templates compiled once per test process and shared by every test's fresh app: a page's
+    first view in a new app is otherwise nearly all compiling its templates. Jinja checks each
+    template's source against what was compiled, so an edited template is compiled again."""
+
+    def __init__(self):
+        self.compiled = {}
+
+    def load_bytecode(self, bucket):
+        if (code := self.compiled.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = _CompiledTemplates()
+
+
+def new_app(database_url, **overrides):
+    """An app as the tests use it: the test configuration, the shared compiled templates."""
+    app = create_app(app_config(database_url, **overrides))
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+    return app
 
 
 @pytest.fixture
@@ -120,13 +144,35 @@ def app_overrides():
 
 @pytest.fixture
 def app(database_url, reference_rows, app_overrides):
-    app = create_app(app_config(database_url, **app_overrides))
+    app = new_app(database_url, **app_overrides)
     with app.app_context():
         reset_database(reference_rows)
     yield app
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_rows(database_url, reference_rows):
+    """The demo register as demo.load_demo() leaves it, built once per test process: every
+    table's rows, ids and all, for the `demo` fixture to copy into each test's database."""
+    app = new_app(database_url)
+    with app.app_context():
+        reset_database(reference_rows)
+        load_demo()
+        db.session.commit()
+        rows = table_rows()
+        db.session.remove()
+        db.engine.dispose()
+    return rows
+
+
+@pytest.fixture
+def demo(demo_rows, app):
+    """This test's fresh database holds the demo register, as demo.load_demo() leaves it."""
+    with app.app_context():
+        reset_database(demo_rows)
 
 
 @pytest.fixture

@@ -15,8 +15,10 @@ from riskreg.readmodel import refresh_scores
 from riskreg.register import services
 
 PASSWORD = "correct horse battery staple"
-# Hashing is deliberately slow: hash once, reuse for every test user.
-PASSWORD_HASH = generate_password_hash(PASSWORD)
+# Production hashes with Werkzeug's deliberately slow default; the tests' apps use one round of
+# PBKDF2 (a setting the app refuses outside testing), and test users share one hash.
+TEST_HASH_METHOD = "pbkdf2:sha256:1"
+PASSWORD_HASH = generate_password_hash(PASSWORD, method=TEST_HASH_METHOD)
 ON_POSTGRES = bool(os.environ.get("RISKREG_TEST_DATABASE_URL"))
 
 
@@ -26,6 +28,7 @@ def app_config(database_url, **overrides):
         "SECRET_KEY": "test-secret",
         "DATABASE_URL": database_url,
         "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
         **overrides,
     }
 
@@ -163,7 +166,21 @@ def make_meeting(held_on, title="Board meeting", agreed_at=None, notes=""):
     return meeting
 
 
-def reset_database(reference_rows):
+def table_rows(with_ids: bool = True) -> dict[str, list[dict]]:
+    """Every table's rows, by table name (tables without rows left out); without their ids,
+    rows are given new ones when they are put back."""
+    rows = {}
+    for table in db.metadata.sorted_tables:
+        keep = [c for c in table.columns if with_ids or c.name != "id"]
+        found = db.session.execute(select(*keep)).mappings().all()
+        if found:
+            rows[table.name] = [dict(row) for row in found]
+    return rows
+
+
+def reset_database(rows):
+    """Every table emptied, then given `rows` (as table_rows gives them). On PostgreSQL the ids
+    given go on from the highest one put back, as they would have."""
     tables = db.metadata.sorted_tables
     with db.engine.begin() as connection:
         if ON_POSTGRES:
@@ -173,8 +190,17 @@ def reset_database(reference_rows):
             for table in reversed(tables):
                 connection.execute(delete(table))
         for table in tables:
-            if table.name in reference_rows:
-                connection.execute(insert(table), reference_rows[table.name])
+            if table.name in rows:
+                connection.execute(insert(table), rows[table.name])
+        if ON_POSTGRES:
+            for table in tables:
+                if "id" in rows.get(table.name, [{}])[0]:
+                    connection.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                            f'max(id)) FROM "{table.name}"'
+                        )
+                    )
 
 
 def make_agency(name="West Midlands Police"):
