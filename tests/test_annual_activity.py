@@ -11,9 +11,7 @@ from docx import Document
 from helpers import enter_value, make_indicator
 
 from riskreg import clock
-from riskreg.demo import load as demo
 from riskreg.domain import last_complete_year
-from riskreg.extensions import db
 from riskreg.indicators.data import all_series
 
 REPORT = "/report/risks-and-challenges"
@@ -45,9 +43,7 @@ def check_stated_changes(lines: list[str]) -> int:
 
 
 @pytest.fixture
-def demo_year(ctx):
-    demo.load_demo()
-    db.session.commit()
+def demo_year(demo, ctx):
     return last_complete_year(clock.today()).label
 
 

@@ -296,14 +296,11 @@ ROWS = ("5 Almost certain", "4 Likely", "3 Possible", "2 Unlikely", "1 Rare")
 
 
 def demo_word_reports(app, client, pads: range) -> list[bytes]:
-    """The demo register's report with the lead paragraph longer and longer, under a line at a
-    time, so that the page's end meets the heat map at every point of its height."""
-    from riskreg.demo.load import load_demo
+    """The demo register's report (the caller asks for the `demo` fixture) with the lead
+    paragraph longer and longer, under a line at a time, so that the page's end meets the heat
+    map at every point of its height."""
     from riskreg.domain import year_containing
 
-    with app.app_context():
-        load_demo()
-        db.session.commit()
     year = year_containing(clock.today()).label
     reports = []
     for n in pads:
@@ -335,7 +332,7 @@ def pdf_pages(path) -> list[str]:
 
 
 @pytest.mark.documents
-def test_the_word_heat_map_is_on_one_page_with_whole_words(app, login, tmp_path):
+def test_the_word_heat_map_is_on_one_page_with_whole_words(demo, app, login, tmp_path):
     files = []
     for n, report in enumerate(demo_word_reports(app, login("member"), pads=range(4, 22))):
         files.append(tmp_path / f"report-{n}.docx")

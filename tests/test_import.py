@@ -14,7 +14,6 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
 from riskreg import cli as app_cli
-from riskreg.demo import load as demo
 from riskreg.extensions import db
 from riskreg.importer import views as importer
 from riskreg.importer.plan import FIELD_COLUMNS, SCORE_COLUMNS, plan_import
@@ -84,9 +83,8 @@ def risk(ref) -> Risk:
 
 
 @pytest.fixture
-def demo_register(ctx):
-    demo.load_demo()
-    db.session.commit()
+def demo_register(demo, ctx):
+    pass
 
 
 def test_every_column_read_is_one_the_export_writes():
@@ -398,9 +396,8 @@ def test_preview_statements_do_not_grow_with_the_rows(login, ctx):
 # --- Command line ----------------------------------------------------------------------------
 
 
-def test_cli_export_then_import_dry_run_and_for_real(app, runner, tmp_path):
+def test_cli_export_then_import_dry_run_and_for_real(demo, app, runner, tmp_path):
     with app.app_context():
-        demo.load_demo()
         make_risk("SG", "Waiting lists")
         db.session.commit()
         before = table_counts()

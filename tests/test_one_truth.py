@@ -15,8 +15,9 @@ import pytest
 from helpers import make_risk
 
 from riskreg import clock
-from riskreg.demo.load import load_demo
-from riskreg.extensions import db
+
+# Every test here reads the summary PDF among the outputs: run once, in the SQLite pass.
+pytestmark = pytest.mark.documents
 
 SCORE_BAND = re.compile(r"(\d+) (Low|Moderate|High|Extreme)\b|Not scored")
 
@@ -149,15 +150,12 @@ def assert_one_truth(app, client):
         assert read(client) == expected, name
 
 
-def test_demo_register_agrees_across_outputs(app, login):
+def test_demo_register_agrees_across_outputs(demo, app, login):
     client = login("member")
-    with app.app_context():
-        load_demo()
-        db.session.commit()
     assert_one_truth(app, client)
 
 
-def test_outputs_agree_after_a_scheme_version_is_adopted(app, login):
+def test_outputs_agree_after_a_scheme_version_is_adopted(demo, app, login):
     """High shrinks to 8-10 and Extreme grows to 12-25: once version 2 is adopted, every output
     shows the demo's 12s as Extreme, and every open risk reads in the version in use."""
     from test_admin import adopt_scheme, default_bands, scheme_post, with_bands
@@ -166,8 +164,6 @@ def test_outputs_agree_after_a_scheme_version_is_adopted(app, login):
 
     client = login("admin")
     with app.app_context():
-        load_demo()
-        db.session.commit()
         bands = default_bands()
         bands[2]["max"], bands[3]["min"] = 10, 12
         post = scheme_post(with_bands(bands))

@@ -10,8 +10,6 @@ import pytest
 from helpers import make_control, make_risk
 from test_one_truth import TableReader, pdf_text
 
-from riskreg.demo.load import load_demo
-from riskreg.extensions import db
 from riskreg.reports import pdf
 
 MM = 72 / 25.4
@@ -104,10 +102,7 @@ def page_texts(document: bytes) -> list[str]:
 
 @pytest.mark.documents
 @pytest.mark.parametrize("url", ["/summary.pdf", "/summary.pdf?changes=1"])
-def test_pages_are_full_and_nothing_is_split(app, make_pdf, url):
-    with app.app_context():
-        load_demo()
-        db.session.commit()
+def test_pages_are_full_and_nothing_is_split(demo, app, make_pdf, url):
     document_html, document = make_pdf(url)
     fill = page_fill(document)
     assert len(fill) >= 2

@@ -14,7 +14,6 @@ from test_import import csv_bytes, errors_of, upload
 
 from riskreg.admin.services import find_or_add
 from riskreg.clock import local_date
-from riskreg.demo import load as demo
 from riskreg.domain import child_identifiers, identifier_message
 from riskreg.domain.dates import long_date
 from riskreg.domain.privacy import nhs_check_digit_valid
@@ -348,10 +347,7 @@ def test_scan_lists_stored_text_identifying_a_child_by_risk_and_field(app, runne
     assert "9 finding(s)" in result.stderr
 
 
-def test_scan_passes_the_demo_register_and_says_so(app, runner):
-    with app.app_context():
-        demo.load_demo()
-        db.session.commit()
+def test_scan_passes_the_demo_register_and_says_so(demo, app, runner):
     result = runner.invoke(args=["privacy", "scan"])
     assert result.exit_code == 0, result.output
     assert result.output == "No stored text identifies a child.\n"

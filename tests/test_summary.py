@@ -13,7 +13,6 @@ from test_heatmap import add_risks, set_appetite
 from test_one_truth import current_by_ref, pdf_text, tables
 
 from riskreg.clock import now_utc
-from riskreg.demo import load as demo
 from riskreg.extensions import db
 from riskreg.models import Action, Control, Meeting, Setting
 from riskreg.register import services
@@ -231,9 +230,15 @@ def test_no_risks_gives_a_summary_that_says_so(app, login):
     assert client.get("/summary.pdf").status_code == 200
 
 
-def test_statement_count_does_not_grow_with_the_register(app, login):
+@pytest.mark.parametrize(
+    "urls",
+    [
+        pytest.param(["/summary", "/summary?as_at=" + TODAY.isoformat()], id="pages"),
+        pytest.param(["/summary.pdf"], id="pdf", marks=pytest.mark.documents),
+    ],
+)
+def test_statement_count_does_not_grow_with_the_register(app, login, urls):
     client = login("member")
-    urls = ["/summary", "/summary?as_at=" + TODAY.isoformat(), "/summary.pdf"]
 
     def add_mitigations():
         ids = db.session.scalars(select(Action.risk_id)).all()
@@ -270,6 +275,7 @@ def test_every_output_needs_sign_in(client):
         assert client.get(path).status_code == 302
 
 
+@pytest.mark.documents
 @pytest.mark.parametrize("app_overrides", [{"PDF_IN_PROCESS": True}])  # to watch the fetcher
 def test_pdf_fetches_nothing_over_the_network(app, login, monkeypatch):
     """WeasyPrint is given everything inline; the fetcher refuses any URL it is asked for."""
@@ -294,10 +300,8 @@ def test_pdf_rendering_leaves_garbage_collection_on(app, login):
     assert gc.isenabled()
 
 
-def test_the_meeting_pack_can_open_with_since_the_last_meeting(app, login):
-    with app.app_context():
-        demo.load_demo()
-        db.session.commit()
+@pytest.mark.documents
+def test_the_meeting_pack_can_open_with_since_the_last_meeting(demo, app, login):
     client = login("member")
     assert "Since the last meeting" not in client.get("/summary").text
     html = client.get("/summary?changes=1").text
@@ -320,10 +324,8 @@ def test_the_reports_page_names_each_output_once(login):
 
 
 @pytest.mark.documents
-def test_each_meetings_page_links_to_its_own_meeting_pack(app, login):
+def test_each_meetings_page_links_to_its_own_meeting_pack(demo, app, login):
     with app.app_context():
-        demo.load_demo()
-        db.session.commit()
         meetings = db.session.scalars(select(Meeting).order_by(Meeting.held_on)).all()
         past, upcoming = meetings[-2], meetings[-1]
         past_id, past_day, upcoming_day = past.id, past.held_on, upcoming.held_on

@@ -64,10 +64,7 @@ def navigation():
 # Where the per-request end of the navigation (the account link, the sign-out form with its
 # CSRF token) goes in the cached rest of it.
 NAVIGATION_END = "<!--rr-navigation-end-->"
-SERVICE_NAVIGATION = (
-    '{% from "govuk_frontend_jinja/components/service-navigation/macro.html" '
-    "import govukServiceNavigation %}{{ govukServiceNavigation(params) }}"
-)
+SERVICE_NAVIGATION = "govuk_frontend_jinja/components/service-navigation/macro.html"
 
 
 def service_navigation(navigation_end: str) -> Markup:
@@ -83,7 +80,9 @@ def service_navigation(navigation_end: str) -> Markup:
             "navigationLabel": "Main",
             "slots": {"navigationEnd": Markup(NAVIGATION_END)},
         }
-        return current_app.jinja_env.from_string(SERVICE_NAVIGATION).render(params=params)
+        # The macro from the template as a module: compiled once, not once per drawing.
+        macros = current_app.jinja_env.get_template(SERVICE_NAVIGATION).module
+        return str(macros.govukServiceNavigation(params))
 
     drawn = cache.per_version("service-navigation", draw, role, request.endpoint)
     return Markup(drawn.replace(NAVIGATION_END, str(navigation_end)))

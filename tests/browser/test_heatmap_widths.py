@@ -5,9 +5,6 @@ a cell's text."""
 import pytest
 from journeys import sign_in
 
-from riskreg.demo import load as demo
-from riskreg.extensions import db
-
 # Each text of the heat map as drawn: its size in CSS px (an SVG's text scaled with the SVG)
 # and its box on the page. Only what is shown counts (display: none gives no box).
 DRAWN_TEXT = """() => {
@@ -60,10 +57,7 @@ WIDTHS = (320, 390, 768, 1024, 1280)
 
 
 @pytest.mark.parametrize("path", ["/heatmap", "/heatmap?section=SG", "/summary"])
-def test_heatmap_text_is_at_least_12_px_and_nothing_covers_it(app, new_page, users, path):
-    with app.app_context():
-        demo.load_demo()
-        db.session.commit()
+def test_heatmap_text_is_at_least_12_px_and_nothing_covers_it(demo, app, new_page, users, path):
     page = new_page()
     sign_in(page, users["member"])
     for width in WIDTHS:  # one signed-in page, drawn at each width in turn
@@ -95,10 +89,7 @@ def check_drawn_text(page, width, path):
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
-def test_the_compact_grid_counts_each_cell_and_lists_its_refs(app, new_page, users):
-    with app.app_context():
-        demo.load_demo()
-        db.session.commit()
+def test_the_compact_grid_counts_each_cell_and_lists_its_refs(demo, app, new_page, users):
     page = new_page()
     page.set_viewport_size({"width": 320, "height": 800})
     sign_in(page, users["member"])

@@ -7,15 +7,10 @@ from journeys import accessibility_violations, sign_in
 from playwright.sync_api import expect
 
 from riskreg.clock import now_utc
-from riskreg.demo.load import load_demo
-from riskreg.extensions import db
 from riskreg.ui import long_date
 
 
-def test_heatmap_controls_then_summary_then_pdf(page, users, app):
-    with app.app_context():
-        load_demo()
-        db.session.commit()
+def test_heatmap_controls_then_summary_then_pdf(demo, page, users, app):
     today = long_date(now_utc().date())
     sign_in(page, users["member"])
 

@@ -9,15 +9,9 @@ from journeys import sign_in
 from playwright.sync_api import expect
 from test_one_truth import pdf_text
 
-from riskreg.demo.load import load_demo
-from riskreg.extensions import db
-
 
 @pytest.mark.parametrize("path", ["/summary", "/summary?changes=1"])
-def test_the_printed_summary_has_no_blank_page(app, page, users, path):
-    with app.app_context():
-        load_demo()
-        db.session.commit()
+def test_the_printed_summary_has_no_blank_page(demo, app, page, users, path):
     sign_in(page, users["member"])
     expect(page.get_by_role("link", name="Reports")).to_be_visible()
     page.goto(path)

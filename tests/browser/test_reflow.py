@@ -1,44 +1,42 @@
 """WCAG 2.2 SC 1.4.10 (Reflow): at 320 CSS px wide no page a crawl as admin reaches scrolls
 sideways. Wide tables either stack (the register) or scroll inside a region of their own that
-is labelled and reachable by keyboard. The same crawl, at 320 and 1280 px, runs axe-core on
-every page and counts violations of every impact."""
+is labelled and reachable by keyboard. The same visit runs axe-core on every page at 320 and at
+1280 px and counts violations of every impact: the page is loaded once and laid out again at
+the second width, as a browser window resized."""
 
-import pytest
+from crawling import internal_links, walk
 from helpers import make_meeting
 from journeys import accessibility_violations, sign_in
-from test_crawl import internal_links, shape
 
 from riskreg import clock
-from riskreg.demo import load as demo
 from riskreg.extensions import db
 
 PHONE = {"width": 320, "height": 800}
+WIDTHS = (PHONE["width"], 1280)
 
 
-@pytest.mark.parametrize("width", [PHONE["width"], 1280])
-def test_every_page_fits_its_width_and_axe_finds_nothing(app, new_page, users, width):
+def test_every_page_fits_its_width_and_axe_finds_nothing(demo, app, new_page, users):
     with app.app_context():
-        demo.load_demo()
         make_meeting(clock.today(), title="Winter board")  # the agree page is reached too
         db.session.commit()
     page = new_page()
-    page.set_viewport_size({"width": width, "height": PHONE["height"]})
+    page.set_viewport_size(PHONE)
     sign_in(page, users["admin"])
-    seen, queue, too_wide, unlabelled, violations = set(), ["/"], {}, {}, {}
-    while queue and len(seen) < 300:  # the crawl of test_crawl, in the browser
-        url = queue.pop(0)
-        if shape(url) in seen or url.startswith("/logout"):
-            continue
-        seen.add(shape(url))
+    too_wide, unlabelled, violations = {}, {}, {}
+
+    def visit(url):
         response = page.goto(url)
         if response.status != 200 or "text/html" not in response.headers["content-type"]:
-            continue
-        queue.extend(u for u in internal_links(page.content(), url) if shape(u) not in seen)
-        scrolled = page.evaluate("document.documentElement.scrollWidth")
-        if scrolled > width:
-            too_wide[url] = scrolled
-        if found := accessibility_violations(page):
-            violations[url] = found
+            return ()
+        links = list(internal_links(page.content(), url))
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": PHONE["height"]})
+            scrolled = page.evaluate("document.documentElement.scrollWidth")
+            if scrolled > width:
+                too_wide[url, width] = scrolled
+            if found := accessibility_violations(page):
+                violations[url, width] = found
+        page.set_viewport_size(PHONE)
         regions = page.evaluate(
             """() => [...document.querySelectorAll('.rr-table-scroll')]
                  .filter(r => !(r.getAttribute('role') === 'region' && r.getAttribute('aria-label')
@@ -47,7 +45,10 @@ def test_every_page_fits_its_width_and_axe_finds_nothing(app, new_page, users, w
         )
         if regions:
             unlabelled[url] = regions
-    sections = {url.split("?")[0].split("/")[1] for url, _ in seen}
+        return links
+
+    seen = walk(visit, skip=["/logout"])
+    sections = {path.split("/")[1] for path, _ in seen}
     assert {"risks", "heatmap", "summary", "reports", "meetings", "admin", "indicators"} <= sections
     assert len(seen) > 40
     assert too_wide == {}
@@ -55,10 +56,7 @@ def test_every_page_fits_its_width_and_axe_finds_nothing(app, new_page, users, w
     assert violations == {}
 
 
-def test_the_register_stacks_each_risk_with_labelled_cells_on_a_phone(app, new_page, users):
-    with app.app_context():
-        demo.load_demo()
-        db.session.commit()
+def test_the_register_stacks_each_risk_with_labelled_cells_on_a_phone(demo, app, new_page, users):
     page = new_page()
     page.set_viewport_size(PHONE)
     sign_in(page, users["member"])
