@@ -2,6 +2,7 @@ import logging
 from logging.config import fileConfig
 
 from alembic import context
+from alembic.util import CommandError
 from flask import current_app
 
 # this is the Alembic Config object, which provides
@@ -93,10 +94,42 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        # SQLite alters a table by rebuilding it (batch_alter_table), which foreign keys would
+        # refuse or cascade through, so migrations run with them off; as nothing then stops a
+        # row naming a missing one, the run ends with a check.
+        on_sqlite = connection.dialect.name == "sqlite"
+        if on_sqlite:
+            set_sqlite_foreign_keys(connection, "OFF")
+        try:
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+
+            if on_sqlite:
+                check_sqlite_foreign_keys(connection)
+        finally:
+            if on_sqlite:  # the pooled connection goes back as the app sets it up
+                set_sqlite_foreign_keys(connection, "ON")
+
+
+def set_sqlite_foreign_keys(connection, state):
+    # The pragma is a no-op inside a transaction: what is open is ended first.
+    connection.rollback()
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={state}")
+    connection.commit()
+
+
+def check_sqlite_foreign_keys(connection):
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        rows = "; ".join(
+            f"{table} row {rowid} (no such {parent})" for table, rowid, parent, _ in broken
+        )
+        raise CommandError(
+            f"{len(broken)} row(s) name a row that is not there: {rows}. "
+            "Correct or remove them, then run the migrations again."
+        )
 
 
 if context.is_offline_mode():

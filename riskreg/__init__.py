@@ -13,6 +13,7 @@ from . import (
     cli,
     config,
     dashboard,
+    database,
     demo,
     errors,
     health,
@@ -46,6 +47,7 @@ def create_app(test_config=None):
     os.makedirs(app.instance_path, exist_ok=True)
 
     db.init_app(app)
+    database.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(project_root, "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -14,8 +14,7 @@ from itertools import chain
 
 from flask import current_app, g, request
 from flask_login import current_user
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import event, func, insert, select, update
 
 from . import clock
 from .extensions import db
@@ -28,7 +27,6 @@ UNSHOWN_TABLES = {"login_attempt", "user", "sign_in_link", "recovery_code", "reg
 CHANGED = "riskreg_register_changed"
 
 
-@db.event.listens_for(Session, "after_flush")
 def note_flushed_change(session, flush_context):
     # new, dirty and deleted still hold what was flushed while this event runs.
     if any(
@@ -38,7 +36,6 @@ def note_flushed_change(session, flush_context):
         session.info[CHANGED] = True
 
 
-@db.event.listens_for(Session, "do_orm_execute")
 def note_statement_change(state):
     """Bulk INSERT, UPDATE and DELETE statements bypass the flush."""
     if state.is_insert or state.is_update or state.is_delete:
@@ -46,7 +43,6 @@ def note_statement_change(state):
             state.session.info[CHANGED] = True
 
 
-@db.event.listens_for(Session, "before_commit")
 def bump_register_version(session):
     session.flush()  # so that what the commit would flush is noted first
     if not session.info.pop(CHANGED, False):
@@ -61,9 +57,16 @@ def bump_register_version(session):
         session.execute(insert(RegisterVersion).values(id=1, version=2))
 
 
-@db.event.listens_for(Session, "after_soft_rollback")
 def forget_change(session, previous_transaction):
     session.info.pop(CHANGED, None)
+
+
+SESSION_LISTENERS = {
+    "after_flush": note_flushed_change,
+    "do_orm_execute": note_statement_change,
+    "before_commit": bump_register_version,
+    "after_soft_rollback": forget_change,
+}
 
 
 def versions() -> tuple[int, int]:
@@ -135,5 +138,10 @@ def per_version(name: str, compute: Callable[[], object], *parts):
 
 
 def init_app(app) -> None:
+    # On the app's sessions (db.session's factory), not on every Session in the process. db
+    # is one extension shared by every app made in the process, so they are listened for once.
+    for identifier, listener in SESSION_LISTENERS.items():
+        if not event.contains(db.session, identifier, listener):
+            event.listen(db.session, identifier, listener)
     if app.config["RISKREG_FRAGMENT_CACHE"]:
         app.extensions["riskreg_fragments"] = FragmentCache(app.config["FRAGMENT_CACHE_SIZE"])

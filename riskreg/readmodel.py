@@ -1,17 +1,14 @@
 """The register read model: every page and export renders from the rows built here, with a
 fixed number of SQL statements however many risks, assessments and actions there are."""
 
-import sqlite3
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from types import SimpleNamespace
 
 from flask import g
 from sqlalchemy import (
-    Engine,
     case,
     delete,
-    event,
     exists,
     false,
     func,
@@ -44,19 +41,6 @@ from .models import (
 )
 
 STATUSES = ("open", "closed", "all")
-
-
-@event.listens_for(Engine, "connect")
-def unicode_lower_on_sqlite(dbapi_connection, connection_record):
-    """SQLite's lower() knows only ASCII; the register's text filters and title sort compare
-    lower() of both sides, so "É" matches "é" there as it does on PostgreSQL."""
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        dbapi_connection.create_function(
-            "lower",
-            1,
-            lambda text: text.lower() if isinstance(text, str) else text,
-            deterministic=True,
-        )
 
 
 # The register's flags: what needs the board's attention, by the name the query string uses.

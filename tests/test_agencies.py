@@ -238,7 +238,7 @@ def test_an_agency_nothing_uses_is_removed_with_an_audit_event(app, login):
     with app.app_context():
         unused = agency_id("Cafcass")
     page = client.get(f"/admin/agencies/{unused}/remove").text
-    assert "Remove the agency" in page and "No risk and no indicator names Cafcass" in page
+    assert "Remove the agency" in page and "No risk, indicator or challenge names Cafcass" in page
     response = client.post(f"/admin/agencies/{unused}/remove")
     assert response.status_code == 302
     assert "Removed the agency Cafcass" in client.get(response.location).text

@@ -10,6 +10,7 @@ from riskreg.domain.agencies import agency_key, tidy_name
 from riskreg.extensions import db
 from riskreg.models import (
     Agency,
+    Challenge,
     Indicator,
     Risk,
     SchemeDraft,
@@ -54,7 +55,7 @@ class AgencyUse:
     agency: Agency
     open_leads: int  # open risks it leads
     open_partners: int  # open risks it is a partner in
-    used: bool  # by any risk, open or closed, or by an indicator
+    used: bool  # by any risk, open or closed, an indicator or a challenge
 
     @property
     def removable(self) -> bool:
@@ -80,6 +81,7 @@ def agency_uses(agency_id: int | None = None) -> list[AgencyUse]:
         exists().where(Risk.lead_agency_id == Agency.id),
         exists().where(partner.agency_id == Agency.id),
         exists().where(Indicator.agency_id == Agency.id),
+        exists().where(Challenge.agency_id == Agency.id),
     )
     query = select(Agency, open_leads, open_partners, used).order_by(
         func.lower(Agency.name), Agency.name
@@ -136,7 +138,7 @@ def rename_agency(agency: Agency, name: str) -> dict:
 
 
 class AgencyInUse(Exception):
-    """A risk or an indicator names the agency, so it stays on the list."""
+    """A risk, an indicator or a challenge names the agency, so it stays on the list."""
 
 
 def remove_agency(agency: Agency) -> None:

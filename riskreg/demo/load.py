@@ -15,7 +15,9 @@ from riskreg.extensions import db
 from riskreg.meetings import snapshots
 from riskreg.models import (
     Action,
+    ActionNote,
     Assessment,
+    AssessmentAgreement,
     AuditEvent,
     Challenge,
     ChallengeStep,
@@ -52,7 +54,7 @@ def risk_count() -> int:
 
 def clear_register() -> None:
     """Remove every risk, meeting and indicator (for `demo load --force`); the agencies stay
-    listed."""
+    listed. Rows go before the rows they name, as the database's foreign keys require."""
     for model in (IndicatorAlert, indicator_risk, IndicatorValue, Indicator):
         db.session.execute(delete(model))
     db.session.execute(delete(risk_partner))
@@ -62,9 +64,11 @@ def clear_register() -> None:
         AuditEvent,
         SnapshotRow,
         RiskScores,
+        AssessmentAgreement,
         Assessment,
         ControlAssurance,
         Control,
+        ActionNote,
         Action,
         Risk,
         Meeting,

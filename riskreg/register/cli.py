@@ -1,11 +1,13 @@
 """`flask --app riskreg register check`: does the stored projection of the latest scores agree
-with the assessment history? (Flask-Migrate already owns `flask db check`.)"""
+with the assessment history, and does every foreign key name a row that is there? (Flask-Migrate
+already owns `flask db check`.)"""
 
 import click
 from flask.cli import with_appcontext
 
 from riskreg import audit
 from riskreg.cli import fail
+from riskreg.database import broken_foreign_keys
 from riskreg.extensions import db
 from riskreg.readmodel import projection_drift, refresh_scores
 
@@ -14,13 +16,23 @@ from riskreg.readmodel import projection_drift, refresh_scores
 @click.option("--repair", is_flag=True, help="Rewrite the stored scores from the history.")
 @with_appcontext
 def check_command(repair):
-    """Compare each risk's stored latest scores with its assessment history."""
+    """Compare each risk's stored latest scores with its assessment history, and list the rows
+    whose foreign key names a row that is not there (which --repair leaves alone)."""
+    broken = broken_foreign_keys()
+    if not broken:
+        click.echo("Every foreign key names a row that is there.")
+    for line in broken:
+        click.echo(line, err=True)
     drift = projection_drift()
     if not drift:
         click.echo("The stored latest scores agree with the assessment history.")
-        return
     for line in drift:
         click.echo(line, err=True)
+    if broken:
+        # Scores rewritten from a history that names missing rows could not be trusted.
+        fail(f"{len(broken)} row(s) name a row that is not there; correct them, then check again.")
+    if not drift:
+        return
     if not repair:
         fail(f"{len(drift)} difference(s); `register check --repair` rewrites them.")
     refresh_scores()
