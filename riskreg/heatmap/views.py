@@ -48,7 +48,7 @@ def heatmap_body(
     view: RegisterView, basis: str, arrows_from: str | None, errors: dict[str, str]
 ) -> tuple[str, str, int]:
     if errors:
-        body = render_template("heatmap/_body.html", **controls(errors, view))
+        body = render_template("heatmap/_body.html", grid=None, **controls(errors, view))
         return "Error: Heat map", body, 400
     rows, counts, several_sections = readmodel.heatmap_rows(view.query, basis, REFS_PER_CELL)
     grid = heatmap_for(rows, view.query, basis, arrows_from, counts, several_sections)

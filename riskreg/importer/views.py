@@ -61,14 +61,15 @@ def refuse(name: str, problems: list[str], status: int = 400, form: UploadForm |
     return upload_page(form, status, name=name, problems=problems)
 
 
-def upload_page(form: UploadForm, status: int = 200, **context):
+def upload_page(form: UploadForm, status: int = 200, name: str = "", problems=()):
     return render_template(
         "importer/upload.html",
         title="Import a spreadsheet",
         form=form,
         shown=SHOWN_ERRORS,
         export_href=url_for("exports.csv", status="all"),
-        **context,
+        name=name,
+        problems=problems,
     ), status
 
 

@@ -158,6 +158,7 @@ def agree(meeting_id):
         rows=changes.register,
         rescores=rescores,
         changes=changes,
+        pdf=False,
     ), (400 if request.method == "POST" else 200)
 
 
@@ -174,6 +175,7 @@ def changes(meeting_id):
         "meetings/changes.html",
         title=f"Since the last meeting – {meeting_label(meeting)}",
         changes=snapshots.changes_for(meeting),
+        pdf=False,
     )
 
 

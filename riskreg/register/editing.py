@@ -210,6 +210,7 @@ def edit(ref):
         f"Saved changes to {risk.ref}",
         "register/risk_form.html",
         title=f"Edit {risk.ref}",
+        creating=False,
     )
 
 

@@ -65,7 +65,9 @@ def register_body(view) -> tuple[str, str, int]:
             else {"text": message}
             for name, message in view.errors.items()
         ]
-        body = render_template("register/_body.html", error_list=error_list, **filters(view))
+        body = render_template(
+            "register/_body.html", error_list=error_list, page=None, **filters(view)
+        )
         return "Error: Risk register", body, 400
     page = page_of(view)
     title = "Risk register"
@@ -75,6 +77,7 @@ def register_body(view) -> tuple[str, str, int]:
         title += f" (page {page.number} of {page.count})"
     body = render_template(
         "register/_body.html",
+        error_list=[],
         page=page,
         page_links=page_numbers(page.number, page.count),
         **filters(view),

@@ -183,7 +183,9 @@ def describe_filters(query: readmodel.RegisterQuery) -> str:
 
 def summary_errors(view):
     return (
-        render_template("reports/summary.html", title="Error: Risk summary", errors=view.errors),
+        render_template(
+            "reports/summary.html", title="Error: Risk summary", errors=view.errors, pdf=False
+        ),
         400,
     )
 
@@ -198,6 +200,7 @@ def summary():
         "reports/summary.html",
         title=document_name(meeting),
         errors={},
+        pdf=False,
         **summary_context(view, meeting),
     )
 

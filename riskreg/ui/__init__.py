@@ -18,6 +18,7 @@ from riskreg.models import Setting
 from riskreg.readmodel import schemes_by_version
 
 from .forms import example_date
+from .undefined import undefined_for
 
 __all__ = [
     "board_name", "cached_page", "long_date", "setting", "show_date",
@@ -171,8 +172,9 @@ def init_app(app):
             ),
         ]
     )
-    # The GOV.UK template reads parameters it was not given; that must not be an error.
-    app.jinja_env.undefined = jinja2.ChainableUndefined
+    # The GOV.UK template reads parameters it was not given; that must not be an error. In
+    # tests an undefined name in riskreg's own templates is one (riskreg/ui/undefined.py).
+    app.jinja_env.undefined = undefined_for(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)
