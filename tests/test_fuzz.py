@@ -619,7 +619,7 @@ def test_bad_input_on_every_form_never_fails_and_a_refusal_changes_nothing(app, 
     }
     assert len({kind[0] for kind in everything}) > 20  # the discovery went through the app
     if role in ("admin", "manager"):
-        assert {"editing.rescore", "importer.confirm", "editing.reopen"} <= {k[0] for k in shown}
+        assert {"register.rescore", "importer.confirm", "register.reopen"} <= {k[0] for k in shown}
 
     # Discovery submitted forms: the register starts again, as it was seeded.
     seed(app, demo_rows)

@@ -265,8 +265,8 @@ def test_reports_page_lists_the_outputs_that_exist(app, login):
     assert 'href="/summary"' in html and 'href="/summary.pdf"' in html
     assert 'href="/heatmap"' in html
     for endpoint, title in [("reports.annual", "Annual report"),
-                            ("exports.csv", "Register as CSV"),
-                            ("exports.xlsx", "Register as Excel")]:  # fmt: skip
+                            ("register.csv", "Register as CSV"),
+                            ("register.xlsx", "Register as Excel")]:  # fmt: skip
         assert (title in html) == (endpoint in app.view_functions)
 
 

@@ -67,7 +67,7 @@ def upload_page(form: UploadForm, status: int = 200, name: str = "", problems=()
         title="Import a spreadsheet",
         form=form,
         shown=SHOWN_ERRORS,
-        export_href=url_for("exports.csv", status="all"),
+        export_href=url_for("register.csv", status="all"),
         name=name,
         problems=problems,
     ), status

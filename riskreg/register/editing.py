@@ -6,7 +6,6 @@ version is refused with a conflict page (409) that shows what changed and keeps 
 from functools import partial
 
 from flask import (
-    Blueprint,
     abort,
     flash,
     make_response,
@@ -33,6 +32,7 @@ from riskreg.ui.forms import options
 from riskreg.ui.meeting_choices import agreeing_meeting_choices
 
 from . import services
+from .blueprint import bp
 from .detail import audit_changes, is_plausible_ref
 from .forms import (
     CloseForm,
@@ -44,7 +44,6 @@ from .forms import (
     score_context,
 )
 
-bp = Blueprint("editing", __name__)
 managers_only = role_required("admin", "manager")
 
 
@@ -322,7 +321,7 @@ def close_or_reopen(ref: str, closing: bool):
     wanted = "open" if closing else "closed"
     if request.method == "GET" and risk.status != wanted:
         # Already closed (or open): offer the opposite instead.
-        return redirect(url_for("editing.reopen" if closing else "editing.close", ref=risk.ref))
+        return redirect(url_for("register.reopen" if closing else "register.close", ref=risk.ref))
     form = CloseForm() if closing else ReasonForm()
     if closing:
         form.meeting.choices = agreeing_meeting_choices(clock.today())

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date
 from functools import cache
 
-from flask import Blueprint, Response, request
+from flask import Response, request
 from sqlalchemy import select
 
 from riskreg import domain
@@ -20,9 +20,8 @@ from riskreg.readmodel import RegisterQuery, register_rows, risks_statement, sch
 from riskreg.ui import xlsx
 from riskreg.ui.downloads import CSV_TYPE, XLSX_TYPE, download, neutralised, plain_error
 
+from .blueprint import bp
 from .query import register_query_from_args
-
-bp = Blueprint("exports", __name__)
 
 # A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
 

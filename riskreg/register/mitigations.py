@@ -1,5 +1,5 @@
 """Controls (mitigations in place) and actions (further mitigation planned) on a risk: adding,
-editing, removing, and marking an action complete. Their views join the editing blueprint."""
+editing, removing, and marking an action complete. Their views join the register's blueprint."""
 
 from functools import partial
 
@@ -9,8 +9,8 @@ from riskreg.extensions import db
 from riskreg.models import ACTION_STATUSES, ASSURANCE_LEVELS, EFFECTIVENESS, Action, Control
 
 from . import services
+from .blueprint import bp
 from .editing import (
-    bp,
     filled_in,
     find_item,
     find_open_risk,

@@ -1,6 +1,6 @@
 """The register: the list of risks and each risk's page."""
 
-from flask import Blueprint, abort, render_template, request
+from flask import abort, render_template, request
 from markupsafe import Markup, escape
 
 from riskreg import domain
@@ -19,6 +19,7 @@ from riskreg.readmodel import (
 )
 from riskreg.ui import cached_page
 
+from .blueprint import bp
 from .detail import (
     actions_of,
     audit_changes,
@@ -32,7 +33,6 @@ from .detail import (
 )
 from .query import SORT_COLUMNS, page_numbers, page_of, register_query_from_args
 
-bp = Blueprint("register", __name__)
 # The filters that are fields of the register's form (sort and page come from links).
 FILTER_FIELDS = ("section", "band", "status", "flag", "agency", "owner", "text", "as_at")
 

@@ -45,8 +45,9 @@ def outputs() -> list[dict[str, str]]:
          "meeting. Each meeting’s page has its own."),
         ("reports.annual", {}, "Annual report: key risks and challenges", "The section "
          "for the annual report, as a page, Markdown or Word."),
-        ("exports.csv", {}, "Register as CSV", "Every risk and field, for spreadsheets."),
-        ("exports.xlsx", {}, "Register as Excel (XLSX)", "With band colours and every assessment."),
+        ("register.csv", {}, "Register as CSV", "Every risk and field, for spreadsheets."),
+        ("register.xlsx", {}, "Register as Excel (XLSX)", "With band colours and every "
+         "assessment."),
     ]  # fmt: skip
     return [
         {"href": url_for(endpoint, **values), "title": title, "description": description}

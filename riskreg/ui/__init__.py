@@ -29,7 +29,7 @@ __all__ = [
 EVERYONE = ("admin", "manager", "member")
 NAVIGATION = [
     ("dashboard.index", "Dashboard", EVERYONE, ("dashboard",)),
-    ("register.index", "Register", EVERYONE, ("register", "editing")),
+    ("register.index", "Register", EVERYONE, ("register",)),
     ("heatmap.index", "Heat map", EVERYONE, ("heatmap",)),
     ("indicators.index", "Data set", EVERYONE, ("indicators",)),
     ("challenges.index", "Challenges", EVERYONE, ("challenges",)),
