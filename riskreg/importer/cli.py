@@ -1,28 +1,24 @@
 """`flask --app riskreg register import|export`: the register to and from a spreadsheet on the
-server's own disk."""
+server's own disk, two commands of the register's group."""
 
 import sys
 
 import click
-from flask.cli import AppGroup
+from flask.cli import with_appcontext
 
 from riskreg.cli import CLI_MAX_BYTES, check_new_file, fail, progress_bar, read_spreadsheet
 from riskreg.extensions import db
 from riskreg.readmodel import RegisterQuery, register_rows
 from riskreg.register import exports
-from riskreg.register.cli import check_command
+from riskreg.register.cli import register_cli
 
 from .plan import apply_plan, plan_import
 
-register_cli = AppGroup(
-    "register", help="Import, export and check the register (check: the stored latest scores)."
-)
-register_cli.add_command(check_command)
 
-
-@register_cli.command("import")
+@click.command("import")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@with_appcontext
 def import_command(path, dry_run):
     """Import a register spreadsheet (.csv or .xlsx, the export's columns)."""
     name, data = read_spreadsheet(path)
@@ -45,7 +41,7 @@ def import_command(path, dry_run):
     click.echo(f"Imported {name}: {plan.applied_summary}.")
 
 
-@register_cli.command("export")
+@click.command("export")
 @click.argument("path", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
     "--status",
@@ -60,6 +56,7 @@ def import_command(path, dry_run):
     type=click.Choice(["csv", "xlsx"]),
     help="The format when PATH is - (standard output).",
 )
+@with_appcontext
 def export_command(path, status, file_format):
     """Export the register to PATH (.csv or .xlsx, or - with --format for standard output), as
     the Reports page downloads it."""
@@ -89,4 +86,5 @@ def export_command(path, status, file_format):
 
 
 def init_app(app):
-    app.cli.add_command(register_cli)
+    register_cli.add_command(import_command)
+    register_cli.add_command(export_command)

@@ -1,9 +1,10 @@
-"""`flask --app riskreg register check`: does the stored projection of the latest scores agree
-with the assessment history, and does every foreign key name a row that is there? (Flask-Migrate
-already owns `flask db check`.)"""
+"""The `register` command group, and `flask --app riskreg register check`: does the stored
+projection of the latest scores agree with the assessment history, and does every foreign key
+name a row that is there? (Flask-Migrate already owns `flask db check`.) The importer adds
+`register import` and `register export` to the group."""
 
 import click
-from flask.cli import with_appcontext
+from flask.cli import AppGroup
 
 from riskreg import audit
 from riskreg.cli import fail
@@ -11,10 +12,13 @@ from riskreg.database import broken_foreign_keys
 from riskreg.extensions import db
 from riskreg.readmodel import projection_drift, refresh_scores
 
+register_cli = AppGroup(
+    "register", help="Import, export and check the register (check: the stored latest scores)."
+)
 
-@click.command("check")
+
+@register_cli.command("check")
 @click.option("--repair", is_flag=True, help="Rewrite the stored scores from the history.")
-@with_appcontext
 def check_command(repair):
     """Compare each risk's stored latest scores with its assessment history, and list the rows
     whose foreign key names a row that is not there (which --repair leaves alone)."""
@@ -45,3 +49,7 @@ def check_command(repair):
     )
     db.session.commit()
     click.echo(f"Repaired {len(drift)} difference(s).")
+
+
+def init_app(app):
+    app.cli.add_command(register_cli)
