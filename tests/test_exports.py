@@ -14,7 +14,7 @@ from riskreg import clock
 from riskreg.extensions import db
 from riskreg.models import Assessment, Risk
 from riskreg.readmodel import RegisterQuery, register_rows
-from riskreg.register import exports, services
+from riskreg.register import services, spreadsheet
 from riskreg.ui import xlsx
 
 HOSTILE = {
@@ -285,7 +285,7 @@ def test_export_progress_counts_each_risk_on_each_sheet(app, register):
     with app.test_request_context():
         query = RegisterQuery(status="all")
         rows = register_rows(query)
-        for body, steps in ((exports.csv_body, 3), (exports.xlsx_body, 6)):
+        for body, steps in ((spreadsheet.csv_body, 3), (spreadsheet.xlsx_body, 6)):
             calls = []
             body(query, rows, progress=lambda *call, calls=calls: calls.append(call))
             assert calls[-1] == (steps, steps)

@@ -18,7 +18,7 @@ from riskreg.extensions import db
 from riskreg.importer import views as importer
 from riskreg.importer.plan import FIELD_COLUMNS, SCORE_COLUMNS, plan_import
 from riskreg.models import Assessment, AuditEvent, Risk, Section
-from riskreg.register import exports, services
+from riskreg.register import services, spreadsheet
 
 HEADINGS = ["Ref", "Section", "Title", "Statement", "Owner", "Lead agency"]
 HEADINGS += ["Current likelihood", "Current impact"]
@@ -88,7 +88,7 @@ def demo_register(demo, ctx):
 
 
 def test_every_column_read_is_one_the_export_writes():
-    written = {column.heading for column in exports.COLUMNS}
+    written = {column.heading for column in spreadsheet.COLUMNS}
     read = {*FIELD_COLUMNS.values(), *SCORE_COLUMNS.values(), "Ref", "Section", "Status"}
     assert read | {"Closed reason"} <= written
 

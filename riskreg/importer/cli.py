@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 from riskreg.cli import CLI_MAX_BYTES, check_new_file, fail, progress_bar, read_spreadsheet
 from riskreg.extensions import db
 from riskreg.readmodel import RegisterQuery, register_rows
-from riskreg.register import exports
+from riskreg.register import spreadsheet
 from riskreg.register.cli import register_cli
 
 from .plan import apply_plan, plan_import
@@ -70,7 +70,7 @@ def export_command(path, status, file_format):
         if extension not in ("csv", "xlsx") or file_format not in (None, extension):
             fail(f"{path}: the file name must end .{file_format or 'csv or .xlsx'}.")
         check_new_file(path)
-    build = exports.csv_body if extension == "csv" else exports.xlsx_body
+    build = spreadsheet.csv_body if extension == "csv" else spreadsheet.xlsx_body
     query = RegisterQuery(status=status)
     rows = register_rows(query)
     with progress_bar(lambda total: f"Writing {len(rows):,} risks") as progress:

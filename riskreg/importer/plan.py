@@ -2,8 +2,9 @@
 would change (the plan), and only then apply it. Reading and planning write nothing, so the
 preview, the confirmation and `register import --dry-run` all run the same code.
 
-The columns are the ones exports.py writes, so export -> edit in Excel -> import round-trips;
-refs are stable: a known ref updates its risk, an unknown one creates the risk with that ref."""
+The columns are the ones register/spreadsheet.py writes, so export -> edit in Excel -> import
+round-trips; refs are stable: a known ref updates its risk, an unknown one creates the risk with
+that ref."""
 
 import re
 from dataclasses import dataclass, field
@@ -20,8 +21,8 @@ from riskreg.domain.agencies import NAME_LIMIT, agency_key, agency_names, listed
 from riskreg.extensions import db
 from riskreg.models import Agency, Risk, Section
 from riskreg.register import services
-from riskreg.register.exports import COLUMNS as EXPORT_COLUMNS
 from riskreg.register.forms import AXES, LONG_TEXT, RiskFieldsForm, score_fields
+from riskreg.register.spreadsheet import COLUMNS as EXPORT_COLUMNS
 from riskreg.ui.forms import ScoreField, clean_text, text
 from riskreg.ui.spreadsheets import (
     MAX_BYTES,
