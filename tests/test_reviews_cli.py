@@ -155,3 +155,17 @@ def test_a_risk_whose_indicator_moved_is_listed_and_emailed(app, smtp_server):
     (_, mail), *_ = smtp_server.received
     body = mail.get_payload(decode=True).decode()
     assert f"Indicator moved since last rescore: {ref}" in body
+
+
+def test_due_as_csv_neutralises_a_cell_a_spreadsheet_would_run_as_a_formula(runner, app, tmp_path):
+    with app.app_context():
+        make_risk(title='=HYPERLINK("http://x","y")', current=(2, 3),
+                  next_review=TODAY + timedelta(days=5))  # fmt: skip
+    path = tmp_path / "due.csv"
+    result = runner.invoke(args=["reviews", "due", "--before", "2099-01-01", "--csv", str(path)])
+    assert result.exit_code == 0, result.output
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(row["kind"], row["risk"]) for row in rows] == [
+        ("review due", '\'=HYPERLINK("http://x","y")')
+    ]

@@ -1,7 +1,6 @@
 """`flask --app riskreg reviews due|notify`: reminders of what is due before the next board
 meeting, printed or as CSV for the manager to send round, or emailed to owners (optional)."""
 
-import csv
 import smtplib
 from datetime import date, datetime, timedelta
 
@@ -17,6 +16,7 @@ from riskreg.domain.dates import long_date
 from riskreg.extensions import db
 from riskreg.models import Risk, User
 from riskreg.readmodel import next_meeting
+from riskreg.ui.downloads import write_csv
 
 from .due import DueList, due_before
 
@@ -115,9 +115,7 @@ def due(before, csv_path):
     if csv_path:
         try:
             with open(csv_path, "w", newline="", encoding="utf-8") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(["kind", "ref", "risk", "owner", "what", "date"])
-                writer.writerows(lines)
+                write_csv(handle, [["kind", "ref", "risk", "owner", "what", "date"], *lines])
         except OSError as error:
             fail(f"Could not write {csv_path}: {error.strerror}")
         click.echo(f"Wrote {len(lines)} items due by {described} to {csv_path}.")

@@ -2,12 +2,12 @@
 the files, built from register rows with no request in sight, for the downloads and the
 `register export` command alike."""
 
-import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date
 from functools import cache
+from itertools import chain
 
 from sqlalchemy import select
 
@@ -18,7 +18,7 @@ from riskreg.extensions import db
 from riskreg.models import Assessment, Meeting, Risk, ScoringScheme, Section, User
 from riskreg.readmodel import RegisterQuery, risks_statement, schemes_by_version
 from riskreg.ui import xlsx
-from riskreg.ui.downloads import neutralised
+from riskreg.ui.downloads import table_csv
 
 
 @dataclass(frozen=True)
@@ -163,15 +163,8 @@ def assessment_rows(query: RegisterQuery, risk_ids: set[int]):
 
 def csv_body(query: RegisterQuery, rows: list[domain.RegisterRow], progress=None) -> bytes:
     """The CSV; `progress(done, total)`, if given, is called after each risk."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # the BOM: Excel then reads the file as UTF-8
-    writer = csv.writer(buffer)
-    writer.writerow([c.heading for c in COLUMNS])
-    for done, row in enumerate(rows, start=1):
-        writer.writerow([neutralised(c.value(row)) for c in COLUMNS])
-        if progress:
-            progress(done, len(rows))
-    return buffer.getvalue().encode("utf-8")
+    cells = ([column.value(row) for column in COLUMNS] for row in rows)
+    return table_csv(chain([[c.heading for c in COLUMNS]], cells), progress, len(rows))
 
 
 # --- XLSX -----------------------------------------------------------------------------------

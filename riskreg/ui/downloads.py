@@ -1,7 +1,9 @@
-"""File downloads: every export, document and PDF is sent the same way."""
+"""File downloads: every export, document and PDF is sent the same way; and every CSV file,
+downloaded or written by a command, is written the same way, formulas neutralised."""
 
 import csv
 import io
+from collections.abc import Iterable
 from datetime import date
 
 from flask import Response
@@ -34,9 +36,21 @@ def neutralised(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def table_csv(rows: list[list]) -> bytes:
-    """Rows (the headings first) as a CSV file Excel opens as UTF-8, formulas neutralised."""
+def write_csv(file, rows: Iterable[Iterable], progress=None, total: int = 0) -> None:
+    """Write rows (the headings first) to a text file opened with newline="", every cell
+    neutralised. `progress(done, total)`, if given, is called after each row under the
+    headings."""
+    writer = csv.writer(file)
+    for done, row in enumerate(rows):
+        writer.writerow([neutralised(cell) for cell in row])
+        if progress and done:
+            progress(done, total)
+
+
+def table_csv(rows: Iterable[Iterable], progress=None, total: int = 0) -> bytes:
+    """Rows (the headings first) as a CSV file Excel opens as UTF-8, formulas neutralised;
+    `progress` as write_csv's."""
     buffer = io.StringIO()
     buffer.write("\ufeff")  # the BOM: Excel then reads the file as UTF-8
-    csv.writer(buffer).writerows([[neutralised(cell) for cell in row] for row in rows])
+    write_csv(buffer, rows, progress, total)
     return buffer.getvalue().encode("utf-8")
