@@ -11,6 +11,7 @@ from test_editing import form_state, new_risk_form, risk_by_ref
 from riskreg.extensions import db
 from riskreg.models import Risk
 from riskreg.register import services
+from riskreg.register.services import risks as risk_changes
 
 # The risk forms post the ids of helpers.AGENCIES.
 pytestmark = pytest.mark.usefixtures("agencies")
@@ -148,7 +149,7 @@ def test_a_concurrent_save_caught_only_at_flush_also_conflicts(app, login, monke
                 update(Risk).where(Risk.id == risk.id).values(version=Risk.version + 1)
             )
 
-    monkeypatch.setattr(services, "check_version", other_request_commits_first)
+    monkeypatch.setattr(risk_changes, "check_version", other_request_commits_first)
     with app.app_context():
         before = table_counts()
     response = client.post(url, data=data)

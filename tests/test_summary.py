@@ -14,7 +14,7 @@ from test_one_truth import current_by_ref, pdf_text, tables
 
 from riskreg.clock import now_utc
 from riskreg.extensions import db
-from riskreg.models import Action, Control, Meeting, Setting
+from riskreg.models import Action, Control, Meeting, Risk, Setting
 from riskreg.register import services
 from riskreg.ui import long_date
 
@@ -242,7 +242,7 @@ def test_statement_count_does_not_grow_with_the_register(app, login, urls):
 
     def add_mitigations():
         ids = db.session.scalars(select(Action.risk_id)).all()
-        for risk in services.db.session.scalars(select(services.Risk)):
+        for risk in db.session.scalars(select(Risk)):
             if risk.id not in ids:
                 db.session.add(Control(risk_id=risk.id, description="A control"))
                 db.session.add(Action(risk_id=risk.id, description="An action", due_on=TODAY))
