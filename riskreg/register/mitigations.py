@@ -19,7 +19,14 @@ from .editing import (
     risk_page,
     run_form,
 )
-from .forms import LEVEL_HINTS, ActionForm, AssuranceForm, ConfirmForm, ControlForm, NoteForm
+from .mitigation_forms import (
+    LEVEL_HINTS,
+    ActionForm,
+    AssuranceForm,
+    ConfirmForm,
+    ControlForm,
+    NoteForm,
+)
 
 # The kinds of mitigation, as their URLs and endpoints name them: kind -> (model, form).
 MITIGATIONS = {"control": (Control, ControlForm), "action": (Action, ActionForm)}
