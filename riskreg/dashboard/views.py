@@ -10,7 +10,7 @@ from riskreg.challenges.listing import overdue_count
 from riskreg.clock import today
 from riskreg.meetings.due import countdown, due_before
 from riskreg.readmodel import active_scheme, next_meeting, register_rows, sections
-from riskreg.register.detail import audit_changes
+from riskreg.register.audit_trail import audit_changes
 from riskreg.ui import cached_page
 
 from .mine import owned_by

@@ -11,7 +11,7 @@ from riskreg.clock import local_date
 from riskreg.domain.dates import long_date
 from riskreg.extensions import db
 from riskreg.models import Action, Agency, Assessment, Control, Meeting, Risk, Section
-from riskreg.register.detail import field_label
+from riskreg.register.audit_trail import field_label
 from riskreg.register.services import ACTION_FIELDS, CONTROL_FIELDS, RISK_FIELDS
 
 # The text among the fields the services save (dates and coded values hold no words).

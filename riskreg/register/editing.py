@@ -32,8 +32,9 @@ from riskreg.ui.forms import options
 from riskreg.ui.meeting_choices import agreeing_meeting_choices
 
 from . import services
+from .audit_trail import audit_changes
 from .blueprint import bp
-from .detail import audit_changes, is_plausible_ref
+from .detail import is_plausible_ref
 from .forms import (
     CloseForm,
     EditRiskForm,

@@ -285,8 +285,8 @@ class CloseForm(ReasonForm):
 
 def keep_their_changes(form, changes) -> list[str]:
     """Where the other person changed a risk field this user left as it was, put their value in
-    the form, so saving again does not undo it. `changes` are register.detail.Change rows, oldest
-    first. Returns the labels of those fields."""
+    the form, so saving again does not undo it. `changes` are register.audit_trail.Change rows,
+    oldest first. Returns the labels of those fields."""
     if not isinstance(form, EditRiskForm):
         return []
     theirs = {}

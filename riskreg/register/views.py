@@ -19,17 +19,16 @@ from riskreg.readmodel import (
 )
 from riskreg.ui import cached_page
 
+from .audit_trail import audit_changes, value_text
 from .blueprint import bp
 from .detail import (
     actions_of,
-    audit_changes,
     controls_of,
     earlier_assurance,
     load_risk,
     notes_of,
     score_history,
     score_history_chart,
-    value_text,
 )
 from .query import SORT_COLUMNS, page_numbers, page_of, register_query_from_args
 
