@@ -16,7 +16,8 @@ from sqlalchemy import select
 from riskreg import cli as app_cli
 from riskreg.extensions import db
 from riskreg.importer import views as importer
-from riskreg.importer.plan import FIELD_COLUMNS, SCORE_COLUMNS, plan_import
+from riskreg.importer.plan import plan_import
+from riskreg.importer.reading import FIELD_COLUMNS, SCORE_COLUMNS
 from riskreg.models import Assessment, AuditEvent, Risk, Section
 from riskreg.register import services, spreadsheet
 

@@ -16,7 +16,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from riskreg import clock
 from riskreg.extensions import db
-from riskreg.importer.plan import apply_plan, plan_import
+from riskreg.importer.apply import apply_plan
+from riskreg.importer.plan import plan_import
 from riskreg.meetings import snapshots
 from riskreg.models import Meeting, Risk, RiskScores
 from riskreg.readmodel import RegisterQuery, projection_drift, register_rows

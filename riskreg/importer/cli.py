@@ -12,7 +12,8 @@ from riskreg.readmodel import RegisterQuery, register_rows
 from riskreg.register import spreadsheet
 from riskreg.register.cli import register_cli
 
-from .plan import apply_plan, plan_import
+from .apply import apply_plan
+from .plan import plan_import
 
 
 @click.command("import")

@@ -22,7 +22,9 @@ from riskreg.security import role_required
 from riskreg.ui.spreadsheets import MAX_BYTES
 from riskreg.ui.uploads import CarriedForm, carried, display_name, spreadsheet_field, uncarried
 
-from .plan import apply_plan, plan_import, row_count
+from .apply import apply_plan
+from .plan import plan_import
+from .reading import row_count
 
 bp = Blueprint("importer", __name__)
 
