@@ -10,6 +10,7 @@ from riskreg import domain
 from riskreg.extensions import db
 from riskreg.models import Action, Risk
 from riskreg.readmodel import action_open_sql
+from riskreg.register.actions import action_order
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,9 @@ def owned_by(email: str, today: date) -> Mine:
                 action_open_sql(today),
                 func.lower(Action.owner_email) == email,
             )
-            .order_by(Action.id)
+            .order_by(*action_order(Risk.ref))
         )
     ]
     risks.sort(key=lambda r: (not r.overdue, r.next_review is None, r.next_review, r.ref))
-    actions.sort(key=lambda a: (not a.overdue, a.due_on is None, a.due_on, a.ref))
+    actions.sort(key=lambda a: not a.overdue)  # then in the order actions are listed
     return Mine(risks, actions)

@@ -12,6 +12,7 @@ from riskreg.challenges.reporting import ChallengeLine, awaiting_response
 from riskreg.extensions import db
 from riskreg.models import Action, Meeting, Risk
 from riskreg.readmodel import action_open_sql, register_rows
+from riskreg.register.actions import action_order
 
 
 def days_until(meeting: Meeting, today: date | None = None) -> int:
@@ -119,7 +120,7 @@ def due_before(
                 Action.due_on.is_not(None),
                 Action.due_on <= by,
             )
-            .order_by(Action.due_on, Risk.ref, Action.id)
+            .order_by(*action_order(Risk.ref))
         )
     ]
     return DueList(

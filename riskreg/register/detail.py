@@ -25,6 +25,8 @@ from riskreg.models import (
 from riskreg.readmodel import active_scheme, agreed_at_meeting, schemes_by_version
 from riskreg.ui import charts
 
+from .actions import action_order
+
 
 @dataclass(frozen=True)
 class HistoryEntry:
@@ -211,12 +213,7 @@ def actions_of(risk_id: int) -> list[Action]:
         db.session.scalars(
             select(Action)
             .where(Action.risk_id == risk_id)
-            .order_by(
-                (Action.status == "complete"),
-                Action.due_on.is_(None),
-                Action.due_on,
-                Action.id,
-            )
+            .order_by(Action.status == "complete", *action_order())
         )
     )
 

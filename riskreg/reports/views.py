@@ -19,6 +19,7 @@ from riskreg.heatmap.grid import heatmap_for
 from riskreg.meetings.snapshots import changes_for
 from riskreg.models import EFFECTIVENESS, Action, Control, ControlAssurance, Meeting
 from riskreg.readmodel import next_meeting
+from riskreg.register.actions import action_order
 from riskreg.register.query import register_query_from_args
 from riskreg.ui import board_name
 from riskreg.ui.downloads import download, plain_error
@@ -80,8 +81,7 @@ def mitigations(rows, as_at: date | None) -> tuple[dict, dict]:
     session = db.session
     for control in session.scalars(control_query.order_by(Control.id)):
         controls[control.risk_id].append(control)
-    due_last = Action.due_on.is_(None)  # undated actions after the dated ones, on any database
-    for action in session.scalars(action_query.order_by(due_last, Action.due_on, Action.id)):
+    for action in session.scalars(action_query.order_by(*action_order())):
         actions[action.risk_id].append(action)
     return controls, actions
 
