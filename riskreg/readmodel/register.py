@@ -1,247 +1,40 @@
-"""The register read model: every page and export renders from the rows built here, with a
-fixed number of SQL statements however many risks, assessments and actions there are."""
+"""The register's one query: every page and export renders from the rows built here (the
+list, paged; the heat map, a few per cell; every row), filtered, flagged and sorted in SQL with a
+fixed number of statements however many risks, assessments and actions there are."""
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from types import SimpleNamespace
 
-from flask import g
-from sqlalchemy import (
-    case,
-    delete,
-    exists,
-    false,
-    func,
-    insert,
-    literal,
-    or_,
-    select,
-    true,
-)
+from sqlalchemy import case, exists, false, func, literal, or_, select, true
 
-from . import clock, domain
-from .domain import challenges as challenge_rules
-from .extensions import db
-from .models import (
+from riskreg import clock, domain
+from riskreg.domain import challenges as challenge_rules
+from riskreg.extensions import db
+from riskreg.models import (
     WEAK_ASSURANCE,
     Action,
     Agency,
-    Assessment,
-    AssessmentAgreement,
     Challenge,
     Control,
     IndicatorAlert,
-    Meeting,
     Risk,
     RiskScores,
-    ScoringScheme,
     Section,
-    indicator_risk,
     risk_partner,
 )
 
-STATUSES = ("open", "closed", "all")
+from .filters import (
+    RegisterQuery,
+    action_open_sql,
+    action_overdue_sql,
+    risk_conditions,
+    risks_statement,
+)
+from .history import PROJECTED, PROJECTED_COLUMNS, scores_as_at
+from .lookups import schemes_by_version
 
-
-# The register's flags: what needs the board's attention, by the name the query string uses.
-FLAGS = {
-    "review_overdue": "Review overdue",
-    "actions_overdue": "Actions overdue",
-    "past_target": "Past target date",
-    "indicator_moved": "Indicator moved since last rescore",
-    "open_challenge": "Open challenge",
-    "weak_assurance": "Limited or no assurance",
-}
-
-
-@dataclass(frozen=True)
-class RegisterQuery:
-    """What the register is filtered to; views build it from the query string."""
-
-    section: str = ""  # a section prefix
-    band: str = ""  # a band name, on the current score
-    owner: str = ""  # matches owner name or role, lead or partner agency
-    agency: int | None = None  # an agency's id: risks it leads or is a partner in
-    indicator: int | None = None  # an indicator's id: the risks it bears on
-    status: str = "open"
-    text: str = ""  # matches ref, title or statement
-    ref: str = ""  # exactly one risk
-    as_at: date | None = None  # the register as it stood at the end of that day
-    # With as_at: every risk open at any moment from the start of this day to the end of as_at
-    # (a reporting year), still scored as at the end of as_at.
-    open_from: date | None = None
-    flag: str = ""  # one of FLAGS: only the rows showing that flag
-
-    def __post_init__(self):
-        if self.open_from is not None and (self.as_at is None or self.open_from > self.as_at):
-            raise ValueError("open_from needs an as_at on or after it")
-
-
-def schemes_by_version() -> dict[int, domain.Scheme]:
-    """Every version of the scoring scheme, read once per request (there are only a few)."""
-    if "schemes" not in g:
-        g.schemes = {
-            s.version: scheme_from_row(s) for s in db.session.scalars(select(ScoringScheme))
-        }
-    return g.schemes
-
-
-def forget_schemes() -> None:
-    """After saving a new scheme version within a request."""
-    g.pop("schemes", None)
-
-
-@dataclass(frozen=True)
-class SectionInfo:
-    id: int
-    prefix: str
-    name: str
-    position: int
-    appetite: int | None
-
-
-def sections() -> list[SectionInfo]:
-    """Every section in register order, read once per request."""
-    if "sections" not in g:
-        rows = db.session.execute(
-            select(
-                Section.id, Section.prefix, Section.name, Section.position, Section.appetite
-            ).order_by(Section.position, Section.prefix)
-        )
-        g.sections = [SectionInfo(*row) for row in rows]
-    return g.sections
-
-
-@dataclass(frozen=True)
-class AgencyInfo:
-    id: int
-    name: str
-
-
-def agencies() -> list[AgencyInfo]:
-    """The partnership's agencies, A to Z, read once per request: the choices of every form
-    and filter that names an agency."""
-    if "agencies" not in g:
-        rows = db.session.execute(
-            select(Agency.id, Agency.name).order_by(func.lower(Agency.name), Agency.name)
-        )
-        g.agencies = [AgencyInfo(*row) for row in rows]
-    return g.agencies
-
-
-def forget_agencies() -> None:
-    """After adding agencies within a request."""
-    g.pop("agencies", None)
-
-
-def scheme_from_row(row: ScoringScheme) -> domain.Scheme:
-    return domain.Scheme.from_data(row.version, row.likelihood, row.impact, row.bands)
-
-
-def active_scheme_row() -> ScoringScheme:
-    """The scheme version new scores are made under (the latest), as its row."""
-    return db.session.scalars(
-        select(ScoringScheme).order_by(ScoringScheme.version.desc()).limit(1)
-    ).one()
-
-
-def active_scheme(schemes: dict[int, domain.Scheme] | None = None) -> domain.Scheme:
-    """The scheme version new scores are made under: the latest."""
-    schemes = schemes if schemes is not None else schemes_by_version()
-    return schemes[max(schemes)]
-
-
-def next_meeting(today: date | None = None) -> Meeting | None:
-    """The next board meeting on or after today, or None when none is scheduled; a meeting
-    today at which the register is agreed already is over."""
-    today = today or clock.today()
-    return db.session.scalars(
-        select(Meeting)
-        .where(
-            (Meeting.held_on > today) | ((Meeting.held_on == today) & Meeting.agreed_at.is_(None))
-        )
-        .order_by(Meeting.held_on, Meeting.id)
-        .limit(1)
-    ).first()
-
-
-def agreed_at_meeting(assessment=Assessment):
-    """The meeting an assessment was agreed at, as SQL: the one its rescore named, else the
-    one at which the board ticked it when agreeing the register."""
-    ticked = (
-        select(func.min(AssessmentAgreement.meeting_id))
-        .where(AssessmentAgreement.assessment_id == assessment.id)
-        .scalar_subquery()
-    )
-    return func.coalesce(assessment.meeting_id, ticked)
-
-
-def last_agreed_before(at: datetime) -> Meeting | None:
-    return db.session.scalars(
-        select(Meeting)
-        .where(Meeting.agreed_at.is_not(None), Meeting.agreed_at <= at)
-        .order_by(Meeting.agreed_at.desc())
-        .limit(1)
-    ).first()
-
-
-def _ranked_assessments(at: datetime | None, risk_ids, kinds=domain.KINDS):
-    """Assessments made by `at` (None: all of them), numbered newest first within each (risk,
-    kind)."""
-    statement = (
-        select(
-            Assessment,
-            ScoringScheme.version,
-            func.row_number()
-            .over(
-                partition_by=(Assessment.risk_id, Assessment.kind),
-                order_by=(Assessment.created_at.desc(), Assessment.id.desc()),
-            )
-            .label("rank"),
-        )
-        .join(ScoringScheme, ScoringScheme.id == Assessment.scheme_id)
-        .where(Assessment.kind.in_(kinds))
-    )
-    if at is not None:
-        statement = statement.where(Assessment.created_at <= at)
-    if risk_ids is not None:
-        statement = statement.where(Assessment.risk_id.in_(risk_ids))
-    return statement.subquery()
-
-
-def score_facts(at: datetime | None, risk_ids, kinds=domain.KINDS, rank: int = 1):
-    """(risk id, kind) -> its assessment `rank` places from the latest made by `at` (1: the
-    latest; `at` None: of all), for the given risk ids or id subquery (None: every risk): one
-    statement."""
-    ranked = _ranked_assessments(at, risk_ids, kinds)
-    rows = db.session.execute(select(ranked).where(ranked.c.rank == rank))
-    return {
-        (r.risk_id, r.kind): domain.ScoreFact(
-            id=r.id,
-            risk_id=r.risk_id,
-            kind=r.kind,
-            likelihood=r.likelihood,
-            impact=r.impact,
-            score=r.score,
-            scheme_version=r.version,
-            created_at=r.created_at,
-        )
-        for r in rows
-    }
-
-
-PROJECTED = (*domain.KINDS, "baseline")
-SCORE_PARTS = ("id", "likelihood", "impact", "score", "scheme_version", "at")
-
-
-def action_open_sql(day: date):
-    """domain.action_open_on as SQL: not complete, or completed only after `day`."""
-    return (Action.status != "complete") | (Action.completed_on > day)
-
-
-def action_overdue_sql(day: date):
-    """domain.action_overdue_on as SQL: open on `day` and due before it."""
-    return action_open_sql(day) & (Action.due_on < day)
+OPEN_NOW = RegisterQuery()  # the default query: every open risk, as it stands
 
 
 def _action_counts(risk_ids, day: date, at: datetime | None) -> dict[int, tuple[int, int]]:
@@ -260,153 +53,6 @@ def _action_counts(risk_ids, day: date, at: datetime | None) -> dict[int, tuple[
     return {risk_id: (open_count, overdue) for risk_id, open_count, overdue in rows}
 
 
-def _pivot(ranked, rank: int, kinds, prefix_of):
-    """One row per risk from ranked assessments: the `rank`th of each kind as the projection's
-    columns (`prefix_of(kind)`_likelihood and so on)."""
-    columns = []
-    for kind in kinds:
-        hit = ranked.c.kind == kind
-        for part, column in (
-            ("id", ranked.c.id),
-            ("likelihood", ranked.c.likelihood),
-            ("impact", ranked.c.impact),
-            ("score", ranked.c.score),
-            ("scheme_version", ranked.c.version),
-            ("at", ranked.c.created_at),
-        ):
-            columns.append(func.max(case((hit, column))).label(f"{prefix_of(kind)}_{part}"))
-    return (
-        select(ranked.c.risk_id, *columns)
-        .where(ranked.c.rank == rank)
-        .group_by(ranked.c.risk_id)
-        .subquery()
-    )
-
-
-def scores_as_at(at: datetime | None, risk_ids=None):
-    """The projection's columns computed from the history, as at `at` (None: now, from every
-    assessment), for the given risks (None: all): what models.RiskScores holds for the
-    present, and what past views read."""
-    latest = _pivot(_ranked_assessments(at, risk_ids), 1, domain.KINDS, lambda kind: kind)
-    agreed = last_agreed_before(at or clock.now_utc())
-    if agreed is not None:
-        ranked, rank = _ranked_assessments(agreed.agreed_at, risk_ids, ("current",)), 1
-    else:
-        ranked, rank = _ranked_assessments(at, risk_ids, ("current",)), 2
-    baseline = _pivot(ranked, rank, ("current",), lambda kind: "baseline")
-    statement = (
-        select(
-            Risk.id.label("risk_id"),
-            *(c for c in latest.c if c.name != "risk_id"),
-            *(c for c in baseline.c if c.name != "risk_id"),
-        )
-        .outerjoin(latest, latest.c.risk_id == Risk.id)
-        .outerjoin(baseline, baseline.c.risk_id == Risk.id)
-    )
-    if risk_ids is not None:
-        statement = statement.where(Risk.id.in_(risk_ids))
-    return statement.subquery()
-
-
-PROJECTED_COLUMNS = ["risk_id"] + [f"{kind}_{part}" for kind in PROJECTED for part in SCORE_PARTS]
-
-
-def refresh_scores(risk_ids: list[int] | None = None) -> None:
-    """Rewrite the projection of the given risks (None: every risk) from their assessments, in
-    the caller's transaction. The one writer of models.RiskScores: the services call it after
-    adding assessments (for those risks) and after agreeing the register (every baseline)."""
-    history = scores_as_at(None, risk_ids)
-    chosen = select(*(history.c[name] for name in PROJECTED_COLUMNS))
-    stale = delete(RiskScores)
-    if risk_ids is not None:
-        stale = stale.where(RiskScores.risk_id.in_(risk_ids))
-        # Two rescores of one risk at once: the second waits here for the first to commit,
-        # then rewrites the rows it committed (and fails the risk's version check), rather
-        # than inserting beside rows it cannot yet see.
-        db.session.execute(select(Risk.id).where(Risk.id.in_(risk_ids)).with_for_update())
-    db.session.execute(stale)
-    db.session.execute(
-        insert(RiskScores).from_select(PROJECTED_COLUMNS, chosen),
-        execution_options={"synchronize_session": False},
-    )
-
-
-def projection_drift() -> list[str]:
-    """Where the stored projection differs from what the assessments give, one line per risk
-    and column."""
-    history = scores_as_at(None)
-    stored = RiskScores.__table__
-    wanted = select(Risk.ref, *(history.c[name] for name in PROJECTED_COLUMNS[1:])).join(
-        history, history.c.risk_id == Risk.id
-    )
-    kept = {
-        row[0]: row[1:]
-        for row in db.session.execute(
-            select(Risk.ref, *(stored.c[name] for name in PROJECTED_COLUMNS[1:])).join(
-                stored, stored.c.risk_id == Risk.id
-            )
-        )
-    }
-    drift = []
-    for ref, *values in db.session.execute(wanted.order_by(Risk.ref)):
-        if ref not in kept:
-            drift.append(f"{ref}: no stored scores")
-            continue
-        for name, want, have in zip(PROJECTED_COLUMNS[1:], values, kept[ref], strict=True):
-            if want != have:
-                drift.append(f"{ref}: {name} is stored as {have!r}; the history gives {want!r}")
-    return drift
-
-
-def _text_match(columns, needle: str):
-    needle = needle.lower()
-    return or_(*(func.lower(column).contains(needle, autoescape=True) for column in columns))
-
-
-def risk_conditions(query: RegisterQuery) -> list:
-    """The register query's filters on the risk's own fields (ref, section, status or open at
-    the "as at" date, text, owner); the score and flag filters are _Register's."""
-    conditions = []
-    if query.ref:
-        conditions.append(Risk.ref == query.ref)
-    if query.section:
-        conditions.append(Section.prefix == query.section)
-    if query.as_at is not None:
-        at = clock.end_of_day(query.as_at)
-        if query.open_from is not None:
-            not_closed_yet = Risk.closed_at >= clock.start_of_day(query.open_from)
-        else:
-            not_closed_yet = Risk.closed_at > at
-        conditions += [Risk.created_at <= at, Risk.closed_at.is_(None) | not_closed_yet]
-    elif query.status != "all":
-        conditions.append(Risk.status == query.status)
-    if query.text:
-        conditions.append(_text_match((Risk.ref, Risk.title, Risk.statement), query.text))
-    if query.owner:
-        named = select(Agency.id).where(_text_match((Agency.name,), query.owner))
-        conditions.append(
-            _text_match((Risk.owner_name, Risk.owner_role), query.owner)
-            | Risk.lead_agency_id.in_(named)
-            | Risk.id.in_(select(risk_partner.c.risk_id).where(risk_partner.c.agency_id.in_(named)))
-        )
-    if query.agency is not None:
-        conditions.append(
-            (Risk.lead_agency_id == query.agency)
-            | Risk.id.in_(
-                select(risk_partner.c.risk_id).where(risk_partner.c.agency_id == query.agency)
-            )
-        )
-    if query.indicator is not None:
-        conditions.append(
-            Risk.id.in_(
-                select(indicator_risk.c.risk_id).where(
-                    indicator_risk.c.indicator_id == query.indicator
-                )
-            )
-        )
-    return conditions
-
-
 def partner_names(risk_ids) -> dict[int, str]:
     """Each risk's partner agencies, by name, comma-separated: one statement."""
     names: dict[int, list[str]] = {}
@@ -419,13 +65,6 @@ def partner_names(risk_ids) -> dict[int, str]:
     for risk_id, name in rows:
         names.setdefault(risk_id, []).append(name)
     return {risk_id: ", ".join(agencies) for risk_id, agencies in names.items()}
-
-
-def risks_statement(query: RegisterQuery):
-    """The ids of the risks the query's filters on their own fields let through."""
-    return (
-        select(Risk.id).join(Section, Section.id == Risk.section_id).where(*risk_conditions(query))
-    )
 
 
 # A risk's own fields in domain.RiskFact's order (its partner agencies are read beside them,
@@ -672,7 +311,7 @@ def count_rows(query: RegisterQuery, today: date | None = None) -> int:
 
 
 def register_page(
-    query: RegisterQuery = RegisterQuery(),
+    query: RegisterQuery = OPEN_NOW,
     *,
     sort: str = "",
     order: str = "asc",
@@ -730,7 +369,7 @@ def heatmap_rows(
 
 
 def register_rows(
-    query: RegisterQuery = RegisterQuery(),
+    query: RegisterQuery = OPEN_NOW,
     today: date | None = None,
     sort: str = "",
     order: str = "asc",
