@@ -11,16 +11,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from riskreg import clock
 from riskreg.domain import challenges as rules
+from riskreg.domain.vocabulary import CHALLENGE_OUTCOMES, CHALLENGE_STATUSES, ESCALATED_TO, ROLES
 from riskreg.domain.words import shorten
 from riskreg.extensions import db
-from riskreg.models import (
-    CHALLENGE_OUTCOMES,
-    CHALLENGE_STATUSES,
-    ESCALATED_TO,
-    ROLES,
-    Challenge,
-    Risk,
-)
+from riskreg.models import Challenge, Risk
 from riskreg.readmodel import agencies
 from riskreg.security import role_required
 from riskreg.ui import xlsx

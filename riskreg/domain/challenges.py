@@ -95,7 +95,7 @@ def year_counts(challenges: Iterable[ChallengeFact], start: date, end: date) -> 
     )
 
 
-# Where a challenge may be escalated, as a sentence says it (models.ESCALATED_TO capitalises).
+# Where a challenge may be escalated, as a sentence says it (vocabulary.ESCALATED_TO capitalises).
 ESCALATED_WORDS = {"chair": "the independent chair", "partners": "the safeguarding partners"}
 
 

@@ -11,16 +11,9 @@ from wtforms import SubmitField
 
 from riskreg import clock
 from riskreg.domain import indicators as rules
+from riskreg.domain.vocabulary import FREQUENCIES, POLARITIES, UNITS, YEAR_RULES
 from riskreg.extensions import db
-from riskreg.models import (
-    FREQUENCIES,
-    POLARITIES,
-    UNITS,
-    YEAR_RULES,
-    AuditEvent,
-    Indicator,
-    Risk,
-)
+from riskreg.models import AuditEvent, Indicator, Risk
 from riskreg.readmodel import RegisterQuery, agencies, register_rows, sections
 from riskreg.security import role_required
 from riskreg.ui.downloads import CSV_TYPE, XLSX_TYPE, download

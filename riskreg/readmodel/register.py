@@ -10,9 +10,9 @@ from sqlalchemy import case, exists, false, func, literal, or_, select, true
 
 from riskreg import clock, domain
 from riskreg.domain import challenges as challenge_rules
+from riskreg.domain.vocabulary import WEAK_ASSURANCE
 from riskreg.extensions import db
 from riskreg.models import (
-    WEAK_ASSURANCE,
     Action,
     Agency,
     Challenge,

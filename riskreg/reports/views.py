@@ -14,10 +14,11 @@ from riskreg.clock import end_of_day, today
 from riskreg.domain import parse_year
 from riskreg.domain.assurance import assurance_words
 from riskreg.domain.dates import long_date
+from riskreg.domain.vocabulary import EFFECTIVENESS
 from riskreg.extensions import db
 from riskreg.heatmap.grid import heatmap_for
 from riskreg.meetings.snapshots import changes_for
-from riskreg.models import EFFECTIVENESS, Action, Control, ControlAssurance, Meeting
+from riskreg.models import Action, Control, ControlAssurance, Meeting
 from riskreg.readmodel import next_meeting
 from riskreg.register.query import register_query_from_args
 from riskreg.ui import board_name
