@@ -17,6 +17,7 @@ from riskreg.domain.words import shorten
 from riskreg.extensions import db
 from riskreg.meetings import snapshots
 from riskreg.meetings.due import due_by
+from riskreg.meetings.services import agree_register
 
 TODAY = clock.today()
 LONG_QUESTION = (
@@ -53,7 +54,7 @@ def since_last(app):
                              response_due=TODAY - timedelta(12))  # fmt: skip
         ids["old"] = old.id
         earlier = make_meeting(TODAY - timedelta(days=5), "Earlier board")
-        snapshots.agree_register(earlier)
+        agree_register(earlier)
         db.session.commit()
         ids["raised"] = make_challenge("Health", risk=risk, question=LONG_QUESTION).id
         answered = make_challenge("Education", question="Answered question")

@@ -126,16 +126,16 @@ def agree(meeting_id):
     meeting = meeting_or_404(meeting_id)
     if meeting.agreed_at is not None:
         return already_agreed(meeting)
-    rescores = snapshots.rescores_to_agree(meeting)
+    rescores = services.rescores_to_agree(meeting)
     form = AgreeForm()
     form.rescores.choices = [(r.key, r.ref) for r in rescores if not r.agreed_at]
     if form.validate_on_submit():
         ticked = set(form.rescores.data or ())
         try:
-            count = snapshots.agree_register(
+            count = services.agree_register(
                 meeting, agreed_rescores=[r for r in rescores if r.key in ticked]
             )
-        except snapshots.AlreadyAgreed:
+        except services.AlreadyAgreed:
             db.session.rollback()
             return already_agreed(meeting)
         db.session.commit()
