@@ -30,6 +30,7 @@ from .domain.vocabulary import (  # noqa: F401
     ASSURANCE_LINES,
     CHALLENGE_OUTCOMES,
     CHALLENGE_STATUSES,
+    EDITOR_ROLES,
     EFFECTIVENESS,
     ESCALATED_TO,
 )
@@ -97,7 +98,7 @@ class User(UserMixin, db.Model):
 
     @property
     def can_edit(self) -> bool:
-        return self.role in ("admin", "manager")
+        return self.role in EDITOR_ROLES
 
 
 class SignInLink(db.Model):

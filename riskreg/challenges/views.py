@@ -11,7 +11,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from riskreg import clock
 from riskreg.domain import challenges as rules
-from riskreg.domain.vocabulary import CHALLENGE_OUTCOMES, CHALLENGE_STATUSES, ESCALATED_TO, ROLES
+from riskreg.domain.vocabulary import (
+    CHALLENGE_OUTCOMES,
+    CHALLENGE_STATUSES,
+    EDITOR_ROLES,
+    ESCALATED_TO,
+    ROLES,
+)
 from riskreg.domain.words import shorten
 from riskreg.extensions import db
 from riskreg.models import Challenge, Risk
@@ -34,7 +40,7 @@ from .forms import (
 )
 
 bp = Blueprint("challenges", __name__)
-managers_only = role_required("admin", "manager")
+managers_only = role_required(*EDITOR_ROLES)
 signed_in = role_required(*ROLES)
 
 

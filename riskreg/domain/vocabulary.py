@@ -4,6 +4,8 @@ a file shows for it. Pure: the models, forms, pages and exports all read them fr
 from .challenges import ESCALATED_WORDS
 
 ROLES = ("admin", "manager", "member")
+# The roles that keep the register: every change is theirs but a member's challenge and own account.
+EDITOR_ROLES = ("admin", "manager")
 
 EFFECTIVENESS = {
     "effective": "Effective",

@@ -11,7 +11,7 @@ from wtforms import SubmitField
 
 from riskreg import clock
 from riskreg.domain import indicators as rules
-from riskreg.domain.vocabulary import FREQUENCIES, POLARITIES, UNITS, YEAR_RULES
+from riskreg.domain.vocabulary import EDITOR_ROLES, FREQUENCIES, POLARITIES, UNITS, YEAR_RULES
 from riskreg.extensions import db
 from riskreg.models import AuditEvent, Indicator, Risk
 from riskreg.readmodel import RegisterQuery, agencies, register_rows, sections
@@ -28,7 +28,7 @@ from .listing import listed, listing_filters, threshold_words
 from .trends import trend_chart
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicators")
-managers_only = role_required("admin", "manager")
+managers_only = role_required(*EDITOR_ROLES)
 # Periods the value form offers, newest first; older ones come in by file.
 OFFERED = {"month": 24, "quarter": 12, "year": 6}
 

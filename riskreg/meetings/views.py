@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from riskreg import clock
 from riskreg.domain.dates import long_date
+from riskreg.domain.vocabulary import EDITOR_ROLES
 from riskreg.errors import render_error
 from riskreg.extensions import db
 from riskreg.heatmap.grid import build_heatmap
@@ -29,7 +30,6 @@ from .due import countdown, due_by
 from .forms import AgreeForm, MeetingForm
 
 bp = Blueprint("meetings", __name__)
-EDITORS = ("admin", "manager")
 
 
 def meeting_or_404(meeting_id: int) -> Meeting:
@@ -55,7 +55,7 @@ def index():
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
-@role_required(*EDITORS)
+@role_required(*EDITOR_ROLES)
 def new():
     form = MeetingForm()
     if form.validate_on_submit():
@@ -70,7 +70,7 @@ def new():
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
-@role_required(*EDITORS)
+@role_required(*EDITOR_ROLES)
 def edit(meeting_id):
     meeting = meeting_or_404(meeting_id)
     form = MeetingForm(obj=meeting)
@@ -119,7 +119,7 @@ def view(meeting_id):
 
 
 @bp.route("/meetings/<int:meeting_id>/agree", methods=["GET", "POST"])
-@role_required(*EDITORS)
+@role_required(*EDITOR_ROLES)
 def agree(meeting_id):
     """What the board is agreeing (the register as it stands and what changed since the last
     agreed register) and the rescores since then it agreed here, ticked."""

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from riskreg import clock, domain
+from riskreg.domain.vocabulary import EDITOR_ROLES
 from riskreg.extensions import db
 from riskreg.models import (
     AuditEvent,
@@ -45,7 +46,7 @@ from .forms import (
 )
 
 bp = Blueprint("editing", __name__)
-managers_only = role_required("admin", "manager")
+managers_only = role_required(*EDITOR_ROLES)
 
 
 # --- Finding things ---------------------------------------------------------------------------

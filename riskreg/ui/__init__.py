@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from riskreg import cache, clock, domain
 from riskreg.domain.dates import clock_time, long_date, short_date
+from riskreg.domain.vocabulary import ROLES
 from riskreg.extensions import db
 from riskreg.models import Setting
 from riskreg.readmodel import schemes_by_version
@@ -26,7 +27,7 @@ __all__ = [
 ]  # fmt: skip
 
 # Navigation: (endpoint, label, who sees it, the blueprints whose pages it is "active" on).
-EVERYONE = ("admin", "manager", "member")
+EVERYONE = ROLES
 NAVIGATION = [
     ("dashboard.index", "Dashboard", EVERYONE, ("dashboard",)),
     ("register.index", "Register", EVERYONE, ("register", "editing")),
