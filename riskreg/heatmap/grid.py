@@ -162,17 +162,17 @@ def build_heatmap(
     line = appetites[0] if single and appetites else None
     scheme = scheme or readmodel.active_scheme()
     placed = domain.heatmap_cells(rows, basis)
-    cells = {
-        (likelihood, impact): Cell(
+    cells = {}
+    for (likelihood, impact), in_cell in placed.items():
+        view = scheme.score_view(likelihood, impact)
+        cells[(likelihood, impact)] = Cell(
             likelihood,
             impact,
-            likelihood * impact,
-            scheme.band_for(likelihood * impact),
-            tuple(row.risk for row in placed[(likelihood, impact)]),
-            (counts or {}).get((likelihood, impact), len(placed[(likelihood, impact)])),
+            view.score,
+            view.band,
+            tuple(row.risk for row in in_cell),
+            (counts or {}).get((likelihood, impact), len(in_cell)),
         )
-        for likelihood, impact in placed
-    }
     moves = []
     for row in rows if arrows_from else ():
         start = None

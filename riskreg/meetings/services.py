@@ -113,11 +113,7 @@ def rescores_to_agree(meeting: Meeting) -> list[RescoreToAgree]:
         first, version, ref, title, by, agreed = rows[0]
         rows.sort(key=lambda r: domain.KINDS.index(r[0].kind))
         scorings = tuple(
-            (
-                a.kind,
-                domain.ScoreView(a.likelihood, a.impact, a.score, schemes[v].band_for(a.score), v),
-            )
-            for a, v, *_ in rows
+            (a.kind, schemes[v].score_view(a.likelihood, a.impact)) for a, v, *_ in rows
         )
         key = "-".join(str(r[0].id) for r in rows)
         rescores.append(

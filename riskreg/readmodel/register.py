@@ -295,14 +295,8 @@ def _score_view(record, kind: str, schemes) -> domain.ScoreView | None:
     m = record._mapping
     if m[f"{kind}_id"] is None:
         return None
-    score, version = m[f"{kind}_score"], m[f"{kind}_scheme_version"]
-    return domain.ScoreView(
-        m[f"{kind}_likelihood"],
-        m[f"{kind}_impact"],
-        score,
-        schemes[version].band_for(score),
-        version,
-    )
+    scheme = schemes[m[f"{kind}_scheme_version"]]
+    return scheme.score_view(m[f"{kind}_likelihood"], m[f"{kind}_impact"])
 
 
 def count_rows(query: RegisterQuery, today: date | None = None) -> int:

@@ -285,7 +285,7 @@ def rescore_summary(
     for kind, (likelihood, impact) in scores.items():
         old = getattr(before, kind) if before else None
         score = likelihood * impact
-        new = domain.ScoreView(likelihood, impact, score, scheme.band_for(score), scheme.version)
+        new = scheme.score_view(likelihood, impact)
         direction = domain.direction_of_travel(score, old.score if old else None)
         changes.append({"kind": kind, "old": old, "new": new, "direction": direction})
     next_review, review_from_band = form.next_review.data, None
