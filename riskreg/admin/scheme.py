@@ -12,7 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from riskreg import domain
 from riskreg.extensions import db
 from riskreg.models import SchemeDraft, ScoringScheme, User
-from riskreg.readmodel import active_scheme_row, forget_schemes, register_rows, scheme_from_row
+from riskreg.readmodel import (
+    active_scheme,
+    active_scheme_row,
+    forget_schemes,
+    register_rows,
+    scheme_from_row,
+)
 
 from . import services
 from .blueprint import admin_only, bp
@@ -35,7 +41,7 @@ def scheme():
     return render_template(
         "admin/scheme.html",
         title="Scoring scheme",
-        active=history[0][0],
+        active=active_scheme(),
         history=history,
         draft=current_draft(),
     )

@@ -74,15 +74,24 @@ def scheme_from_row(row: ScoringScheme) -> domain.Scheme:
     return domain.Scheme.from_data(row.version, row.likelihood, row.impact, row.bands)
 
 
+# Which scheme is active: the latest version, the one new scores are made under. Asked in SQL
+# (its version, or its row), or of the versions already read.
+
+
+def active_scheme_version():
+    """The active scheme's version, as SQL."""
+    return select(func.max(ScoringScheme.version)).scalar_subquery()
+
+
 def active_scheme_row() -> ScoringScheme:
-    """The scheme version new scores are made under (the latest), as its row."""
+    """The active scheme, as its row."""
     return db.session.scalars(
-        select(ScoringScheme).order_by(ScoringScheme.version.desc()).limit(1)
+        select(ScoringScheme).where(ScoringScheme.version == active_scheme_version())
     ).one()
 
 
 def active_scheme(schemes: dict[int, domain.Scheme] | None = None) -> domain.Scheme:
-    """The scheme version new scores are made under: the latest."""
+    """The active scheme, of the versions read for this request (or of `schemes`)."""
     schemes = schemes if schemes is not None else schemes_by_version()
     return schemes[max(schemes)]
 
