@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased, lazyload
 
 from riskreg import clock, domain
 from riskreg.domain.assurance import LINE_WORDS
-from riskreg.domain.dates import long_date
+from riskreg.domain.dates import long_date, parse_date
 from riskreg.extensions import db
 from riskreg.models import (
     ACTION_STATUSES,
@@ -364,7 +364,7 @@ def value_text(name: str, value) -> str:
         if value in VALUE_LABELS.get(name, {}):
             return VALUE_LABELS[name][value]
         try:
-            return long_date(date.fromisoformat(value)) if len(value) == 10 else value
+            return long_date(parse_date(value, uk=False))
         except ValueError:
             return value
     return str(value)
