@@ -19,6 +19,7 @@ from riskreg.readmodel import (
     register_rows,
     scheme_from_row,
 )
+from riskreg.ui import form_status
 
 from . import services
 from .blueprint import admin_only, bp
@@ -70,9 +71,8 @@ def edit_scheme():
         )
     except ValueError:  # malformed list indices in the posted field names
         abort(400)
-    status = 200
+    status = form_status()
     if form.is_submitted():
-        status = 400
         valid = form.validate() & form.check_names()
         if valid:
             problems = domain.band_problems(form.scheme_data()["bands"])

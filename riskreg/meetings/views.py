@@ -21,6 +21,7 @@ from riskreg.heatmap.grid import build_heatmap
 from riskreg.models import Assessment, Meeting, Risk, User
 from riskreg.readmodel import agreed_at_meeting, next_meeting
 from riskreg.security import role_required
+from riskreg.ui import form_status
 from riskreg.ui.forms import positive_int
 from riskreg.ui.meeting_choices import meeting_label
 
@@ -63,10 +64,9 @@ def new():
         db.session.commit()
         flash(f"Added {meeting.title} on {long_date(meeting.held_on)}.")
         return redirect(url_for(".view", meeting_id=meeting.id))
-    status = 400 if form.errors else 200
     return render_template(
         "meetings/form.html", title="Add a board meeting", form=form, meeting=None
-    ), status
+    ), form_status()
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -85,10 +85,9 @@ def edit(meeting_id):
             db.session.commit()
             flash("Saved the meeting." if changes else "Nothing had changed.")
             return redirect(url_for(".view", meeting_id=meeting.id))
-    status = 400 if form.errors else 200
     return render_template(
         "meetings/form.html", title="Edit the board meeting", form=form, meeting=meeting
-    ), status
+    ), form_status()
 
 
 @bp.route("/meetings/<int:meeting_id>")
@@ -159,7 +158,7 @@ def agree(meeting_id):
         rescores=rescores,
         changes=changes,
         pdf=False,
-    ), (400 if request.method == "POST" else 200)
+    ), form_status()
 
 
 def already_agreed(meeting: Meeting):

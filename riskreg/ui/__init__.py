@@ -22,7 +22,7 @@ from .forms import example_date
 from .undefined import undefined_for
 
 __all__ = [
-    "board_name", "cached_page", "long_date", "setting", "show_date",
+    "board_name", "cached_page", "form_status", "long_date", "setting", "show_date",
     "show_time", "init_app",
 ]  # fmt: skip
 
@@ -143,6 +143,12 @@ def cached_page(name: str, render, lead: str = ""):
     A bad query string gives the same 400 every time, so it is cached too."""
     title, body, status = cache.cached(name, render)
     return render_template("page.html", title=title, lead=Markup(lead), body=Markup(body)), status
+
+
+def form_status() -> int:
+    """The status of a form's page: 400 when it is drawn again, with its errors, in answer to a
+    POST (a POST that worked has redirected); 200 when it is first shown."""
+    return 400 if request.method == "POST" else 200
 
 
 def band_css() -> str:
