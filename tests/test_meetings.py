@@ -248,14 +248,14 @@ def test_since_the_last_meeting_as_a_pdf(app, login, tmp_path):
 
 def test_since_the_last_meeting_pdf_is_made_by_the_one_pdf_helper(app, login, monkeypatch):
     """The summary's render_pdf (no-network fetcher) makes it, not a WeasyPrint call of its own."""
-    from riskreg.reports import pdf as reports
+    from riskreg.ui import pdf
 
     client = login("member")
     with app.app_context():
         make_risk(title="Capacity")
         meeting_id = make_meeting(TODAY + timedelta(days=5)).id
     rendered = []
-    monkeypatch.setattr(reports, "render_pdf", lambda html: rendered.append(html) or b"%PDF-")
+    monkeypatch.setattr(pdf, "render_pdf", lambda html: rendered.append(html) or b"%PDF-")
     response = client.get(f"/meetings/{meeting_id}/changes.pdf")
     assert response.status_code == 200 and response.data == b"%PDF-"
     assert response.headers["Content-Disposition"].startswith('attachment; filename="since-')

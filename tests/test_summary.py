@@ -279,7 +279,7 @@ def test_every_output_needs_sign_in(client):
 @pytest.mark.parametrize("app_overrides", [{"PDF_IN_PROCESS": True}])  # to watch the fetcher
 def test_pdf_fetches_nothing_over_the_network(app, login, monkeypatch):
     """WeasyPrint is given everything inline; the fetcher refuses any URL it is asked for."""
-    from riskreg.reports import renderer
+    from riskreg.ui import pdf_renderer as renderer
 
     with pytest.raises(ValueError):
         renderer.no_fetching("http://169.254.169.254/latest/meta-data")

@@ -1,6 +1,5 @@
 """Board meetings: the list, each meeting with what is due by it, agreeing the register, since
-the last meeting (its PDF is with the other documents, in reports), and two agreed registers
-compared."""
+the last meeting (as a page and a PDF), and two agreed registers compared."""
 
 from flask import (
     Blueprint,
@@ -24,6 +23,7 @@ from riskreg.security import role_required
 from riskreg.ui import form_status
 from riskreg.ui.forms import positive_int
 from riskreg.ui.meeting_choices import meeting_label
+from riskreg.ui.pdf import pdf_response
 
 from . import services, snapshots
 from .compare import compare_meetings
@@ -176,6 +176,18 @@ def changes(meeting_id):
         changes=snapshots.changes_for(meeting),
         pdf=False,
     )
+
+
+@bp.route("/meetings/<int:meeting_id>/changes.pdf")
+def changes_pdf(meeting_id):
+    meeting = meeting_or_404(meeting_id)
+    html = render_template(
+        "meetings/changes_pdf.html",
+        title=f"Since the last meeting – {meeting_label(meeting)}",
+        changes=snapshots.changes_for(meeting),
+        pdf=True,
+    )
+    return pdf_response(html, f"since-last-meeting-{meeting.held_on.isoformat()}.pdf")
 
 
 @bp.route("/meetings/compare")
