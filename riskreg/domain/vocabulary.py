@@ -45,6 +45,13 @@ CHALLENGE_STATUSES = {
 CHALLENGE_OUTCOMES = {"resolved": "Resolved", "escalated": "Escalated"}
 ESCALATED_TO = {key: words[0].upper() + words[1:] for key, words in ESCALATED_WORDS.items()}
 
+# The heat map's layouts, the board's choice (an admin setting): name -> what it looks like.
+ORIENTATIONS = {
+    "likelihood-vertical": "Likelihood up the side, impact along the bottom (the usual layout)",
+    "impact-vertical": "Impact up the side, likelihood along the bottom",
+}
+DEFAULT_ORIENTATION = "likelihood-vertical"
+
 # An indicator of the data set.
 UNITS = {"count": "Count", "percentage": "Percentage", "rate": "Rate per 10,000 children"}
 YEAR_RULES = {

@@ -7,15 +7,10 @@ from datetime import date
 
 from riskreg import domain, readmodel, ui
 from riskreg.clock import today
+from riskreg.domain.vocabulary import DEFAULT_ORIENTATION, ORIENTATIONS
 from riskreg.ui import long_date
 
 BASES = {"inherent": "Inherent", "current": "Current", "target": "Target"}
-# The board's choice of layout (an admin setting): name -> what it looks like.
-ORIENTATIONS = {
-    "likelihood-vertical": "Likelihood up the side, impact along the bottom (the usual layout)",
-    "impact-vertical": "Impact up the side, likelihood along the bottom",
-}
-DEFAULT_ORIENTATION = "likelihood-vertical"
 # ?arrows=...: where each risk's movement arrow starts (it always ends at the current score).
 ARROWS = {"": None, "0": None, "1": "inherent", "inherent": "inherent", "meeting": "meeting"}
 
@@ -196,11 +191,6 @@ def build_heatmap(
     )
 
 
-def board_orientation() -> str:
-    """The heat map layout the board has chosen."""
-    return ui.setting("heatmap_orientation", DEFAULT_ORIENTATION)
-
-
 def caption_for(basis: str, section_name: str | None, as_at: date) -> str:
     """'Current scores, all sections, as at 26 November 2026'."""
     return f"{BASES[basis]} scores, {section_name or 'all sections'}, as at {long_date(as_at)}"
@@ -233,7 +223,7 @@ def heatmap_for(
         rows,
         basis,
         readmodel.active_scheme(),
-        board_orientation(),
+        ui.board_orientation(),
         appetites,
         arrows_from,
         baseline_positions(rows) if arrows_from == "meeting" else None,

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from riskreg import cache, clock, domain
 from riskreg.domain.dates import clock_time, long_date, short_date
-from riskreg.domain.vocabulary import ROLES
+from riskreg.domain.vocabulary import DEFAULT_ORIENTATION, ROLES
 from riskreg.extensions import db
 from riskreg.models import Setting
 from riskreg.readmodel import schemes_by_version
@@ -22,8 +22,8 @@ from .forms import example_date
 from .undefined import undefined_for
 
 __all__ = [
-    "board_name", "cached_page", "form_status", "long_date", "setting", "show_date",
-    "show_time", "init_app",
+    "board_name", "board_orientation", "cached_page", "form_status", "long_date", "setting",
+    "show_date", "show_time", "init_app",
 ]  # fmt: skip
 
 # Navigation: (endpoint, label, who sees it, the blueprints whose pages it is "active" on).
@@ -51,6 +51,11 @@ def setting(key: str, default: str) -> str:
 
 def board_name() -> str:
     return setting("board_name", current_app.config["RISKREG_BOARD_NAME"])
+
+
+def board_orientation() -> str:
+    """The heat map layout the board has chosen (one of vocabulary.ORIENTATIONS)."""
+    return setting("heatmap_orientation", DEFAULT_ORIENTATION)
 
 
 def navigation():
