@@ -1,4 +1,4 @@
-"""The data model (PRODUCT.md section 2). Assessments and audit events are append-only."""
+"""The data model (the README's "How it is built"). Assessments and audit events are append-only."""
 
 import secrets
 from datetime import date, datetime
@@ -332,7 +332,7 @@ class RiskScores(db.Model):
 
 class RegisterVersion(db.Model):
     """One row whose number goes up in every transaction that changes anything a register page
-    shows (see readmodel.bump_on_change), so cached fragments are keyed by it and are never
+    shows (see cache.bump_register_version), so cached fragments are keyed by it and are never
     stale, with any number of app servers on one database."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -431,7 +431,8 @@ indicator_risk = Table(
 
 
 class Indicator(db.Model):
-    """A measure in the partnership's data set (PRODUCT.md section 2b)."""
+    """A measure in the partnership's data set (the README's "The data set: indicators and key
+    risk indicators")."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)  # stable, like a risk's ref
@@ -494,8 +495,9 @@ class IndicatorAlert(db.Model):
 
 
 class Challenge(db.Model):
-    """The board's challenge to an agency (PRODUCT.md section 2c). The row holds where the
-    challenge stands now; every step that brought it there is a ChallengeStep."""
+    """The board's challenge to an agency (the README's "Challenges: holding partners to
+    account"). The row holds where the challenge stands now; every step that brought it there is
+    a ChallengeStep."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)

@@ -1,5 +1,6 @@
-"""The rules of a challenge's life (PRODUCT.md section 2c): which step may follow which, when a
-response is overdue, and how a reporting year's challenges are counted. Pure: no database."""
+"""The rules of a challenge's life (the README's "Challenges: holding partners to account"):
+which step may follow which, when a response is overdue, and how a reporting year's challenges
+are counted. Pure: no database."""
 
 from collections import Counter
 from collections.abc import Iterable
