@@ -22,8 +22,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .clock import now_utc
 
-# The words and codes its columns hold are the domain's (domain/vocabulary.py); the register's
-# modules still read these from here.
+# The words and codes its columns hold are the domain's (domain/vocabulary.py); User.can_edit
+# uses EDITOR_ROLES, and the register's modules still read the others from here.
 from .domain.vocabulary import (  # noqa: F401
     ACTION_STATUSES,
     ASSURANCE_LEVELS,
