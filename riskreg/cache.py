@@ -18,7 +18,8 @@ from sqlalchemy import event, func, insert, select, update
 
 from . import clock
 from .extensions import db
-from .models import RegisterVersion, ScoringScheme
+from .models import RegisterVersion
+from .readmodel import active_scheme_version
 
 # Tables whose writes no register page shows: failed sign-ins, accounts and how they sign in
 # (an account change that shows, a name in the audit trail, comes with an audit event, which
@@ -72,9 +73,8 @@ SESSION_LISTENERS = {
 def versions() -> tuple[int, int]:
     """(register version, latest scheme version), read once per request in one statement."""
     if "register_versions" not in g:
-        latest_scheme = select(func.max(ScoringScheme.version)).scalar_subquery()
         row = db.session.execute(
-            select(func.coalesce(func.max(RegisterVersion.version), 0), latest_scheme)
+            select(func.coalesce(func.max(RegisterVersion.version), 0), active_scheme_version())
         ).one()
         g.register_versions = (row[0], row[1] or 0)
     return g.register_versions

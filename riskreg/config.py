@@ -54,7 +54,7 @@ class Defaults:
     # Rendered register pages kept in each app server (riskreg/cache.py): how many.
     RISKREG_FRAGMENT_CACHE = True
     FRAGMENT_CACHE_SIZE = 128
-    # PDFs (riskreg/reports/pdf.py): made by a renderer process, given PDF_TIMEOUT seconds (keep
+    # PDFs (riskreg/ui/pdf.py): made by a renderer process, given PDF_TIMEOUT seconds (keep
     # it below the web server's worker timeout), replaced after PDF_RENDERER_DOCUMENTS documents
     # or once it holds PDF_RENDERER_MAX_MB. The summary PDF refuses more than PDF_MAX_RISKS
     # risks (30 to 40 s of rendering on 2 cores); PDF_IN_PROCESS renders in the web worker.

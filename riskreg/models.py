@@ -1,4 +1,4 @@
-"""The data model (PRODUCT.md section 2). Assessments and audit events are append-only."""
+"""The data model (the README's "How it is built"). Assessments and audit events are append-only."""
 
 import secrets
 from datetime import date, datetime
@@ -21,46 +21,20 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .clock import now_utc
-from .domain.challenges import ESCALATED_WORDS
-from .extensions import db
 
-ROLES = ("admin", "manager", "member")
-ASSESSMENT_KINDS = ("inherent", "current", "target")
-EFFECTIVENESS = {
-    "effective": "Effective",
-    "partly_effective": "Partly effective",
-    "not_effective": "Not effective",
-    "not_yet_known": "Not yet known",
-}
-ACTION_STATUSES = {
-    "not_started": "Not started",
-    "in_progress": "In progress",
-    "complete": "Complete",
-}
-# A control's assurance map (PRODUCT.md section 2c): the line its evidence comes from, and the
-# level of assurance that evidence gives.
-ASSURANCE_LINES = {
-    1: "1st line: the agency's own management",
-    2: "2nd line: oversight by the board or a sub-group",
-    3: "3rd line: independent",
-}
-ASSURANCE_LEVELS = {
-    "not_assessed": "Not yet assessed",
-    "substantial": "Substantial",
-    "reasonable": "Reasonable",
-    "limited": "Limited",
-    "none": "None",
-}
-# The levels that flag a risk "Limited or no assurance".
-WEAK_ASSURANCE = ("limited", "none")
-CHALLENGE_STATUSES = {
-    "open": "Open",
-    "responded": "Response received",
-    "closed": "Closed",
-    "withdrawn": "Withdrawn",
-}
-CHALLENGE_OUTCOMES = {"resolved": "Resolved", "escalated": "Escalated"}
-ESCALATED_TO = {key: words[0].upper() + words[1:] for key, words in ESCALATED_WORDS.items()}
+# The words and codes its columns hold are the domain's (domain/vocabulary.py); User.can_edit
+# uses EDITOR_ROLES, and the register's modules still read the others from here.
+from .domain.vocabulary import (  # noqa: F401
+    ACTION_STATUSES,
+    ASSURANCE_LEVELS,
+    ASSURANCE_LINES,
+    CHALLENGE_OUTCOMES,
+    CHALLENGE_STATUSES,
+    EDITOR_ROLES,
+    EFFECTIVENESS,
+    ESCALATED_TO,
+)
+from .extensions import db
 
 
 def new_session_token() -> str:
@@ -124,7 +98,7 @@ class User(UserMixin, db.Model):
 
     @property
     def can_edit(self) -> bool:
-        return self.role in ("admin", "manager")
+        return self.role in EDITOR_ROLES
 
 
 class SignInLink(db.Model):
@@ -358,7 +332,7 @@ class RiskScores(db.Model):
 
 class RegisterVersion(db.Model):
     """One row whose number goes up in every transaction that changes anything a register page
-    shows (see readmodel.bump_on_change), so cached fragments are keyed by it and are never
+    shows (see cache.bump_register_version), so cached fragments are keyed by it and are never
     stale, with any number of app servers on one database."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -447,15 +421,6 @@ class AuditEvent(db.Model):
     user: Mapped[User | None] = relationship(lazy="joined")
 
 
-UNITS = {"count": "Count", "percentage": "Percentage", "rate": "Rate per 10,000 children"}
-YEAR_RULES = {
-    "sum": "Sum of the year's periods",
-    "end": "The value at the end of the year",
-    "entered": "Entered for the year as published",
-}
-FREQUENCIES = {"monthly": "Monthly", "quarterly": "Quarterly", "yearly": "Yearly"}
-POLARITIES = {"up_worse": "A rise is worse", "up_better": "A rise is better", "neither": "Neither"}
-
 # The risks an indicator bears on.
 indicator_risk = Table(
     "indicator_risk",
@@ -466,7 +431,8 @@ indicator_risk = Table(
 
 
 class Indicator(db.Model):
-    """A measure in the partnership's data set (PRODUCT.md section 2b)."""
+    """A measure in the partnership's data set (the README's "The data set: indicators and key
+    risk indicators")."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)  # stable, like a risk's ref
@@ -529,8 +495,9 @@ class IndicatorAlert(db.Model):
 
 
 class Challenge(db.Model):
-    """The board's challenge to an agency (PRODUCT.md section 2c). The row holds where the
-    challenge stands now; every step that brought it there is a ChallengeStep."""
+    """The board's challenge to an agency (the README's "Challenges: holding partners to
+    account"). The row holds where the challenge stands now; every step that brought it there is
+    a ChallengeStep."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
@@ -562,12 +529,6 @@ class Challenge(db.Model):
         CheckConstraint("outcome IN ('', 'resolved', 'escalated')", name="outcome"),
         CheckConstraint("escalated_to IN ('', 'chair', 'partners')", name="escalated_to"),
     )
-
-
-CHALLENGE_STEPS = (
-    "raised", "reworded", "due_changed", "responded", "closed", "reopened", "withdrawn",
-    "summarised",
-)  # fmt: skip
 
 
 class ChallengeStep(db.Model):

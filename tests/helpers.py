@@ -160,7 +160,7 @@ def make_action(risk, description="Recruit two social workers", due_on=None, **f
 def make_meeting(held_on, title="Board meeting", agreed_at=None, notes=""):
     meeting = Meeting(held_on=held_on, title=title, agreed_at=agreed_at, notes=notes)
     db.session.add(meeting)
-    if agreed_at is not None:  # agreed without snapshots.agree_register: baselines move too
+    if agreed_at is not None:  # agreed without services.agree_register: baselines move too
         refresh_scores()
     db.session.commit()
     return meeting

@@ -111,15 +111,22 @@ def test_members_may_change_nothing(app, login):
     client = login("member")
     with app.app_context():
         make_risk()
-    checked = 0
+    checked = set()
     for rule, method in routes(app):
         if method not in UNSAFE or rule.endpoint in MEMBER_POST_ENDPOINTS | NOT_SIGNED_IN:
             continue
         for url in sample_urls(rule):
             response = client.open(url, method=method, data={})
             assert response.status_code == 403, f"{method} {url} answered {response.status_code}"
-            checked += 1
-    assert checked >= 1
+            checked.add(rule.endpoint)
+    # Every state-changing endpoint of the URL map was tried, not only some (or none).
+    changing = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.methods & UNSAFE and rule.endpoint not in MEMBER_POST_ENDPOINTS | NOT_SIGNED_IN
+    }
+    assert checked == changing
+    assert {"meetings.agree", "admin.new_agency", "challenges.close", "indicators.new"} <= checked
 
 
 def test_every_state_changing_view_checks_the_role_itself(app):

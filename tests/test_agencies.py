@@ -23,7 +23,7 @@ from riskreg.demo import data as demo_data
 from riskreg.demo import load as demo
 from riskreg.demo.load import clear_register
 from riskreg.extensions import db
-from riskreg.meetings import snapshots
+from riskreg.meetings.services import agree_register
 from riskreg.models import Agency, AuditEvent, Indicator, Risk, SnapshotRow
 from riskreg.register import services
 
@@ -562,7 +562,7 @@ def test_an_agreed_register_keeps_the_agencies_names_as_they_were(ctx):
     many = ", ".join(f"Neighbourhood partnership number {n}" for n in range(30))
     make_risk(lead_agency="Police", partner_agencies=f"Health, {many}")
     meeting = make_meeting(clock.today(), title="Board meeting")
-    snapshots.agree_register(meeting)
+    agree_register(meeting)
     db.session.commit()
     police = db.session.scalar(select(Agency).where(Agency.name == "Police"))
     admin_services.rename_agency(police, "West Midlands Police")

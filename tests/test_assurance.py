@@ -1,5 +1,5 @@
-"""The assurance map on every control (PRODUCT.md section 2c): its words, the form, the risk
-page, the register's flag and the printable summary."""
+"""The assurance map on every control (the README's "Assurance on controls"): its words, the
+form, the risk page, the register's flag and the printable summary."""
 
 import html
 import re

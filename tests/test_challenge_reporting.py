@@ -17,6 +17,7 @@ from riskreg.domain.words import shorten
 from riskreg.extensions import db
 from riskreg.meetings import snapshots
 from riskreg.meetings.due import due_by
+from riskreg.meetings.services import agree_register
 
 TODAY = clock.today()
 LONG_QUESTION = (
@@ -53,7 +54,7 @@ def since_last(app):
                              response_due=TODAY - timedelta(12))  # fmt: skip
         ids["old"] = old.id
         earlier = make_meeting(TODAY - timedelta(days=5), "Earlier board")
-        snapshots.agree_register(earlier)
+        agree_register(earlier)
         db.session.commit()
         ids["raised"] = make_challenge("Health", risk=risk, question=LONG_QUESTION).id
         answered = make_challenge("Education", question="Answered question")
@@ -98,7 +99,7 @@ def test_changes_list_the_challenges_steps_since_the_last_agreed_register(app, s
 
 
 def test_the_changes_page_and_its_pdf_show_the_challenges(app, login, since_last, monkeypatch):
-    from riskreg.reports import pdf as reports
+    from riskreg.ui import pdf
 
     client = login("member")
     page = client.get(f"/meetings/{since_last['meeting']}/changes").text
@@ -115,7 +116,7 @@ def test_the_changes_page_and_its_pdf_show_the_challenges(app, login, since_last
     assert "The independent chair (Cllr Jones)" in page and "Withdrawn question" not in page
 
     rendered = []
-    monkeypatch.setattr(reports, "render_pdf", lambda html: rendered.append(html) or b"%PDF-")
+    monkeypatch.setattr(pdf, "render_pdf", lambda html: rendered.append(html) or b"%PDF-")
     assert client.get(f"/meetings/{since_last['meeting']}/changes.pdf").status_code == 200
     pack = f"/summary.pdf?changes=1&meeting={since_last['meeting']}"
     assert client.get(pack).status_code == 200

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from riskreg import clock, domain
 from riskreg.demo import data
 from riskreg.demo import load as demo
+from riskreg.domain.vocabulary import ASSURANCE_LEVELS
 from riskreg.extensions import db
-from riskreg.models import ASSURANCE_LEVELS, Control, ControlAssurance, Meeting, Risk
+from riskreg.models import Control, ControlAssurance, Meeting, Risk
 from riskreg.readmodel import register_rows
 from riskreg.reports.annual import build_report
 

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from oracle import register_as_at
 
 from riskreg import domain
+from riskreg.domain import dates
 
 SCHEME = domain.Scheme.from_data(1, **domain.default_scheme_data())
 levels = st.integers(min_value=1, max_value=5)
@@ -219,3 +220,29 @@ def test_a_band_the_new_version_drops_is_still_counted_as_it_is_now():
     assert [(c.name, c.before, c.after) for c in counts] == [
         ("Extreme", 0, 0), ("High", 0, 0), ("Low", 0, 1), ("Moderate", 1, 0),
     ]  # fmt: skip
+
+
+@given(levels, levels)
+def test_a_score_view_is_the_score_with_its_band_under_the_scheme(likelihood, impact):
+    view = SCHEME.score_view(likelihood, impact)
+    assert view.score == likelihood * impact and view.scheme_version == SCHEME.version
+    assert view.band == SCHEME.band_for(view.score)
+
+
+@given(st.dates(min_value=date(1000, 1, 1)))
+def test_a_date_written_any_way_riskreg_writes_one_reads_back(day):
+    assert dates.parse_date(day.isoformat()) == day
+    assert dates.parse_date(f"{day.day}/{day.month}/{day.year}") == day
+    assert dates.date_from_parts(*dates.date_parts(day)) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "uk", "error"),
+    [("2027-02-30", True, ValueError), ("30/2/2027", True, ValueError),
+     ("31/03/2027", False, dates.NotADate), ("2027-3-31", True, dates.NotADate),
+     ("tomorrow", True, dates.NotADate), ("", True, dates.NotADate)],
+)  # fmt: skip
+def test_text_that_is_no_date_is_refused(text, uk, error):
+    with pytest.raises(error) as raised:
+        dates.parse_date(text, uk=uk)
+    assert raised.type is error  # a day that does not exist is not "no date at all"

@@ -30,6 +30,7 @@ from sqlalchemy import select
 from riskreg.extensions import db
 from riskreg.meetings import snapshots
 from riskreg.meetings.compare import compare_meetings
+from riskreg.meetings.services import agree_register
 from riskreg.models import Action, Control, Risk, Section
 from riskreg.readmodel import RegisterQuery, register_rows
 from riskreg.register import services
@@ -78,7 +79,7 @@ def complete(item, when):
 
 
 def agree(meeting, when):
-    snapshots.agree_register(meeting, at=when)
+    agree_register(meeting, at=when)
     db.session.commit()
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from riskreg import clock
 from riskreg.domain.dates import long_date
 from riskreg.extensions import db
-from riskreg.meetings import snapshots
+from riskreg.meetings import services as meeting_services
 from riskreg.models import AuditEvent, Meeting, SnapshotRow
 
 TODAY = clock.today()
@@ -128,10 +128,10 @@ def test_agreeing_records_a_snapshot_once_and_refuses_a_second_time(app, login):
 def test_agreeing_in_the_service_twice_raises(ctx):
     make_risk()
     meeting = make_meeting(TODAY)
-    snapshots.agree_register(meeting)
+    meeting_services.agree_register(meeting)
     db.session.commit()
-    with pytest.raises(snapshots.AlreadyAgreed):
-        snapshots.agree_register(meeting)
+    with pytest.raises(meeting_services.AlreadyAgreed):
+        meeting_services.agree_register(meeting)
 
 
 def test_editing_an_agreed_meeting_keeps_its_date_and_snapshot(app, login):
@@ -139,7 +139,7 @@ def test_editing_an_agreed_meeting_keeps_its_date_and_snapshot(app, login):
     with app.app_context():
         make_risk()
         meeting = make_meeting(date(2025, 3, 27), "Board")
-        snapshots.agree_register(meeting)
+        meeting_services.agree_register(meeting)
         db.session.commit()
         meeting_id = meeting.id
         snapshot = [r.current_score for r in db.session.scalars(select(SnapshotRow))]
@@ -191,7 +191,7 @@ def test_compare_refuses_bad_or_missing_meetings(app, login, query, status, mess
         make_risk()
         for day in (date(2025, 1, 1), date(2025, 2, 1)):
             meeting = make_meeting(day)
-            snapshots.agree_register(meeting)
+            meeting_services.agree_register(meeting)
         make_meeting(date(2025, 3, 1))  # id 3: not agreed
         db.session.commit()
     response = client.get(f"/meetings/compare{query}")
@@ -206,12 +206,12 @@ def test_compare_shows_movement_and_both_heat_maps(app, login):
 
         risk = make_risk(current=(3, 4), at=datetime(2024, 12, 1))
         first = make_meeting(date(2025, 1, 1))
-        snapshots.agree_register(first, at=datetime(2025, 1, 1, 12))
+        meeting_services.agree_register(first, at=datetime(2025, 1, 1, 12))
         services.rescore_risk(risk, {"current": services.Scoring(2, 2)}, "Better",
                               at=datetime(2025, 1, 15))  # fmt: skip
         make_risk(section="BR", title="New one", at=datetime(2025, 1, 20))
         second = make_meeting(date(2025, 2, 1))
-        snapshots.agree_register(second, at=datetime(2025, 2, 1, 12))
+        meeting_services.agree_register(second, at=datetime(2025, 2, 1, 12))
         db.session.commit()
         ids = first.id, second.id
     text = client.get(f"/meetings/compare?from={ids[1]}&to={ids[0]}").text
@@ -228,7 +228,7 @@ def test_since_the_last_meeting_as_a_pdf(app, login, tmp_path):
 
         risk = make_risk(title="Capacity", current=(3, 4), at=datetime(2024, 12, 1))
         first = make_meeting(date(2025, 1, 1))
-        snapshots.agree_register(first, at=datetime(2025, 1, 1, 12))
+        meeting_services.agree_register(first, at=datetime(2025, 1, 1, 12))
         services.rescore_risk(risk, {"current": services.Scoring(4, 4)}, "Vacancies rose",
                               at=datetime(2025, 1, 15))  # fmt: skip
         db.session.commit()
@@ -248,14 +248,14 @@ def test_since_the_last_meeting_as_a_pdf(app, login, tmp_path):
 
 def test_since_the_last_meeting_pdf_is_made_by_the_one_pdf_helper(app, login, monkeypatch):
     """The summary's render_pdf (no-network fetcher) makes it, not a WeasyPrint call of its own."""
-    from riskreg.reports import pdf as reports
+    from riskreg.ui import pdf
 
     client = login("member")
     with app.app_context():
         make_risk(title="Capacity")
         meeting_id = make_meeting(TODAY + timedelta(days=5)).id
     rendered = []
-    monkeypatch.setattr(reports, "render_pdf", lambda html: rendered.append(html) or b"%PDF-")
+    monkeypatch.setattr(pdf, "render_pdf", lambda html: rendered.append(html) or b"%PDF-")
     response = client.get(f"/meetings/{meeting_id}/changes.pdf")
     assert response.status_code == 200 and response.data == b"%PDF-"
     assert response.headers["Content-Disposition"].startswith('attachment; filename="since-')
@@ -276,7 +276,7 @@ def test_meeting_pages_run_the_same_statements_at_any_size(app, login, path):
         with app.app_context():
             add_register(size if not counts else size - 4)
             earlier = make_meeting(TODAY - timedelta(days=30 + size))
-            snapshots.agree_register(earlier)
+            meeting_services.agree_register(earlier)
             db.session.commit()
             # Each round's meeting is the next one, so its page lists what is due.
             meeting_id = make_meeting(TODAY + timedelta(days=50 - size)).id
@@ -324,7 +324,8 @@ def agreed_register_with_rescores(app):
         db.session.commit()
         meeting_id = make_meeting(TODAY, title="Winter board").id
         keys = {
-            r.ref: r.key for r in snapshots.rescores_to_agree(db.session.get(Meeting, meeting_id))
+            r.ref: r.key
+            for r in meeting_services.rescores_to_agree(db.session.get(Meeting, meeting_id))
         }
     return meeting_id, keys
 

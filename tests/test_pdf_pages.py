@@ -10,7 +10,7 @@ import pytest
 from helpers import make_control, make_risk
 from test_one_truth import TableReader, pdf_text
 
-from riskreg.reports import pdf
+from riskreg.ui import pdf
 
 MM = 72 / 25.4
 TOP, BOTTOM = 16 * MM, 14 * MM  # summary_pdf.css's @page margins, where the running heads are

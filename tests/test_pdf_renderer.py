@@ -11,7 +11,7 @@ import sys
 import pytest
 from helpers import make_risk
 
-from riskreg.reports import pdf
+from riskreg.ui import pdf
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from riskreg import clock
 from riskreg.extensions import db
 from riskreg.importer.apply import apply_plan
 from riskreg.importer.plan import plan_import
-from riskreg.meetings import snapshots
+from riskreg.meetings.services import agree_register
 from riskreg.models import Meeting, Risk, RiskScores
 from riskreg.readmodel import RegisterQuery, projection_drift, register_rows
 from riskreg.register import services
@@ -70,7 +70,7 @@ def apply(step, meetings: list[date]) -> None:
         meeting = Meeting(held_on=held_on, title=f"Board {len(meetings)}")
         db.session.add(meeting)
         db.session.flush()
-        snapshots.agree_register(meeting)
+        agree_register(meeting)
     elif kind == "close":
         services.change_status(risk, "Reviewed at the board", closing=risk.status == "open")
     elif kind == "import":

@@ -11,6 +11,7 @@ from riskreg import clock
 from riskreg.extensions import db
 from riskreg.meetings import snapshots
 from riskreg.meetings.due import countdown, due_by
+from riskreg.meetings.services import agree_register
 from riskreg.models import Action, Meeting, SnapshotImmutable, SnapshotRow
 from riskreg.readmodel import next_meeting, register_rows
 from riskreg.register import services
@@ -34,7 +35,7 @@ def agreed(app):
         make_risk(title="Capacity", current=(3, 4), at=datetime(2025, 1, 5))
         make_risk(section="BR", title="Funding", current=(2, 2), at=datetime(2025, 1, 5))
         meeting = make_meeting(date(2025, 2, 1), "February board", notes="Agreed")
-        snapshots.agree_register(meeting)
+        agree_register(meeting)
         db.session.commit()
         return meeting.id
 
@@ -146,7 +147,7 @@ def test_changes_since_runs_the_same_statements_at_any_size(ctx):
             risk = make_risk(title=f"Risk {n}", current=(n % 5 + 1, 2), at=datetime(2025, 1, 1))
             make_action(risk, due_on=date(2025, 1, 20))
         first = make_meeting(date(2025, 2, 1) + timedelta(days=len(counts) * 60))
-        snapshots.agree_register(first)
+        agree_register(first)
         db.session.commit()
         second = make_meeting(date(2025, 3, 1) + timedelta(days=len(counts) * 60))
         register_rows()  # the scheme cache, as a page would have it

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from riskreg.extensions import db
 from riskreg.models import Agency
+from riskreg.ui import form_status
 
 from . import services
 from .blueprint import admin_only, bp
@@ -35,7 +36,7 @@ def form_page(form: AgencyForm, agency: Agency | None, status: int | None = None
         form=form,
         agency=agency,
         use=use,
-    ), status or (400 if form.errors else 200)
+    ), status or form_status()
 
 
 def saved(form: AgencyForm, agency: Agency | None, save, message):

@@ -11,7 +11,7 @@ from wtforms.validators import Length, Optional, Regexp, ValidationError
 from riskreg.accessibility import contact as contacts
 from riskreg.auth.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from riskreg.domain.agencies import NAME_LIMIT, tidy_name
-from riskreg.heatmap.grid import ORIENTATIONS
+from riskreg.domain.vocabulary import ORIENTATIONS
 from riskreg.ui import forms as shared_fields
 from riskreg.ui.forms import ChoiceField, clean_line, whole_number
 

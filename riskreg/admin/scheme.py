@@ -12,7 +12,14 @@ from sqlalchemy.exc import IntegrityError
 from riskreg import domain
 from riskreg.extensions import db
 from riskreg.models import SchemeDraft, ScoringScheme, User
-from riskreg.readmodel import active_scheme_row, forget_schemes, register_rows, scheme_from_row
+from riskreg.readmodel import (
+    active_scheme,
+    active_scheme_row,
+    forget_schemes,
+    register_rows,
+    scheme_from_row,
+)
+from riskreg.ui import form_status
 
 from . import services
 from .blueprint import admin_only, bp
@@ -35,7 +42,7 @@ def scheme():
     return render_template(
         "admin/scheme.html",
         title="Scoring scheme",
-        active=history[0][0],
+        active=active_scheme(),
         history=history,
         draft=current_draft(),
     )
@@ -64,9 +71,8 @@ def edit_scheme():
         )
     except ValueError:  # malformed list indices in the posted field names
         abort(400)
-    status = 200
+    status = form_status()
     if form.is_submitted():
-        status = 400
         valid = form.validate() & form.check_names()
         if valid:
             problems = domain.band_problems(form.scheme_data()["bands"])

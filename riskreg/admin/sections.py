@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from riskreg.extensions import db
 from riskreg.models import Risk, Section
+from riskreg.ui import form_status
 
 from . import services
 from .blueprint import admin_only, bp
@@ -55,7 +56,7 @@ def new_section():
         return redirect(url_for(".sections"))
     return render_template(
         "admin/section_form.html", title="Add a section", form=form, section=None, locked=False
-    ), (400 if form.errors else 200)
+    ), form_status()
 
 
 @bp.route("/sections/<int:section_id>", methods=["GET", "POST"])
@@ -76,4 +77,4 @@ def edit_section(section_id):
         form=form,
         section=section,
         locked=bool(risk_count(section)),
-    ), (400 if form.errors else 200)
+    ), form_status()

@@ -5,9 +5,9 @@ from flask import flash, redirect, render_template, url_for
 
 from riskreg.accessibility import contact as contacts
 from riskreg.auth import totp
+from riskreg.domain.vocabulary import ORIENTATIONS
 from riskreg.extensions import db
-from riskreg.heatmap.grid import ORIENTATIONS, board_orientation
-from riskreg.ui import board_name, setting
+from riskreg.ui import board_name, board_orientation, form_status, setting
 
 from . import services
 from .blueprint import admin_only, bp
@@ -39,4 +39,4 @@ def settings():
         return redirect(url_for(".settings"))
     return render_template(
         "admin/settings.html", title="Board settings", form=form, orientations=ORIENTATIONS
-    ), (400 if form.errors else 200)
+    ), form_status()

@@ -18,6 +18,7 @@ from riskreg.auth.accounts import (
 from riskreg.auth.providers import name_of
 from riskreg.extensions import db
 from riskreg.models import User
+from riskreg.ui import form_status
 
 from .blueprint import admin_only, bp
 from .forms import (
@@ -60,10 +61,9 @@ def new_user():
                 flash(f"Created {user.name} ({user.role}).")
                 return redirect(url_for(".user", user_id=user.id))
             return show_password(user, password, "created")
-    status = 400 if form.errors else 200
     return render_template(
         "admin/user_new.html", title="Add a user", form=form, role_items=ROLE_ITEMS
-    ), status
+    ), form_status()
 
 
 def show_password(user: User, password: str, what: str):

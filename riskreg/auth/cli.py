@@ -7,8 +7,9 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from riskreg.cli import fail
+from riskreg.domain.vocabulary import ROLES
 from riskreg.extensions import db
-from riskreg.models import ROLES, User
+from riskreg.models import User
 
 from . import totp
 from .accounts import (

@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from riskreg import audit
 from riskreg.clock import now_utc
+from riskreg.domain.vocabulary import EDITOR_ROLES
 from riskreg.extensions import db
 from riskreg.models import RecoveryCode, User
 from riskreg.ui import board_name, setting
@@ -28,7 +29,6 @@ RECOVERY_CODES = 10
 RECOVERY_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"  # base32, lower case: 5 bits a letter
 # The board setting (Admin, Board settings): "yes" makes admins and managers use two-step.
 REQUIRED_SETTING = "two_step_required"
-REQUIRED_ROLES = ("admin", "manager")
 
 
 def required_by_setting() -> bool:
@@ -46,7 +46,7 @@ def required_for(user: User) -> bool:
     if not applies_to(user) or user.has_two_step:
         return False
     # The role first: a member's sign-in need not read the settings.
-    return user.break_glass or (user.role in REQUIRED_ROLES and required_by_setting())
+    return user.break_glass or (user.role in EDITOR_ROLES and required_by_setting())
 
 
 # --- The authenticator app's codes -----------------------------------------------------------

@@ -1,6 +1,7 @@
 """The challenge log as a spreadsheet: one row per challenge, every field, in the log's order."""
 
-from riskreg.models import CHALLENGE_OUTCOMES, CHALLENGE_STATUSES, ESCALATED_TO, Challenge
+from riskreg.domain.vocabulary import CHALLENGE_OUTCOMES, CHALLENGE_STATUSES, ESCALATED_TO
+from riskreg.models import Challenge
 
 HEADINGS = (
     "Number", "Agency", "Risk", "Question or concern", "Raised on", "Raised by", "Response due",

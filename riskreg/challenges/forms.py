@@ -10,7 +10,7 @@ from wtforms.validators import ValidationError
 
 from riskreg import clock
 from riskreg.domain import challenges as rules
-from riskreg.models import CHALLENGE_OUTCOMES, ESCALATED_TO
+from riskreg.domain.vocabulary import CHALLENGE_OUTCOMES, ESCALATED_TO
 from riskreg.ui.agencies import AgencyField
 from riskreg.ui.forms import ChoiceField, DateExample, DayField, options, text
 

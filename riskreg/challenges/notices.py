@@ -8,6 +8,7 @@ from flask import current_app, flash, url_for
 from sqlalchemy import select
 
 from riskreg import mail
+from riskreg.domain.dates import long_date
 from riskreg.extensions import db
 from riskreg.models import Challenge, User
 
@@ -29,7 +30,7 @@ def raised_text(challenge: Challenge, link: str) -> str:
             "",
             challenge.question,
             "",
-            f"A response is due by {challenge.response_due.strftime('%-d %B %Y')}.",
+            f"A response is due by {long_date(challenge.response_due)}.",
             f"Record the response or change the date: {link}",
         ]
     )

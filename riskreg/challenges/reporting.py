@@ -9,9 +9,10 @@ from flask import url_for
 from sqlalchemy import or_, select
 
 from riskreg.domain import challenges as rules
+from riskreg.domain.vocabulary import ESCALATED_TO
 from riskreg.domain.words import shorten
 from riskreg.extensions import db
-from riskreg.models import ESCALATED_TO, Agency, Challenge, ChallengeStep
+from riskreg.models import Agency, Challenge, ChallengeStep
 
 
 @dataclass(frozen=True)

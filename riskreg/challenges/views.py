@@ -11,19 +11,19 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from riskreg import clock
 from riskreg.domain import challenges as rules
-from riskreg.domain.words import shorten
-from riskreg.extensions import db
-from riskreg.models import (
+from riskreg.domain.vocabulary import (
     CHALLENGE_OUTCOMES,
     CHALLENGE_STATUSES,
+    EDITOR_ROLES,
     ESCALATED_TO,
     ROLES,
-    Challenge,
-    Risk,
 )
+from riskreg.domain.words import shorten
+from riskreg.extensions import db
+from riskreg.models import Challenge, Risk
 from riskreg.readmodel import agencies
 from riskreg.security import role_required
-from riskreg.ui import xlsx
+from riskreg.ui import form_status, xlsx
 from riskreg.ui.downloads import CSV_TYPE, XLSX_TYPE, download, table_csv
 
 from . import listing, notices, services
@@ -40,7 +40,7 @@ from .forms import (
 )
 
 bp = Blueprint("challenges", __name__)
-managers_only = role_required("admin", "manager")
+managers_only = role_required(*EDITOR_ROLES)
 signed_in = role_required(*ROLES)
 
 
@@ -129,8 +129,9 @@ def new():
         notices.tell_managers(current_app.config, challenge)
         flash(f"Challenge {challenge.id} raised with {challenge.agency.name}.")
         return redirect(url_for(".view", challenge_id=challenge.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("challenges/raise.html", title="Raise a challenge", form=form), status
+    return render_template(
+        "challenges/raise.html", title="Raise a challenge", form=form
+    ), form_status()
 
 
 @bp.route("/challenges/<int:challenge_id>")
@@ -257,7 +258,6 @@ def step_page(step: str, challenge_id: int):
             return not_now(db.session.get(Challenge, challenge_id), changed=True)
         flash(done)
         return redirect(url_for(".view", challenge_id=challenge.id))
-    status = 400 if request.method == "POST" else 200
     return render_template(
         "challenges/step.html",
         title=heading,
@@ -265,7 +265,7 @@ def step_page(step: str, challenge_id: int):
         step=step,
         form=form,
         challenge=challenge,
-    ), status
+    ), form_status()
 
 
 def not_now(challenge: Challenge, changed: bool = False):

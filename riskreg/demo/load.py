@@ -12,7 +12,7 @@ from riskreg.admin.services import find_or_add
 from riskreg.auth.accounts import add_user, new_password
 from riskreg.clock import now_utc
 from riskreg.extensions import db
-from riskreg.meetings import snapshots
+from riskreg.meetings.services import agree_register
 from riskreg.models import (
     Action,
     ActionNote,
@@ -158,7 +158,7 @@ def load_demo(now: datetime | None = None) -> int:
             services.save_mitigation(risk, None, Action, fields, at=at)
     # Once the history is in place: each agreed register as it stood when it was agreed.
     for meeting, agreed_at in agreements:
-        snapshots.agree_register(meeting, at=agreed_at)
+        agree_register(meeting, at=agreed_at)
     dataset.load_dataset(today)
     challenges.load_challenges(today)
     audit.record("register", None, "demo-load", summary="Loaded the demo register")

@@ -1,5 +1,6 @@
-"""The assurance map's words (PRODUCT.md section 2c): a control's line and level as the risk
-page and the summary write them, and a risk's controls counted by level and line. Pure."""
+"""The assurance map's words (the README's "Assurance on controls"): a control's line and level
+as the risk page and the summary write them, and a risk's controls counted by level and line.
+Pure."""
 
 from collections import Counter
 from collections.abc import Iterable

@@ -1,5 +1,6 @@
-"""The rules of a challenge's life (PRODUCT.md section 2c): which step may follow which, when a
-response is overdue, and how a reporting year's challenges are counted. Pure: no database."""
+"""The rules of a challenge's life (the README's "Challenges: holding partners to account"):
+which step may follow which, when a response is overdue, and how a reporting year's challenges
+are counted. Pure: no database."""
 
 from collections import Counter
 from collections.abc import Iterable
@@ -95,7 +96,7 @@ def year_counts(challenges: Iterable[ChallengeFact], start: date, end: date) -> 
     )
 
 
-# Where a challenge may be escalated, as a sentence says it (models.ESCALATED_TO capitalises).
+# Where a challenge may be escalated, as a sentence says it (vocabulary.ESCALATED_TO capitalises).
 ESCALATED_WORDS = {"chair": "the independent chair", "partners": "the safeguarding partners"}
 
 

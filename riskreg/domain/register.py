@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from .scoring import LEVELS, Band, Scheme
+from .scoring import LEVELS, Scheme, ScoreView
 
 # The three scorings of a risk: before controls, with controls as they are, after planned actions.
 KINDS = ("inherent", "current", "target")
@@ -74,15 +74,6 @@ class RiskFact:
 
 
 @dataclass(frozen=True)
-class ScoreView:
-    likelihood: int
-    impact: int
-    score: int
-    band: Band
-    scheme_version: int
-
-
-@dataclass(frozen=True)
 class RegisterRow:
     risk: RiskFact
     inherent: ScoreView | None
@@ -113,13 +104,7 @@ def view_of_fact(fact: ScoreFact | None, schemes: dict[int, Scheme]) -> ScoreVie
     """A score with the band of the scheme version it was made under, never rescored."""
     if fact is None:
         return None
-    return ScoreView(
-        fact.likelihood,
-        fact.impact,
-        fact.score,
-        schemes[fact.scheme_version].band_for(fact.score),
-        fact.scheme_version,
-    )
+    return schemes[fact.scheme_version].score_view(fact.likelihood, fact.impact)
 
 
 def build_row(

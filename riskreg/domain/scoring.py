@@ -93,6 +93,17 @@ class Band:
 
 
 @dataclass(frozen=True)
+class ScoreView:
+    """A score with its band, under the scheme version it was made with."""
+
+    likelihood: int
+    impact: int
+    score: int
+    band: Band
+    scheme_version: int
+
+
+@dataclass(frozen=True)
 class Scheme:
     version: int
     likelihood: tuple[Level, ...]
@@ -113,6 +124,11 @@ class Scheme:
             if band.min <= score <= band.max:
                 return band
         raise ValueError(f"score {score} is in no band of scheme version {self.version}")
+
+    def score_view(self, likelihood: int, impact: int) -> ScoreView:
+        """A likelihood and impact scored under this version: the score with its band."""
+        score = score_of(likelihood, impact)
+        return ScoreView(likelihood, impact, score, self.band_for(score), self.version)
 
 
 def default_scheme_data() -> dict[str, Any]:

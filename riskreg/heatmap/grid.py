@@ -7,15 +7,10 @@ from datetime import date
 
 from riskreg import domain, readmodel, ui
 from riskreg.clock import today
+from riskreg.domain.vocabulary import DEFAULT_ORIENTATION, ORIENTATIONS
 from riskreg.ui import long_date
 
 BASES = {"inherent": "Inherent", "current": "Current", "target": "Target"}
-# The board's choice of layout (an admin setting): name -> what it looks like.
-ORIENTATIONS = {
-    "likelihood-vertical": "Likelihood up the side, impact along the bottom (the usual layout)",
-    "impact-vertical": "Impact up the side, likelihood along the bottom",
-}
-DEFAULT_ORIENTATION = "likelihood-vertical"
 # ?arrows=...: where each risk's movement arrow starts (it always ends at the current score).
 ARROWS = {"": None, "0": None, "1": "inherent", "inherent": "inherent", "meeting": "meeting"}
 
@@ -162,17 +157,17 @@ def build_heatmap(
     line = appetites[0] if single and appetites else None
     scheme = scheme or readmodel.active_scheme()
     placed = domain.heatmap_cells(rows, basis)
-    cells = {
-        (likelihood, impact): Cell(
+    cells = {}
+    for (likelihood, impact), in_cell in placed.items():
+        view = scheme.score_view(likelihood, impact)
+        cells[(likelihood, impact)] = Cell(
             likelihood,
             impact,
-            likelihood * impact,
-            scheme.band_for(likelihood * impact),
-            tuple(row.risk for row in placed[(likelihood, impact)]),
-            (counts or {}).get((likelihood, impact), len(placed[(likelihood, impact)])),
+            view.score,
+            view.band,
+            tuple(row.risk for row in in_cell),
+            (counts or {}).get((likelihood, impact), len(in_cell)),
         )
-        for likelihood, impact in placed
-    }
     moves = []
     for row in rows if arrows_from else ():
         start = None
@@ -194,11 +189,6 @@ def build_heatmap(
         arrows_from=arrows_from,
         caption=caption,
     )
-
-
-def board_orientation() -> str:
-    """The heat map layout the board has chosen."""
-    return ui.setting("heatmap_orientation", DEFAULT_ORIENTATION)
 
 
 def caption_for(basis: str, section_name: str | None, as_at: date) -> str:
@@ -233,7 +223,7 @@ def heatmap_for(
         rows,
         basis,
         readmodel.active_scheme(),
-        board_orientation(),
+        ui.board_orientation(),
         appetites,
         arrows_from,
         baseline_positions(rows) if arrows_from == "meeting" else None,

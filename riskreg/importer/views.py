@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SubmitField
 
+from riskreg.domain.vocabulary import EDITOR_ROLES
 from riskreg.extensions import db
 from riskreg.security import role_required
 from riskreg.ui.spreadsheets import MAX_BYTES
@@ -76,7 +77,7 @@ def upload_page(form: UploadForm, status: int = 200, name: str = "", problems=()
 
 
 @bp.route("/import", methods=["GET", "POST"], endpoint="upload")
-@role_required("admin", "manager")
+@role_required(*EDITOR_ROLES)
 def upload():
     form = UploadForm()
     if request.method == "GET":
@@ -102,7 +103,7 @@ def upload():
 
 
 @bp.route("/import/check", methods=["POST"], endpoint="check")
-@role_required("admin", "manager")
+@role_required(*EDITOR_ROLES)
 def check():
     form = CheckForm()
     data, refusal = carried_file(form)
@@ -151,7 +152,7 @@ def checked(name: str, data: bytes, content: str, form: UploadForm | None = None
 
 
 @bp.route("/import/confirm", methods=["POST"], endpoint="confirm")
-@role_required("admin", "manager")
+@role_required(*EDITOR_ROLES)
 def confirm():
     form = ConfirmForm()
     data, refusal = carried_file(form)

@@ -13,7 +13,7 @@ from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, 
 from wtforms.validators import DataRequired, ValidationError
 
 from riskreg.domain import indicators as rules
-from riskreg.models import FREQUENCIES, POLARITIES, UNITS, YEAR_RULES
+from riskreg.domain.vocabulary import FREQUENCIES, POLARITIES, UNITS, YEAR_RULES
 from riskreg.ui.agencies import AgencyField
 from riskreg.ui.forms import ChoiceField, clean_line, options, text, values
 

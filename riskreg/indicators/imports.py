@@ -6,11 +6,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
-
 from riskreg import clock, domain
 from riskreg.domain import indicators as rules
-from riskreg.extensions import db
 from riskreg.models import Indicator
 from riskreg.ui import xlsx
 from riskreg.ui.downloads import table_csv
@@ -170,7 +167,3 @@ def csv_body(rows: list[list]) -> bytes:
 
 def xlsx_body(rows: list[list]) -> bytes:
     return xlsx.table("Values", [18, 14, 12, 50, 24, 22], rows)
-
-
-def find_indicator(code: str) -> Indicator | None:
-    return db.session.scalar(select(Indicator).where(Indicator.code == code))

@@ -11,18 +11,12 @@ from wtforms import SubmitField
 
 from riskreg import clock
 from riskreg.domain import indicators as rules
+from riskreg.domain.vocabulary import EDITOR_ROLES, FREQUENCIES, POLARITIES, UNITS, YEAR_RULES
 from riskreg.extensions import db
-from riskreg.models import (
-    FREQUENCIES,
-    POLARITIES,
-    UNITS,
-    YEAR_RULES,
-    AuditEvent,
-    Indicator,
-    Risk,
-)
+from riskreg.models import AuditEvent, Indicator, Risk
 from riskreg.readmodel import RegisterQuery, agencies, register_rows, sections
 from riskreg.security import role_required
+from riskreg.ui import form_status
 from riskreg.ui.downloads import CSV_TYPE, XLSX_TYPE, download
 from riskreg.ui.spreadsheets import MAX_BYTES, BadFile, read_table
 from riskreg.ui.uploads import CarriedForm, carried, display_name, spreadsheet_field, uncarried
@@ -35,7 +29,7 @@ from .listing import listed, listing_filters, threshold_words
 from .trends import trend_chart
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicators")
-managers_only = role_required("admin", "manager")
+managers_only = role_required(*EDITOR_ROLES)
 # Periods the value form offers, newest first; older ones come in by file.
 OFFERED = {"month": 24, "quarter": 12, "year": 6}
 
@@ -121,10 +115,9 @@ def new():
         db.session.commit()
         flash(f"Added the indicator {indicator.code}.")
         return redirect(url_for(".view", code=indicator.code))
-    status = 400 if request.method == "POST" else 200
     return render_template(
         "indicators/form.html", title="Add an indicator", form=form, indicator=None
-    ), status
+    ), form_status()
 
 
 @bp.route("/<code>/edit", methods=["GET", "POST"])
@@ -154,10 +147,9 @@ def edit(code):
             return conflict(indicator)
         flash(f"Saved the indicator {indicator.code}." if changed else "Nothing was changed.")
         return redirect(url_for(".view", code=indicator.code))
-    status = 400 if request.method == "POST" else 200
     return render_template(
         "indicators/form.html", title=f"Change {indicator.code}", form=form, indicator=indicator
-    ), status
+    ), form_status()
 
 
 def conflict(indicator: Indicator):
@@ -251,9 +243,7 @@ def enter_value(code):
             f"{rules.figure(new.value, indicator.unit)}."
         )
         return redirect(url_for(".view", code=indicator.code))
-    return page_for_value(
-        indicator, series, form, current, status=400 if request.method == "POST" else 200
-    )
+    return page_for_value(indicator, series, form, current, status=form_status())
 
 
 def page_for_value(indicator, series, form, current, status):
@@ -304,8 +294,9 @@ def import_values():
     if request.method == "POST" and "content" in request.form:
         return confirm_import(confirm)
     if not upload.validate_on_submit():
-        status = 400 if request.method == "POST" else 200
-        return render_template("indicators/import.html", title="Import values", form=upload), status
+        return render_template(
+            "indicators/import.html", title="Import values", form=upload
+        ), form_status()
     name = display_name(upload.spreadsheet.data.filename)
     data = upload.spreadsheet.data.read(MAX_BYTES + 1)
     try:

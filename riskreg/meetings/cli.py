@@ -2,7 +2,7 @@
 meeting, printed or as CSV for the manager to send round, or emailed to owners (optional)."""
 
 import smtplib
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import click
 from flask import current_app
@@ -12,7 +12,7 @@ from sqlalchemy import select
 from riskreg import audit, mail
 from riskreg.cli import fail
 from riskreg.clock import today
-from riskreg.domain.dates import long_date
+from riskreg.domain.dates import long_date, parse_date
 from riskreg.extensions import db
 from riskreg.models import Risk, User
 from riskreg.readmodel import next_meeting
@@ -22,7 +22,6 @@ from .due import DueList, due_before
 
 reviews = AppGroup("reviews", help="Reminders: reviews and actions due before a board meeting.")
 DEFAULT_DAYS_AHEAD = 30
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 before_option = click.option(
     "--before",
     metavar="DATE",
@@ -32,12 +31,10 @@ before_option = click.option(
 
 
 def parse_day(text: str) -> date:
-    for form in DATE_FORMATS:
-        try:
-            return datetime.strptime(text.strip(), form).date()
-        except ValueError:
-            continue
-    fail(f"--before {text!r} is not a date: write it as YYYY-MM-DD, e.g. 2025-03-27.")
+    try:
+        return parse_date(text.strip())
+    except ValueError:
+        fail(f"--before {text!r} is not a date: write it as YYYY-MM-DD, e.g. 2025-03-27.")
 
 
 def resolve_before(before: str | None) -> tuple[date, str]:

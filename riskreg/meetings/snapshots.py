@@ -1,6 +1,6 @@
-"""The agreed register: the snapshot taken when the board agrees the register at a meeting, read
-back as register rows, and what changed since the last agreed meeting (compare.py sets two
-agreed registers side by side).
+"""The agreed register: the snapshot a register row becomes when the board agrees the register at
+a meeting (services.agree_register writes it), read back as register rows, and what changed
+since the last agreed meeting (compare.py sets two agreed registers side by side).
 
 Snapshots are built from readmodel.register_rows, so the agreed register shows exactly what the
 register showed; each computation here runs a fixed number of SQL statements."""
@@ -8,25 +8,22 @@ register showed; each computation here runs a fixed number of SQL statements."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from riskreg import audit, clock, domain
+from riskreg import clock, domain
 from riskreg.challenges.reporting import ChallengeChanges
 from riskreg.challenges.reporting import changes_between as challenges_between
 from riskreg.clock import now_utc
 from riskreg.domain.agencies import names_within
-from riskreg.domain.dates import long_date
 from riskreg.extensions import db
 from riskreg.indicators.data import Moved, entered_between
 from riskreg.models import (
     Action,
     ActionNote,
     Assessment,
-    AssessmentAgreement,
     Control,
     Meeting,
     Risk,
-    ScoringScheme,
     SnapshotRow,
     User,
 )
@@ -34,142 +31,10 @@ from riskreg.readmodel import (
     RegisterQuery,
     action_overdue_sql,
     active_scheme,
-    agreed_at_meeting,
-    refresh_scores,
     register_rows,
     schemes_by_version,
 )
-
-
-class AlreadyAgreed(Exception):
-    """The register was agreed at this meeting already; an agreed snapshot is never redone."""
-
-    def __init__(self, meeting: Meeting):
-        super().__init__(f"The register was already agreed at the meeting of {meeting.held_on}")
-        self.meeting = meeting
-
-
-# --- Agreeing the register -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RescoreToAgree:
-    """One rescore since the previous agreed register (the assessments of one risk made
-    together), which the board may say it agreed when it agrees the register."""
-
-    key: str  # its assessment ids, "12-13": the form's value for it
-    ref: str
-    title: str
-    at: datetime
-    by: str
-    rationale: str
-    scorings: tuple[tuple[str, domain.ScoreView], ...]  # (kind, score), in kind order
-    agreed_at: str  # the meeting that agreed it already, or ""
-
-    @property
-    def assessment_ids(self) -> list[int]:
-        return [int(part) for part in self.key.split("-")]
-
-
-def rescores_to_agree(meeting: Meeting) -> list[RescoreToAgree]:
-    """The open risks' rescores made since the register was last agreed before `meeting`,
-    newest first; a risk's first scoring (when it was raised) is not a rescore. One
-    statement."""
-    previous = previous_agreed(meeting)
-    schemes = schemes_by_version()
-    query = (
-        select(Assessment, ScoringScheme.version, Risk.ref, Risk.title, User.name, Meeting.title)
-        .join(Risk, Risk.id == Assessment.risk_id)
-        .join(ScoringScheme, ScoringScheme.id == Assessment.scheme_id)
-        .outerjoin(User, User.id == Assessment.created_by_id)
-        .outerjoin(Meeting, Meeting.id == agreed_at_meeting())
-        .where(Risk.status == "open", Assessment.created_at > Risk.created_at)
-        .order_by(Assessment.created_at.desc(), Risk.ref, Assessment.id)
-    )
-    if previous is not None:
-        query = query.where(Assessment.created_at > previous.agreed_at)
-    grouped: dict[tuple[int, datetime], list] = {}
-    for row in db.session.execute(query):
-        grouped.setdefault((row[0].risk_id, row[0].created_at), []).append(row)
-    rescores = []
-    for rows in grouped.values():
-        first, version, ref, title, by, agreed = rows[0]
-        rows.sort(key=lambda r: domain.KINDS.index(r[0].kind))
-        scorings = tuple(
-            (
-                a.kind,
-                domain.ScoreView(a.likelihood, a.impact, a.score, schemes[v].band_for(a.score), v),
-            )
-            for a, v, *_ in rows
-        )
-        key = "-".join(str(r[0].id) for r in rows)
-        rescores.append(
-            RescoreToAgree(
-                key, ref, title, first.created_at, by or "", first.rationale, scorings, agreed or ""
-            )  # fmt: skip
-        )
-    return rescores
-
-
-def agree_register(
-    meeting: Meeting,
-    *,
-    agreed_rescores: list[RescoreToAgree] = (),
-    user_id: int | None = None,
-    at: datetime | None = None,
-) -> int:
-    """Record that the board agreed the register at `meeting`, with a snapshot of every open
-    risk as the register shows it now (or, given `at`, as it stood at the end of that day: the
-    history the register is rebuilt from is kept by day), and the rescores it said it agreed
-    there, as rows of their own. Returns how many risks it holds. The caller commits."""
-    when = at or now_utc()
-    rows = register_rows(RegisterQuery(as_at=clock.local_date(at)) if at else RegisterQuery())
-    user_id = user_id if user_id is not None else audit.acting_user_id()
-    # A conditional update, so two managers agreeing at once cannot both succeed.
-    claimed = db.session.execute(
-        update(Meeting)
-        .where(Meeting.id == meeting.id, Meeting.agreed_at.is_(None))
-        .values(agreed_at=when, agreed_by_id=user_id)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:
-        db.session.refresh(meeting)
-        raise AlreadyAgreed(meeting)
-    db.session.refresh(meeting)
-    db.session.add_all(snapshot_row(meeting.id, row) for row in rows)
-    db.session.add_all(
-        AssessmentAgreement(
-            meeting_id=meeting.id,
-            assessment_id=assessment_id,
-            agreed_at=when,
-            agreed_by_id=user_id,
-        )  # fmt: skip
-        for rescore in agreed_rescores
-        for assessment_id in rescore.assessment_ids
-    )
-    audit.record(
-        "meeting",
-        meeting.id,
-        "agree",
-        {
-            "agreed_at": [None, audit.plain(when)],
-            "risks": [None, len(rows)],
-            "rescores agreed": [
-                None,
-                ", ".join(
-                    f"{r.ref} ({long_date(clock.local_date(r.at))})" for r in agreed_rescores
-                ),
-            ],
-        },  # fmt: skip
-        summary=f"Agreed the register at {meeting.title} on {long_date(meeting.held_on)}: "
-        f"{len(rows)} open risks",
-        user_id=user_id,
-        at=when,
-    )
-    db.session.flush()
-    refresh_scores()  # every risk's direction of travel now compares with this agreement
-    return len(rows)
-
+from riskreg.register.actions import action_order
 
 # The risk's own fields a snapshot keeps, by the same name on domain.RiskFact and SnapshotRow.
 KEPT_FIELDS = (
@@ -408,7 +273,7 @@ def changes_between(
         rescored_up=[r for r in rescored if r.direction == "up"],
         rescored_down=[r for r in rescored if r.direction == "down"],
         reviews_overdue=[
-            row for row in after if row.risk.next_review and row.risk.next_review < as_of
+            row for row in after if domain.review_overdue_on(row.risk.next_review, as_of)
         ],
         past_target=[row for row in after if row.past_target],
         action_notes=notes_in(since, until),
@@ -501,7 +366,7 @@ def mitigations_in(
         select(Action, Risk.ref, Risk.title)
         .join(Risk, Risk.id == Action.risk_id)
         .where(added | completed | overdue)
-        .order_by(Action.due_on, Action.id)
+        .order_by(*action_order())
     )
     for action, ref, title in db.session.execute(actions_q):
         item = dict(

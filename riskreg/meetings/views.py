@@ -1,6 +1,5 @@
 """Board meetings: the list, each meeting with what is due by it, agreeing the register, since
-the last meeting (its PDF is with the other documents, in reports), and two agreed registers
-compared."""
+the last meeting (as a page and a PDF), and two agreed registers compared."""
 
 from flask import (
     Blueprint,
@@ -14,14 +13,17 @@ from sqlalchemy import select
 
 from riskreg import clock
 from riskreg.domain.dates import long_date
+from riskreg.domain.vocabulary import EDITOR_ROLES
 from riskreg.errors import render_error
 from riskreg.extensions import db
 from riskreg.heatmap.grid import build_heatmap
 from riskreg.models import Assessment, Meeting, Risk, User
 from riskreg.readmodel import agreed_at_meeting, next_meeting
 from riskreg.security import role_required
+from riskreg.ui import form_status
 from riskreg.ui.forms import positive_int
 from riskreg.ui.meeting_choices import meeting_label
+from riskreg.ui.pdf import pdf_response
 
 from . import services, snapshots
 from .compare import compare_meetings
@@ -29,7 +31,6 @@ from .due import countdown, due_by
 from .forms import AgreeForm, MeetingForm
 
 bp = Blueprint("meetings", __name__)
-EDITORS = ("admin", "manager")
 
 
 def meeting_or_404(meeting_id: int) -> Meeting:
@@ -55,7 +56,7 @@ def index():
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
-@role_required(*EDITORS)
+@role_required(*EDITOR_ROLES)
 def new():
     form = MeetingForm()
     if form.validate_on_submit():
@@ -63,14 +64,13 @@ def new():
         db.session.commit()
         flash(f"Added {meeting.title} on {long_date(meeting.held_on)}.")
         return redirect(url_for(".view", meeting_id=meeting.id))
-    status = 400 if form.errors else 200
     return render_template(
         "meetings/form.html", title="Add a board meeting", form=form, meeting=None
-    ), status
+    ), form_status()
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
-@role_required(*EDITORS)
+@role_required(*EDITOR_ROLES)
 def edit(meeting_id):
     meeting = meeting_or_404(meeting_id)
     form = MeetingForm(obj=meeting)
@@ -85,10 +85,9 @@ def edit(meeting_id):
             db.session.commit()
             flash("Saved the meeting." if changes else "Nothing had changed.")
             return redirect(url_for(".view", meeting_id=meeting.id))
-    status = 400 if form.errors else 200
     return render_template(
         "meetings/form.html", title="Edit the board meeting", form=form, meeting=meeting
-    ), status
+    ), form_status()
 
 
 @bp.route("/meetings/<int:meeting_id>")
@@ -119,23 +118,23 @@ def view(meeting_id):
 
 
 @bp.route("/meetings/<int:meeting_id>/agree", methods=["GET", "POST"])
-@role_required(*EDITORS)
+@role_required(*EDITOR_ROLES)
 def agree(meeting_id):
     """What the board is agreeing (the register as it stands and what changed since the last
     agreed register) and the rescores since then it agreed here, ticked."""
     meeting = meeting_or_404(meeting_id)
     if meeting.agreed_at is not None:
         return already_agreed(meeting)
-    rescores = snapshots.rescores_to_agree(meeting)
+    rescores = services.rescores_to_agree(meeting)
     form = AgreeForm()
     form.rescores.choices = [(r.key, r.ref) for r in rescores if not r.agreed_at]
     if form.validate_on_submit():
         ticked = set(form.rescores.data or ())
         try:
-            count = snapshots.agree_register(
+            count = services.agree_register(
                 meeting, agreed_rescores=[r for r in rescores if r.key in ticked]
             )
-        except snapshots.AlreadyAgreed:
+        except services.AlreadyAgreed:
             db.session.rollback()
             return already_agreed(meeting)
         db.session.commit()
@@ -159,7 +158,7 @@ def agree(meeting_id):
         rescores=rescores,
         changes=changes,
         pdf=False,
-    ), (400 if request.method == "POST" else 200)
+    ), form_status()
 
 
 def already_agreed(meeting: Meeting):
@@ -177,6 +176,18 @@ def changes(meeting_id):
         changes=snapshots.changes_for(meeting),
         pdf=False,
     )
+
+
+@bp.route("/meetings/<int:meeting_id>/changes.pdf")
+def changes_pdf(meeting_id):
+    meeting = meeting_or_404(meeting_id)
+    html = render_template(
+        "meetings/changes_pdf.html",
+        title=f"Since the last meeting – {meeting_label(meeting)}",
+        changes=snapshots.changes_for(meeting),
+        pdf=True,
+    )
+    return pdf_response(html, f"since-last-meeting-{meeting.held_on.isoformat()}.pdf")
 
 
 @bp.route("/meetings/compare")

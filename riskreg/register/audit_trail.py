@@ -3,13 +3,13 @@ conflict page, the dashboard), and how the trail names fields and coded values (
 names fields the same way). One statement for any number of changes."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from riskreg.domain.assurance import LINE_WORDS
-from riskreg.domain.dates import long_date
+from riskreg.domain.dates import long_date, parse_date
 from riskreg.extensions import db
 from riskreg.models import (
     ACTION_STATUSES,
@@ -138,7 +138,7 @@ def value_text(name: str, value) -> str:
         if value in VALUE_LABELS.get(name, {}):
             return VALUE_LABELS[name][value]
         try:
-            return long_date(date.fromisoformat(value)) if len(value) == 10 else value
+            return long_date(parse_date(value, uk=False))
         except ValueError:
             return value
     return str(value)

@@ -73,9 +73,7 @@ def score_history(risk_id: int) -> list[HistoryEntry]:
         HistoryEntry(
             at=a.created_at,
             kind=a.kind,
-            view=domain.ScoreView(
-                a.likelihood, a.impact, a.score, schemes[version].band_for(a.score), version
-            ),
+            view=schemes[version].score_view(a.likelihood, a.impact),
             rationale=a.rationale,
             by=name or "",
             meeting=title or "",

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from riskreg import clock, domain
+from riskreg.domain.vocabulary import EDITOR_ROLES
 from riskreg.extensions import db
 from riskreg.models import (
     AuditEvent,
@@ -45,7 +46,7 @@ from .forms import (
     score_context,
 )
 
-managers_only = role_required("admin", "manager")
+managers_only = role_required(*EDITOR_ROLES)
 
 
 # --- Finding things ---------------------------------------------------------------------------
@@ -284,7 +285,7 @@ def rescore_summary(
     for kind, (likelihood, impact) in scores.items():
         old = getattr(before, kind) if before else None
         score = likelihood * impact
-        new = domain.ScoreView(likelihood, impact, score, scheme.band_for(score), scheme.version)
+        new = scheme.score_view(likelihood, impact)
         direction = domain.direction_of_travel(score, old.score if old else None)
         changes.append({"kind": kind, "old": old, "new": new, "direction": direction})
     next_review, review_from_band = form.next_review.data, None

@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, request
 
 from riskreg.extensions import db
 from riskreg.models import ACTION_STATUSES, ASSURANCE_LEVELS, EFFECTIVENESS, Action, Control
+from riskreg.ui import form_status
 
 from . import services
 from .blueprint import bp
@@ -79,7 +80,7 @@ def add_action_note(ref, item_id):
         risk=risk,
         action=action,
         form=form,
-    ), 400 if form.is_submitted() else 200
+    ), form_status()
 
 
 @bp.route("/risks/<ref>/controls/<int:item_id>/assurance", methods=["GET", "POST"])

@@ -8,12 +8,12 @@ export that shows the register, and the column sort they share.
 Filtering, sorting and paging happen in the database (readmodel.register_page); exports and
 the printable summary take every row, only the register page pages them."""
 
-import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 
 from riskreg import clock, domain
+from riskreg.domain.dates import date_parts, parse_date
 from riskreg.readmodel import (
     FLAGS,
     STATUSES,
@@ -159,13 +159,13 @@ def parse_register_args(
     elif raw := (sent[0] if sent else "").strip():
         # One value: the date as a link or bookmark carries it.
         try:
-            as_at = date.fromisoformat(raw) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw) else None
+            as_at = parse_date(raw, uk=False)
         except ValueError:
             as_at = None
         if as_at is None:
             errors["as_at"] = "Enter the date as year-month-day, for example 2025-03-31"
         else:
-            as_at_parts = (str(as_at.day), str(as_at.month), str(as_at.year))
+            as_at_parts = tuple(date_parts(as_at))
     if as_at is not None and as_at > today:
         errors["as_at"] = "The date must be today or in the past"
         as_at = None

@@ -1,5 +1,5 @@
 """The documents the board circulates and publishes: the printable summary and meeting pack
-(HTML and PDF), since the last meeting as a PDF, and the annual report's key risks section."""
+(HTML and PDF), and the annual report's key risks section."""
 
 from . import views
 

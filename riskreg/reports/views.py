@@ -1,7 +1,6 @@
 """Board outputs: the reports landing page, the risk summary as a page and as a PDF made from
 the same template, the meeting pack (the risk summary opening with "since the last meeting"),
-"since the last meeting" as a PDF, and the annual report's key risks section as a page,
-Markdown and Word."""
+and the annual report's key risks section as a page, Markdown and Word."""
 
 from collections import defaultdict
 from datetime import date
@@ -14,21 +13,21 @@ from riskreg.clock import end_of_day, today
 from riskreg.domain import parse_year
 from riskreg.domain.assurance import assurance_words
 from riskreg.domain.dates import long_date
+from riskreg.domain.vocabulary import EFFECTIVENESS
 from riskreg.extensions import db
 from riskreg.heatmap.grid import heatmap_for
 from riskreg.meetings.snapshots import changes_for
-from riskreg.models import EFFECTIVENESS, Action, Control, ControlAssurance, Meeting
+from riskreg.models import Action, Control, ControlAssurance, Meeting
 from riskreg.readmodel import next_meeting
 from riskreg.register.actions import action_order
 from riskreg.register.query import register_query_from_args
 from riskreg.ui import board_name
 from riskreg.ui.downloads import download, plain_error
 from riskreg.ui.forms import positive_int
-from riskreg.ui.meeting_choices import meeting_label
+from riskreg.ui.pdf import pdf_refused, pdf_response
 
 from .annual import HEADING, Report, build_report, year_choices
 from .documents import markdown, word_document
-from .pdf import pdf_refused, pdf_response
 
 bp = Blueprint("reports", __name__)
 
@@ -227,18 +226,6 @@ def summary_pdf():
     else:
         filename = f"risk-summary-{context['as_at'].isoformat()}.pdf"
     return pdf_response(html, filename, view.args())
-
-
-@bp.route("/meetings/<int:meeting_id>/changes.pdf")
-def changes_pdf(meeting_id):
-    meeting = db.get_or_404(Meeting, meeting_id)
-    html = render_template(
-        "meetings/changes_pdf.html",
-        title=f"Since the last meeting – {meeting_label(meeting)}",
-        changes=changes_for(meeting),
-        pdf=True,
-    )
-    return pdf_response(html, f"since-last-meeting-{meeting.held_on:%Y-%m-%d}.pdf")
 
 
 # --- The annual report section -------------------------------------------------------------

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from riskreg import cache, clock, domain
 from riskreg.domain.dates import clock_time, long_date, short_date
+from riskreg.domain.vocabulary import DEFAULT_ORIENTATION, ROLES
 from riskreg.extensions import db
 from riskreg.models import Setting
 from riskreg.readmodel import schemes_by_version
@@ -21,12 +22,12 @@ from .forms import example_date
 from .undefined import undefined_for
 
 __all__ = [
-    "board_name", "cached_page", "long_date", "setting", "show_date",
-    "show_time", "init_app",
+    "board_name", "board_orientation", "cached_page", "form_status", "long_date", "setting",
+    "show_date", "show_time", "init_app",
 ]  # fmt: skip
 
 # Navigation: (endpoint, label, who sees it, the blueprints whose pages it is "active" on).
-EVERYONE = ("admin", "manager", "member")
+EVERYONE = ROLES
 NAVIGATION = [
     ("dashboard.index", "Dashboard", EVERYONE, ("dashboard",)),
     ("register.index", "Register", EVERYONE, ("register",)),
@@ -50,6 +51,11 @@ def setting(key: str, default: str) -> str:
 
 def board_name() -> str:
     return setting("board_name", current_app.config["RISKREG_BOARD_NAME"])
+
+
+def board_orientation() -> str:
+    """The heat map layout the board has chosen (one of vocabulary.ORIENTATIONS)."""
+    return setting("heatmap_orientation", DEFAULT_ORIENTATION)
 
 
 def navigation():
@@ -142,6 +148,12 @@ def cached_page(name: str, render, lead: str = ""):
     A bad query string gives the same 400 every time, so it is cached too."""
     title, body, status = cache.cached(name, render)
     return render_template("page.html", title=title, lead=Markup(lead), body=Markup(body)), status
+
+
+def form_status() -> int:
+    """The status of a form's page: 400 when it is drawn again, with its errors, in answer to a
+    POST (a POST that worked has redirected); 200 when it is first shown."""
+    return 400 if request.method == "POST" else 200
 
 
 def band_css() -> str:

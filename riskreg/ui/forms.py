@@ -24,6 +24,7 @@ from wtforms.validators import (
 )
 
 from riskreg import clock, domain
+from riskreg.domain.dates import date_from_parts, date_parts, parse_date
 
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
 # Characters no database column should hold (PostgreSQL refuses NUL outright); tabs and line
@@ -147,14 +148,8 @@ def parse_day(valuelist, label: str, past: bool = False) -> date | None:
     if not all(parts):
         missing = [n for n, v in zip(("day", "month", "year"), parts, strict=True) if not v]
         raise ValueError(f"{name} must include a {' and a '.join(missing)}")
-    if not (
-        re.fullmatch(r"[0-9]{1,2}", day)
-        and re.fullmatch(r"[0-9]{1,2}", month)
-        and re.fullmatch(r"[0-9]{4}", year)
-    ):
-        raise ValueError(not_real)
     try:
-        found = date(int(year), int(month), int(day))
+        found = date_from_parts(day, month, year)
     except ValueError:
         raise ValueError(not_real) from None
     if not EARLIEST_YEAR <= found.year <= LATEST_YEAR:
@@ -193,8 +188,8 @@ class DayField(Field):
         self.data = parse_day(valuelist, self.label.text, past=self.past)
 
     def set_value(self, iso_date: str | None) -> None:
-        self.data = date.fromisoformat(iso_date) if iso_date else None
-        self.raw_data = self.data.strftime("%-d %-m %Y").split() if self.data else ["", "", ""]
+        self.data = parse_date(iso_date, uk=False) if iso_date else None
+        self.raw_data = date_parts(self.data) if self.data else ["", "", ""]
 
     def pre_validate(self, form):
         if self.required_message and self.data is None and not self.process_errors:

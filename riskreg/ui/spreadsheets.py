@@ -3,18 +3,17 @@ with a clear message for anything that is not one. Nothing here knows about risk
 
 import csv
 import io
-import re
 import zipfile
 from datetime import date, datetime
 
 from openpyxl import load_workbook
 
+from riskreg.domain import dates
 from riskreg.ui.downloads import FORMULA_STARTS
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 10_000
 MAX_COLUMNS = 200
-UK_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 
 
 class BadFile(Exception):
@@ -99,11 +98,8 @@ def parse_date(value) -> date | None:
     if not text:
         return None
     try:
-        if found := UK_DATE.fullmatch(text):
-            day, month, year = map(int, found.groups())
-            return date(year, month, day)
-        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-            return date.fromisoformat(text)
+        return dates.parse_date(text)
+    except dates.NotADate:
+        raise ValueError("must be a date like 2027-03-31 or 31/03/2027") from None
     except ValueError:
         raise ValueError("must be a real date") from None
-    raise ValueError("must be a date like 2027-03-31 or 31/03/2027")

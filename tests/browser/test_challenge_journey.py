@@ -9,7 +9,7 @@ from journeys import accessibility_violations, sign_in
 from playwright.sync_api import expect
 
 from riskreg import clock
-from riskreg.meetings import snapshots
+from riskreg.meetings.services import agree_register
 
 QUESTION = "What has been the impact of the reorganisation on frontline practice?"
 
@@ -20,7 +20,7 @@ def test_a_member_raises_a_challenge_and_the_manager_answers_and_closes_it(app, 
         ref = make_risk(title="Police reorganisation", at=now - timedelta(days=40)).ref
         agency_id("West Midlands Police")
         agreed = make_meeting(today - timedelta(days=10), "Autumn board")
-        snapshots.agree_register(agreed, at=now - timedelta(days=10))
+        agree_register(agreed, at=now - timedelta(days=10))
         next_id = make_meeting(today + timedelta(days=30), "Winter board").id
 
     member = new_page()

@@ -10,7 +10,7 @@ from journeys import accessibility_violations, sign_in
 from playwright.sync_api import expect
 
 from riskreg import clock
-from riskreg.meetings import snapshots
+from riskreg.meetings.services import agree_register
 
 FLAG = "Indicator moved since last rescore"
 
@@ -25,7 +25,7 @@ def test_a_value_beyond_its_threshold_flags_the_risk_until_it_is_rescored(app, n
         )
         enter_value(indicator, "2024-25 Q1", 432, at=now - timedelta(days=35))
         agreed = make_meeting(today - timedelta(days=10), "Autumn board")
-        snapshots.agree_register(agreed, at=now - timedelta(days=10))
+        agree_register(agreed, at=now - timedelta(days=10))
         next_id = make_meeting(today + timedelta(days=30), "Winter board").id
 
     manager = new_page()

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from riskreg import clock
 from riskreg.extensions import db
-from riskreg.meetings import snapshots
+from riskreg.meetings.services import agree_register
 
 
 def test_manager_agrees_rescores_and_a_member_sees_what_changed(app, new_page, users):
@@ -82,7 +82,7 @@ def test_the_compare_page_passes_the_accessibility_scan(app, page, users):
         ids = []
         for day in (date(2025, 2, 1), date(2025, 5, 1)):
             meeting = make_meeting(day)
-            snapshots.agree_register(meeting, at=datetime.combine(day, datetime.min.time()))
+            agree_register(meeting, at=datetime.combine(day, datetime.min.time()))
             ids.append(meeting.id)
         db.session.commit()
     sign_in(page, users["member"])
@@ -103,7 +103,7 @@ def test_manager_sees_what_is_agreed_and_ticks_a_rescore_that_then_names_the_mee
         risk = make_risk(title="Front-line capacity", current=(3, 4), at=now - timedelta(days=20))
         make_risk(section="BR", title="Board funding", current=(2, 3), at=now - timedelta(days=20))
         autumn = make_meeting(today - timedelta(days=10), "Autumn board")
-        snapshots.agree_register(autumn, at=now - timedelta(days=10))
+        agree_register(autumn, at=now - timedelta(days=10))
         services.rescore_risk(
             risk, {"current": services.Scoring(4, 4)}, "Agency staff turnover doubled."
         )

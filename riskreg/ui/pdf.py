@@ -1,5 +1,5 @@
 """The one way the app makes a PDF: a complete HTML document, its styles inline, rendered by
-WeasyPrint (renderer.py), never fetching a URL on a user's behalf.
+WeasyPrint (pdf_renderer.py), never fetching a URL on a user's behalf.
 
 WeasyPrint runs in a renderer process, never in the web worker: it takes 0.7 s to import, and a
 large document leaves hundreds of megabytes behind that Python does not hand back, so the web
@@ -17,9 +17,8 @@ import time
 
 from flask import Response, current_app, has_request_context, render_template, request
 
-from riskreg.ui.downloads import download
-
-from . import renderer
+from . import pdf_renderer
+from .downloads import download
 
 
 class PdfUnavailable(Exception):
@@ -38,8 +37,8 @@ class Renderer:
         self.connection, child_end = context.Pipe()
         self.process = context.Process(
             target=runpy.run_path,
-            args=(renderer.__file__,),
-            kwargs={"init_globals": {"connection": child_end}, "run_name": renderer.RUN_NAME},
+            args=(pdf_renderer.__file__,),
+            kwargs={"init_globals": {"connection": child_end}, "run_name": pdf_renderer.RUN_NAME},
             name="riskreg-pdf",
             daemon=True,
         )
@@ -126,7 +125,7 @@ def render_pdf(html: str) -> bytes:
     base_url = request.host_url if has_request_context() else None
     config = current_app.config
     if config["PDF_IN_PROCESS"]:
-        return renderer.render(html, base_url)
+        return pdf_renderer.render(html, base_url)
     return render_elsewhere(html, base_url, config)
 
 
@@ -147,6 +146,6 @@ def pdf_refused(heading: str, reason: str, status: int, filter_args: dict | None
     """The page that says why there is no PDF; with `filter_args` (the summary's filters), how
     to choose fewer risks."""
     page = render_template(
-        "reports/pdf_refused.html", title=heading, reason=reason, filter_args=filter_args
+        "errors/pdf_refused.html", title=heading, reason=reason, filter_args=filter_args
     )
     return page, status
