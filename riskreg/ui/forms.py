@@ -59,6 +59,8 @@ class IdentifiesNoChild:
         self.label = label
 
     def __call__(self, form, field):
+        if field.errors:  # too long, say: that message first, and no time spent reading it
+            return
         found = domain.child_identifiers(field.data) if isinstance(field.data, str) else []
         if found:
             label = self.label or field.label.text
