@@ -1,6 +1,7 @@
 """Test helpers: factories, statement counting, and the test configuration."""
 
 import os
+import signal
 from contextlib import contextmanager
 
 from sqlalchemy import delete, event, insert, inspect, select, text
@@ -268,3 +269,25 @@ def make_challenge(
     )
     db.session.commit()
     return challenge
+
+
+class TooSlow(Exception):
+    pass
+
+
+@contextmanager
+def time_limit(seconds: float):
+    """The block is stopped (TooSlow) once `seconds` have passed: a bound on work set far beyond
+    what it needs, which work that grows faster than its input exceeds by far. Python notices
+    the signal between steps, and the regular expression engine while it matches."""
+
+    def stop(signum, frame):
+        raise TooSlow(f"not done in {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

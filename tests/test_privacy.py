@@ -2,12 +2,10 @@
 refused in every text field on save and in every imported cell, and `privacy scan` finds them
 in what is already stored."""
 
-import signal
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from helpers import make_action, make_control, make_meeting, make_risk, table_counts
+from helpers import make_action, make_control, make_meeting, make_risk, table_counts, time_limit
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -176,28 +174,6 @@ def test_a_date_without_a_birth_cue_passes(day, form):
     written = day.strftime(form)
     for text in (f"children born after {written}", f"reviewed on {written}", written):
         assert child_identifiers(text) == []
-
-
-class TooSlow(Exception):
-    pass
-
-
-@contextmanager
-def time_limit(seconds: float):
-    """The block is stopped (TooSlow) once `seconds` have passed: a limit far beyond what the
-    work needs, which a check that slows with the square of the text's length exceeds by far.
-    The regular expression engine notices the signal while it matches."""
-
-    def stop(signum, frame):
-        raise TooSlow(f"not done in {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 CUES = ["dob", "DOB:", "d.o.b.", "date of birth", "born on", "born", "birthday", "NHS", "+44",
