@@ -24,6 +24,7 @@ from . import (
     privacy,
     register,
     reports,
+    routing,
     security,
     ui,
 )
@@ -54,6 +55,7 @@ def create_app(test_config=None):
     ui.init_app(app)
     cache.init_app(app)
     security.init_app(app)
+    routing.init_app(app)
 
     for feature in (
         auth,
