@@ -16,6 +16,7 @@ from . import (
     database,
     demo,
     errors,
+    formdata,
     health,
     heatmap,
     importer,
@@ -45,6 +46,7 @@ def create_app(test_config=None):
         static_url_path="/assets",
     )
     config.load(app, test_config)
+    formdata.init_app(app)
     os.makedirs(app.instance_path, exist_ok=True)
 
     db.init_app(app)

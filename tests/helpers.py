@@ -20,6 +20,8 @@ PASSWORD = "correct horse battery staple"
 # PBKDF2 (a setting the app refuses outside testing), and test users share one hash.
 TEST_HASH_METHOD = "pbkdf2:sha256:1"
 PASSWORD_HASH = generate_password_hash(PASSWORD, method=TEST_HASH_METHOD)
+# Where the tests' app says it is reached: the start of every link in an e-mail.
+BASE_URL = "https://risks.example.org"
 ON_POSTGRES = bool(os.environ.get("RISKREG_TEST_DATABASE_URL"))
 
 
@@ -30,6 +32,7 @@ def app_config(database_url, **overrides):
         "DATABASE_URL": database_url,
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
+        "RISKREG_BASE_URL": BASE_URL,
         **overrides,
     }
 
