@@ -48,6 +48,10 @@ class Defaults:
     LOGIN_FAILURE_LIMIT = 5
     LOGIN_ADDRESS_FAILURE_LIMIT = 20
     LOGIN_FAILURE_WINDOW_MINUTES = 15
+    # Failures at one account from any addresses, within the window, before each further
+    # attempt waits twice as long after the last failure (1 s, 2 s, 4 s...), up to the most.
+    LOGIN_ACCOUNT_FAILURE_LIMIT = 10
+    LOGIN_ACCOUNT_DELAY_SECONDS = 60
     RISKREG_IDLE_MINUTES = 60  # a session ends after this long without a request
     # How many proxies in front of the app set X-Forwarded-For (0: none, the peer is the client).
     RISKREG_TRUSTED_PROXIES = 0
