@@ -16,6 +16,7 @@ from . import (
     database,
     demo,
     errors,
+    formdata,
     health,
     heatmap,
     importer,
@@ -24,6 +25,7 @@ from . import (
     privacy,
     register,
     reports,
+    routing,
     security,
     ui,
 )
@@ -44,6 +46,7 @@ def create_app(test_config=None):
         static_url_path="/assets",
     )
     config.load(app, test_config)
+    formdata.init_app(app)
     os.makedirs(app.instance_path, exist_ok=True)
 
     db.init_app(app)
@@ -54,6 +57,7 @@ def create_app(test_config=None):
     ui.init_app(app)
     cache.init_app(app)
     security.init_app(app)
+    routing.init_app(app)
 
     for feature in (
         auth,

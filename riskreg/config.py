@@ -25,6 +25,8 @@ ENVIRONMENT_SETTINGS = {
     "MAIL_USERNAME": str,
     "MAIL_PASSWORD": str,
     "MAIL_SENDER": str,
+    "RISKREG_BASE_URL": str,
+    "RISKREG_TRUSTED_HOSTS": lambda v: [host.strip() for host in v.split(",") if host.strip()],
     "RISKREG_PASSWORD_SIGN_IN": lambda v: v.lower() in {"1", "true", "yes"},
     "RISKREG_SIGN_IN_PROVIDERS": str,  # JSON; see riskreg/auth/providers.py
 }
@@ -46,6 +48,10 @@ class Defaults:
     LOGIN_FAILURE_LIMIT = 5
     LOGIN_ADDRESS_FAILURE_LIMIT = 20
     LOGIN_FAILURE_WINDOW_MINUTES = 15
+    # Failures at one account from any addresses, within the window, before each further
+    # attempt waits twice as long after the last failure (1 s, 2 s, 4 s...), up to the most.
+    LOGIN_ACCOUNT_FAILURE_LIMIT = 10
+    LOGIN_ACCOUNT_DELAY_SECONDS = 60
     RISKREG_IDLE_MINUTES = 60  # a session ends after this long without a request
     # How many proxies in front of the app set X-Forwarded-For (0: none, the peer is the client).
     RISKREG_TRUSTED_PROXIES = 0
@@ -68,6 +74,11 @@ class Defaults:
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
     MAIL_SENDER = "riskreg@localhost"
+    # Where the app is reached, as people's browsers reach it ("https://risks.example.org"):
+    # links in e-mails start with it, never with the Host a request claimed. Needed with mail.
+    RISKREG_BASE_URL = None
+    # The host names the app answers to (Flask's TRUSTED_HOSTS); None: any.
+    RISKREG_TRUSTED_HOSTS = None
     # Single sign-on (riskreg/auth/providers.py): the identity providers, and whether everyone
     # may also sign in with a password (False: only accounts marked break-glass).
     RISKREG_SIGN_IN_PROVIDERS = ()
@@ -103,6 +114,17 @@ def load(app, test_config=None):
             f"RISKREG_TIME_ZONE {app.config['RISKREG_TIME_ZONE']!r} is not a time zone; "
             "use an IANA name such as Europe/London."
         ) from error
+
+    base_url = app.config["RISKREG_BASE_URL"]
+    if base_url and not base_url.startswith(("https://", "http://")):
+        raise RuntimeError(f"RISKREG_BASE_URL {base_url!r} must start with https:// (or http://).")
+    if app.config["MAIL_SERVER"] and not base_url:
+        raise RuntimeError(
+            "MAIL_SERVER is set but RISKREG_BASE_URL is not: e-mails link to the register, so "
+            "set where it is reached, e.g. RISKREG_BASE_URL=https://risks.example.org"
+        )
+    if app.config["RISKREG_TRUSTED_HOSTS"]:
+        app.config["TRUSTED_HOSTS"] = list(app.config["RISKREG_TRUSTED_HOSTS"])
 
     if app.config["PASSWORD_HASH_METHOD"] and not app.testing:
         raise RuntimeError("PASSWORD_HASH_METHOD is for tests only; remove it from the config.")

@@ -2,8 +2,10 @@
 
 from flask import render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from .database import BUSY_SECONDS, is_busy
 from .extensions import db
 
 MESSAGES = {
@@ -17,6 +19,11 @@ MESSAGES = {
     413: ("The file is too large", "Choose a smaller file."),
     429: ("Too many requests", "Wait a few minutes and try again."),
     500: ("Sorry, there is a problem with the service", "Try again later."),
+    503: (
+        "The register is busy",
+        "Someone else's change is being saved (an import, say). Nothing of yours was saved: "
+        "go back and try again in a moment.",
+    ),
 }
 
 
@@ -42,7 +49,16 @@ def handle_server_error(error):
     return render_error(500)
 
 
+def handle_database_error(error: OperationalError):
+    db.session.rollback()
+    if is_busy(error):
+        page, status = render_error(503)
+        return page, status, {"Retry-After": str(BUSY_SECONDS)}
+    raise error
+
+
 def init_app(app):
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(OperationalError, handle_database_error)
     app.register_error_handler(500, handle_server_error)

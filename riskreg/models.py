@@ -37,6 +37,12 @@ from .domain.vocabulary import (  # noqa: F401
 from .extensions import db
 
 
+def hash_password(password: str) -> str:
+    """Werkzeug's hash, deliberately slow; or the cheap one tests may choose."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    return generate_password_hash(password, **({"method": method} if method else {}))
+
+
 def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -55,8 +61,10 @@ class User(UserMixin, db.Model):
     # May sign in with a password when the deployment allows only single sign-on, and must then
     # use two-step verification (set from the command line: users set-break-glass).
     break_glass: Mapped[bool] = mapped_column(default=False)
-    # Two-step verification (TOTP): the shared secret once confirmed by a first code, and the
-    # time step of the last code accepted, so that no code is accepted twice.
+    # Two-step verification (TOTP): the shared secret (until a first code confirms it and
+    # totp_enrolled_at is set, the one being set up: kept here, never in the session cookie,
+    # which is signed but readable), and the time step of the last code accepted, so that no
+    # code is accepted twice.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enrolled_at: Mapped[datetime | None]
     totp_last_step: Mapped[int | None]
@@ -75,10 +83,7 @@ class User(UserMixin, db.Model):
         self.session_token = new_session_token()
 
     def set_password(self, password: str) -> None:
-        method = current_app.config["PASSWORD_HASH_METHOD"]
-        self.password_hash = generate_password_hash(
-            password, **({"method": method} if method else {})
-        )
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         # An account made by single sign-on has no password: an empty hash matches nothing.

@@ -5,6 +5,7 @@ from functools import wraps
 
 from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Endpoints anyone may reach without logging in.
@@ -60,6 +61,14 @@ def require_login_and_role():
     return None
 
 
+def refuse_untrusted_host():
+    """A Host not in TRUSTED_HOSTS: a plain 400 before anything else runs, since no URL (and so
+    no page of ours) can be built for it."""
+    if isinstance(request.routing_exception, SecurityError):
+        return "Bad request: this site does not answer to that host name.", 400
+    return None
+
+
 def set_security_headers(response):
     nonce = g.get("csp_nonce", "")
     response.headers["Content-Security-Policy"] = (
@@ -83,5 +92,6 @@ def init_app(app):
     if proxies:
         # The client's address (for throttling) and scheme as the trusted proxies saw them.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_untrusted_host)
     app.before_request(require_login_and_role)
     app.after_request(set_security_headers)

@@ -1,6 +1,7 @@
 """Test helpers: factories, statement counting, and the test configuration."""
 
 import os
+import signal
 from contextlib import contextmanager
 
 from sqlalchemy import delete, event, insert, inspect, select, text
@@ -19,6 +20,8 @@ PASSWORD = "correct horse battery staple"
 # PBKDF2 (a setting the app refuses outside testing), and test users share one hash.
 TEST_HASH_METHOD = "pbkdf2:sha256:1"
 PASSWORD_HASH = generate_password_hash(PASSWORD, method=TEST_HASH_METHOD)
+# Where the tests' app says it is reached: the start of every link in an e-mail.
+BASE_URL = "https://risks.example.org"
 ON_POSTGRES = bool(os.environ.get("RISKREG_TEST_DATABASE_URL"))
 
 
@@ -29,6 +32,7 @@ def app_config(database_url, **overrides):
         "DATABASE_URL": database_url,
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
+        "RISKREG_BASE_URL": BASE_URL,
         **overrides,
     }
 
@@ -268,3 +272,25 @@ def make_challenge(
     )
     db.session.commit()
     return challenge
+
+
+class TooSlow(Exception):
+    pass
+
+
+@contextmanager
+def time_limit(seconds: float):
+    """The block is stopped (TooSlow) once `seconds` have passed: a bound on work set far beyond
+    what it needs, which work that grows faster than its input exceeds by far. Python notices
+    the signal between steps, and the regular expression engine while it matches."""
+
+    def stop(signum, frame):
+        raise TooSlow(f"not done in {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -1,7 +1,7 @@
 """Access control, tested from the URL map: every endpoint, present and future."""
 
 import pytest
-from helpers import make_risk
+from helpers import make_risk, table_counts
 from werkzeug.routing import AnyConverter, IntegerConverter
 
 from riskreg.security import MEMBER_POST_ENDPOINTS, PUBLIC_ENDPOINTS, SIGN_IN_STEP_ENDPOINTS
@@ -169,3 +169,48 @@ def test_csp_allows_scripts_only_by_nonce(client):
     assert html.count("<script") == html.count(f'nonce="{nonce}"') >= 1
     # A fresh nonce per request.
     assert nonce not in client.get("/login").headers["Content-Security-Policy"]
+
+
+# Ids no row has, and numbers past what the database's integer columns hold (PostgreSQL's
+# integer is 32-bit, SQLite's 64-bit): each names no page.
+ODD_IDS = ["0", "-1", str(2**31), str(2**63), str(10**20), "1e3", "٣"]
+
+
+def test_every_id_in_a_path_beyond_the_database_names_no_page(app, login):
+    """Every route that takes an id, as an admin (who may reach them all), with each odd id in
+    its place: 404, never a server error, and nothing changed."""
+    client = login("admin")
+    with app.app_context():
+        make_risk()
+        before = table_counts()
+    checked = set()
+    for rule, method in routes(app):
+        for name in sorted(rule.arguments):
+            if not isinstance(rule._converters[name], IntegerConverter):
+                continue
+            # Built with a number found nowhere else in the URL, which the odd id then replaces.
+            url = sample_url_with(rule, name, PLACEHOLDER)
+            for odd in ODD_IDS:
+                response = client.open(url.replace(PLACEHOLDER_TEXT, odd), method=method, data={})
+                assert response.status_code == 404, f"{method} {url} with {odd}"
+            checked.add(rule.endpoint)
+    assert len(checked) >= 20  # the routes that name a meeting, challenge, user, item...
+    with app.app_context():
+        assert table_counts() == before
+
+
+PLACEHOLDER = 987_654_321
+PLACEHOLDER_TEXT = str(PLACEHOLDER)
+
+
+def sample_url_with(rule, name: str, value: int) -> str:
+    values = {}
+    for argument in rule.arguments:
+        converter = rule._converters[argument]
+        if isinstance(converter, AnyConverter):
+            values[argument] = sorted(converter.items)[0]
+        elif isinstance(converter, IntegerConverter):
+            values[argument] = value if argument == name else 1
+        else:
+            values[argument] = SAMPLE_ARGS.get(argument, "x")
+    return rule.build(values)[1]

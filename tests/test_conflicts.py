@@ -144,10 +144,15 @@ def test_a_concurrent_save_caught_only_at_flush_also_conflicts(app, login, monke
     data = risk_form(**form_state(client, url))
 
     def other_request_commits_first(risk, expected_version):
-        with db.engine.begin() as connection:
-            connection.execute(
-                update(Risk).where(Risk.id == risk.id).values(version=Risk.version + 1)
-            )
+        # As if another save had committed between the check and the write. On this request's
+        # own connection: on SQLite a save holds the write lock from its start, so another
+        # connection could not come between them there; PostgreSQL locks only at the write.
+        db.session.execute(
+            update(Risk)
+            .where(Risk.id == risk.id)
+            .values(version=Risk.version + 1)
+            .execution_options(synchronize_session=False)
+        )
 
     monkeypatch.setattr(risk_changes, "check_version", other_request_commits_first)
     with app.app_context():

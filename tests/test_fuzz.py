@@ -11,9 +11,10 @@ submission signs the browser out is not fuzzed. The register is then loaded afre
 Hypothesis then takes each kind of form, fills it in the same way and spoils some of its fields:
 leaves them out, repeats them, sends them empty, huge, with control characters, unicode oddities,
 markup, odd numbers and dates, choices that are not offered, damaged files; or adds fields the
-form does not have. Every example compares every row of the board's tables around its one POST.
-A role is also sent the forms only an admin is shown: a member or a manager must be refused
-(403), a visitor sent to sign in, and nothing may change."""
+form does not have; or puts an odd id (0, negative, past 2³¹ and 2⁶³) in its URL. Every
+example compares every row of the board's tables around its one POST. A role is also sent the
+forms only an admin is shown: a member or a manager must be refused (403), a visitor sent to
+sign in, and nothing may change."""
 
 import base64
 import csv
@@ -51,6 +52,10 @@ SIGN_OUT = "/logout"  # never posted: the crawl would end there
 EXAMPLES = int(os.environ.get("RISKREG_FUZZ_EXAMPLES", 10))
 EXAMPLES_NOT_OFFERED = max(2, EXAMPLES // 3)
 HUGE = 100_000
+# A number standing alone in a URL's path or query string: an id. In its place, ids no row has
+# and numbers past what the database's integers hold.
+AN_ID = re.compile(r"(?<=[/=])[0-9]+(?=[/&]|$)")
+ODD_IDS = ["0", "-1", str(2**31), str(2**63), str(10**20)]
 NOT_PAGES = (".pdf", ".docx", ".xlsx", ".csv", ".md")
 TEXT_TYPES = {"text", "email", "password", "number", "search", "tel", "url", "hidden", "date"}
 
@@ -552,6 +557,12 @@ class Run:
                 data[name] = draw(spoiled(self.actor, form, form.fields[name]), label=name)
             else:
                 data[name] = draw(st.lists(TEXTS, min_size=1, max_size=3), label=name)
+        if AN_ID.search(form.action):  # the id in its path or query string, sometimes odd
+            odd = draw(st.one_of(st.none(), st.sampled_from(ODD_IDS)), label="id in the URL")
+            if odd is not None:  # names no row: refused, nothing changed (a visitor is sent
+                # to sign in before any URL is looked at)
+                form = replace(form, action=AN_ID.sub(odd, form.action, count=1))
+                refused = refused_as(None) if self.actor.role is None else refused_as("")
         note(f"POST {form.action} (a form on {form.page}) as {self.actor.role or 'a visitor'}")
         note(f"fields: {short(data)}")
         before = board_rows(self.engine)
@@ -585,11 +596,15 @@ class Run:
 
 
 def refused_as(role):
-    if role is None:  # a visitor is sent to sign in
+    """How a role is refused a form it is not shown: a visitor is sent to sign in, a member or
+    manager answered 403. With "" (anyone signed in, at a URL that names no row): any 4xx."""
+    if role is None:
         return lambda answer: (
             answer.status_code == 302
             and urlsplit(answer.headers["Location"]).path.endswith("/login")
         )
+    if role == "":
+        return lambda answer: 400 <= answer.status_code < 500
     return lambda answer: answer.status_code == 403
 
 

@@ -90,7 +90,11 @@ class SMTPHandler(socketserver.StreamRequestHandler):
                 envelope = {"from": command, "to": []}
                 self.reply("250 OK")
             elif verb == "RCPT":
-                envelope["to"].append(command.split(":", 1)[1].strip(" <>"))
+                address = command.split(":", 1)[1].strip(" <>")
+                if address in getattr(self.server, "refuse", ()):
+                    self.reply("550 No such mailbox")
+                    continue
+                envelope["to"].append(address)
                 self.reply("250 OK")
             elif verb == "DATA":
                 self.reply("354 End data with <CR><LF>.<CR><LF>")

@@ -55,6 +55,69 @@ def test_twenty_failures_from_one_address_refuse_it_for_every_account(app, clien
     assert sign_in(app.test_client(), address=ELSEWHERE).status_code == 302
 
 
+def guesses_from_many_addresses(client, count, start=0):
+    return [
+        sign_in(client, password="guess", address=f"203.0.113.{start + n}").status_code
+        for n in range(count)
+    ]
+
+
+def age_the_failures(app, seconds):
+    """As if `seconds` had passed (in Python: SQLite keeps times as text)."""
+    with app.app_context():
+        for attempt in db.session.scalars(select(LoginAttempt)):
+            attempt.at -= timedelta(seconds=seconds)
+        db.session.commit()
+
+
+def test_guesses_at_one_account_from_many_addresses_slow_down_but_never_lock_it(app, manager):
+    """Sixty guesses from sixty addresses used to be sixty 401s. Past ten, each attempt waits
+    twice as long after the last failure (429 with Retry-After), up to a minute; the owner
+    waits that long at most, and their own sign-in clears it."""
+    client = app.test_client()
+    assert guesses_from_many_addresses(client, 10) == [401] * 10
+    refused = sign_in(client, password="guess", address="203.0.113.200")
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "1"
+    assert (
+        "Too many failed sign-in attempts for this account. Try again in 1 second" in refused.text
+    )
+    for failures in range(10, 20):  # each guess let through doubles the wait
+        age_the_failures(app, min(2 ** (failures - 10), 60))
+        assert sign_in(client, password="guess", address=f"198.18.0.{failures}").status_code == 401
+        refused = sign_in(client, password="guess", address="203.0.113.201")
+        assert refused.status_code == 429
+        assert refused.headers["Retry-After"] == str(min(2 ** (failures + 1 - 10), 60))
+    # The owner, from an address of their own, waits a minute at most, then signs in...
+    assert sign_in(app.test_client(), address=ELSEWHERE).status_code == 429
+    age_the_failures(app, 60)
+    assert sign_in(app.test_client(), address=ELSEWHERE).status_code == 302
+    # ...which clears the account's slowing down; each address keeps its own failures.
+    assert sign_in(client, password="guess", address="203.0.113.202").status_code == 401
+    assert sign_in(client, password="guess", address="203.0.113.203").status_code == 401
+    with app.app_context():
+        assert db.session.query(LoginAttempt).count() == 22
+
+
+def test_an_admin_sees_and_clears_an_account_slowed_down(app, login, manager):
+    with app.app_context():  # sixteen failures just now, from sixteen addresses: a minute's wait
+        for n in range(16):
+            db.session.add(LoginAttempt(email="manager@example.org", client=f"203.0.113.{n}"))
+        db.session.commit()
+    assert sign_in(app.test_client(), address=ELSEWHERE).status_code == 429
+    admin = login("admin")
+    page = admin.get("/admin/sign-in").text
+    assert "manager@example.org</strong> from <strong>any address" in page
+    answer = admin.post(
+        "/admin/sign-in/clear", data={"client": "*", "email": "manager@example.org"}
+    )
+    assert answer.status_code == 302
+    assert sign_in(app.test_client(), address=ELSEWHERE).status_code == 302
+    with app.app_context():  # the addresses keep their failures, the account none
+        assert db.session.query(LoginAttempt).count() == 16
+        events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "clear")).all()
+        assert "manager@example.org from any address" in events[-1].summary
+
+
 def test_refused_attempts_are_not_counted_and_the_refusal_ends_with_its_window(app, manager):
     client = app.test_client()
     for _ in range(8):
@@ -233,6 +296,21 @@ def test_a_session_ends_after_an_hour_idle_and_eight_hours_in_all(app):
     client = signed_in(app)
     with client.session_transaction() as session:
         session[SIGNED_IN_AT] -= 8 * 3600 + 1
+    assert client.get("/risks").status_code == 302
+
+
+@pytest.mark.parametrize("app_overrides", [{"RISKREG_IDLE_MINUTES": 1}])
+def test_every_request_starts_the_idle_clock_again(app):
+    """A minute's idle timeout: someone who does something every 40 seconds stays signed in,
+    however long they work; 61 seconds of nothing signs them out."""
+    client = signed_in(app)
+    for _ in range(4):  # 160 seconds of work in all
+        with client.session_transaction() as session:
+            session[LAST_SEEN] -= 40
+            session[SIGNED_IN_AT] -= 40
+        assert client.get("/risks").status_code == 200
+    with client.session_transaction() as session:
+        session[LAST_SEEN] -= 61
     assert client.get("/risks").status_code == 302
 
 

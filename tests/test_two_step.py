@@ -106,6 +106,17 @@ def test_setting_up_on_your_account_needs_a_right_first_code(app, login):
     assert client.get("/account/two-step").status_code == 302  # on already
 
 
+def test_the_key_being_set_up_never_travels_in_the_session_cookie(app, login):
+    """The cookie is signed, not secret: anyone who sees it could read what it holds."""
+    client = login("member")
+    secret = shown_secret(client.get("/account/two-step").text)
+    with client.session_transaction() as session:  # all the cookie holds, read back from it
+        assert secret not in str(dict(session))
+    with app.app_context():  # kept on the account until a first code confirms it
+        user = db.session.scalar(select(User).where(User.email == "member@example.org"))
+        assert user.totp_secret == secret and not user.has_two_step
+
+
 def test_new_recovery_codes_need_a_current_code_and_replace_the_old(app, client):
     with app.app_context():
         email, secret, old = enrolled_user("member")

@@ -101,7 +101,7 @@ def remove_agency(agency_id):
 
 
 def find_agency(agency_id: int) -> Agency:
-    agency = db.session.get(Agency, agency_id) if agency_id < 2**31 else None
+    agency = db.session.get(Agency, agency_id)
     if agency is None:
         abort(404)
     return agency

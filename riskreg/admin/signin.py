@@ -34,6 +34,7 @@ def refusals_page(failed: ClearRefusalForm | None = None, status: int = 200):
         now=now_utc(),
         form=failed,
         clear_form=ClearRefusalForm,
+        any_address=throttle.ANY_ADDRESS,
     ), status
 
 
@@ -46,6 +47,7 @@ def clear_sign_in_refusal():
     email = form.email.data or None
     forgotten = throttle.clear_refusal(form.client.data, email)
     db.session.commit()
-    who = f"{email} from {form.client.data}" if email else f"{form.client.data}"
+    where = "any address" if form.client.data == throttle.ANY_ADDRESS else form.client.data
+    who = f"{email} from {where}" if email else where
     flash(f"Cleared {forgotten} failed sign-ins: {who} can try again now.")
     return redirect(url_for(".sign_in_refusals"))

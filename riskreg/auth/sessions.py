@@ -14,8 +14,6 @@ from riskreg.extensions import db, login_manager
 from riskreg.models import User
 
 SIGNED_IN_AT, LAST_SEEN = "signed_in_at", "last_seen"
-# A request within this long of the last one does not rewrite the cookie just to say so.
-SEEN_GRANULARITY = timedelta(seconds=60)
 
 
 def safe_next(target: str | None) -> str:
@@ -60,8 +58,7 @@ def session_expired() -> bool:
     lifetime = current_app.permanent_session_lifetime.total_seconds()
     if now - last_seen > idle or now - signed_in_at > lifetime:
         return True
-    if now - last_seen > SEEN_GRANULARITY.total_seconds():
-        session[LAST_SEEN] = now
+    session[LAST_SEEN] = now  # the idle clock starts again at every request
     return False
 
 

@@ -56,6 +56,11 @@ def new_secret() -> str:
     return pyotp.random_base32()
 
 
+def is_secret(value) -> bool:
+    """Whether `value` is a secret new_secret could have made (32 characters of base 32)."""
+    return isinstance(value, str) and len(value) == 32
+
+
 def provisioning_uri(secret: str, email: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=board_name())
 

@@ -18,7 +18,6 @@ from .forms import SetUpTwoStepForm, SignInCodeForm
 from .sessions import client_address, safe_next, start_session
 
 PENDING = "pending_sign_in"
-SECRET = "two_step_secret"  # the secret being set up, until a first code confirms it
 PENDING_FOR = timedelta(minutes=5)
 WRONG_CODE = "That code is not right, or it has been used already. Check the code and try again"
 
@@ -144,16 +143,18 @@ def set_up_page(user: User, *, intro: str, done: str, done_text: str, on_success
     """The page setting up two-step verification for `user`, at sign-in or on Your account: a
     QR code and the secret in text, then a first code; answered with the recovery codes, shown
     in the answer to the POST only (never in a cookie or a URL; pages are not cached)."""
-    secret = session.get(SECRET)
-    if not isinstance(secret, str) or len(secret) != 32:
-        secret = session[SECRET] = totp.new_secret()
+    if not user.has_two_step and not totp.is_secret(user.totp_secret):
+        # Kept on the account until a first code confirms it: the session cookie is signed,
+        # not secret, so the key must never travel in it.
+        user.totp_secret = totp.new_secret()
+        db.session.commit()
+    secret = user.totp_secret
     form = SetUpTwoStepForm()
     status = 200
     if form.validate_on_submit():
         codes = totp.enrol(user, secret, form.code.data)
         if codes is not None:
             db.session.commit()
-            session.pop(SECRET, None)
             if on_success is not None:
                 on_success()
             return render_template(

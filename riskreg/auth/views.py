@@ -10,7 +10,7 @@ from riskreg.extensions import db
 from riskreg.models import User
 
 from . import throttle, totp, twostep
-from .accounts import set_password, sign_in_ways
+from .accounts import password_matches, set_password, sign_in_ways
 from .blueprint import bp
 from .forms import ChangePasswordForm, LoginForm, NewRecoveryCodesForm, SignOutEverywhereForm
 from .providers import configured, password_sign_in
@@ -32,7 +32,8 @@ def login():
             status = 429
         else:
             user = db.session.scalar(select(User).where(User.email == email))
-            if user is not None and user.active and user.check_password(form.password.data):
+            password_right = password_matches(user, form.password.data)
+            if user is not None and user.active and password_right:
                 throttle.forget_failures(email, client)
                 db.session.commit()
                 if password_sign_in() or user.break_glass:

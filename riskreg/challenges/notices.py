@@ -4,7 +4,7 @@ said on the page, never a failed request."""
 
 import smtplib
 
-from flask import current_app, flash, url_for
+from flask import current_app, flash
 from sqlalchemy import select
 
 from riskreg import mail
@@ -42,11 +42,19 @@ def tell_managers(config, challenge: Challenge) -> None:
     addresses = manager_addresses()
     if not addresses:
         return
-    link = url_for("challenges.view", challenge_id=challenge.id, _external=True)
+    link = mail.link("challenges.view", challenge_id=challenge.id)
     subject = f"Challenge raised to {challenge.agency.name}"
     body = raised_text(challenge, link)
     try:
-        mail.send_all(config, [mail.message(config, to, subject, body) for to in addresses])
+        refused = mail.send_all(
+            config, [mail.message(config, to, subject, body) for to in addresses]
+        )
     except (smtplib.SMTPException, OSError) as error:
         current_app.logger.warning("Could not email the managers about a challenge: %s", error)
         flash("The managers could not be emailed about it: tell them another way.")
+        return
+    for address, why in refused:
+        current_app.logger.warning("The mail server refused the challenge to %s: %s", address, why)
+    if refused:
+        names = ", ".join(address for address, _ in refused)
+        flash(f"The mail server refused the message to {names}: tell them another way.")

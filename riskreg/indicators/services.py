@@ -127,6 +127,9 @@ def add_value(
     period had none); another entry since then is a conflict, so nobody corrects a value
     they have not seen."""
     at = at or now_utc()
+    # Whoever enters a value for the indicator first has it to themselves until they commit:
+    # two entries for an empty period at once would otherwise both see it empty.
+    db.session.execute(select(Indicator.id).where(Indicator.id == indicator.id).with_for_update())
     existing = current_value_id(indicator, new.period)
     if supersedes is not None and (existing or 0) != supersedes:
         raise StaleIndicator()

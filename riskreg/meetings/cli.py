@@ -166,25 +166,31 @@ def notify(before):
         )  # fmt: skip
         for address, items in sorted(by_address.items())
     ]
+    refused = []
     if messages:
         try:
-            mail.send_all(config, messages)
+            refused = mail.send_all(config, messages)
         except (smtplib.SMTPException, OSError) as error:
             fail(
                 f"Could not send email through {config['MAIL_SERVER']}:{config['MAIL_PORT']}: "
                 f"{error}. Nothing was recorded as sent."
             )
+        sent_to = sorted(set(by_address) - {address for address, _ in refused})
         audit.record("reminders", None, "notify",
-                     {"sent_to": [None, sorted(by_address)]},
+                     {"sent_to": [None, sent_to]},
                      summary=f"Emailed reminders due by {long_date(day)} to "
-                     f"{len(messages)} owners and managers")  # fmt: skip
+                     f"{len(sent_to)} owners and managers")  # fmt: skip
         db.session.commit()
-    click.echo(f"Sent {len(messages)} reminder emails for items due by {described}.")
+    click.echo(f"Sent {len(messages) - len(refused)} reminder emails for items due by {described}.")
+    for address, why in refused:
+        click.echo(f"The mail server refused the reminder to {address}: {why}", err=True)
     if skipped:
         click.echo(
             f"Not sent for {', '.join(skipped)}: no owner email on the risk. "
             "Add one on the risk's page, or send these round by hand."
         )
+    if refused:
+        fail(f"{len(refused)} reminder(s) refused by the mail server; the others were sent.")
 
 
 def managers_emails() -> list[str]:

@@ -9,7 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from riskreg.ui.forms import DayField, identifies_no_child
+from riskreg.ui.forms import DayField, clean_line, clean_text, identifies_no_child
 
 
 class MeetingForm(FlaskForm):
@@ -20,6 +20,7 @@ class MeetingForm(FlaskForm):
     title = StringField(
         "Title",
         default="Board meeting",
+        filters=[clean_line],  # one line: it goes into e-mail subjects
         validators=[
             InputRequired(message="Enter a title for the meeting"),
             Length(max=200, message="The title must be 200 characters or fewer"),
@@ -29,6 +30,7 @@ class MeetingForm(FlaskForm):
     )
     notes = TextAreaField(
         "Notes",
+        filters=[clean_text],
         validators=[
             Length(max=5000, message="The notes must be 5,000 characters or fewer"),
             identifies_no_child,

@@ -71,7 +71,7 @@ def find_open_risk(ref: str) -> Risk:
 
 
 def find_item(risk: Risk, model, item_id: int):
-    item = db.session.get(model, item_id) if item_id < 2**31 else None
+    item = db.session.get(model, item_id)
     if item is None or item.risk_id != risk.id:
         abort(404)
     return item

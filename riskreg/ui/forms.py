@@ -25,11 +25,12 @@ from wtforms.validators import (
 
 from riskreg import clock, domain
 from riskreg.domain.dates import date_from_parts, date_parts, parse_date
+from riskreg.formdata import without_control_characters
 
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
-# Characters no database column should hold (PostgreSQL refuses NUL outright); tabs and line
-# breaks are kept in text, but not in a one-line value.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A form's values lose their control characters as they come in (riskreg/formdata.py); text
+# from elsewhere (a spreadsheet's cells) loses them here. Tabs and line breaks are kept in
+# text, but not in a one-line value.
 CONTROL_CHARACTERS_AND_BREAKS = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -40,14 +41,14 @@ def clean_text(value):
         return ""
     if not isinstance(value, str):
         return value
-    return CONTROL_CHARACTERS.sub("", value.replace("\r\n", "\n")).strip()
+    return without_control_characters(value.replace("\r\n", "\n")).strip()
 
 
 def clean_line(value):
     """Trim a one-line value; control characters (pasted tabs and line breaks too) become spaces."""
     if not isinstance(value, str):
         return value
-    return CONTROL_CHARACTERS_AND_BREAKS.sub(" ", value).strip()
+    return CONTROL_CHARACTERS_AND_BREAKS.sub(" ", value.replace("\r\n", "\n")).strip()
 
 
 class IdentifiesNoChild:
@@ -60,6 +61,8 @@ class IdentifiesNoChild:
         self.label = label
 
     def __call__(self, form, field):
+        if field.errors:  # too long, say: that message first, and no time spent reading it
+            return
         found = domain.child_identifiers(field.data) if isinstance(field.data, str) else []
         if found:
             label = self.label or field.label.text
