@@ -120,3 +120,22 @@ def test_the_web_refuses_a_zip_bomb_with_a_message_and_writes_nothing(app, login
     assert message in (" ".join(errors_of(response)) if path == "/import" else response.text)
     with app.app_context():
         assert table_counts() == before
+
+
+def test_an_uploaded_workbook_is_read_once(app, login, monkeypatch):
+    """Counting its rows and checking them read the same rows: a workbook is unpacked and
+    parsed once per upload (it was twice)."""
+    from riskreg.ui import spreadsheets
+
+    opened = []
+    real = spreadsheets.load_workbook
+
+    def counting(*args, **kwargs):
+        opened.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(spreadsheets, "load_workbook", counting)
+    client = login("manager")
+    response = upload(client, workbook_bytes(a_register), "register.xlsx")
+    assert response.status_code == 400  # headings but no rows: said, after one reading
+    assert len(opened) == 1

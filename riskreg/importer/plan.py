@@ -97,13 +97,14 @@ def current_levels(risk_ids: list[int]) -> dict[tuple[int, str], tuple[int, int]
 
 
 def plan_import(
-    filename: str, data: bytes, max_bytes: int = MAX_BYTES, progress=None
+    filename: str, data: bytes, max_bytes: int = MAX_BYTES, progress=None, table=None
 ) -> ImportPlan:
     """What importing the file would do, or why it cannot: nothing is written. `progress(done,
-    total)`, if given, is called as each row is checked."""
+    total)`, if given, is called as each row is checked. `table`: the file's rows, read
+    already (a file is read once)."""
     plan = ImportPlan(filename)
     try:
-        table = read_table(filename, data, max_bytes)
+        table = read_table(filename, data, max_bytes) if table is None else table
     except BadFile as error:
         plan.errors.append(str(error))
         return plan

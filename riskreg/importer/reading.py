@@ -18,7 +18,7 @@ from riskreg.register import services
 from riskreg.register.forms import AXES, LONG_TEXT, RiskFieldsForm, score_fields
 from riskreg.register.spreadsheet import COLUMNS as EXPORT_COLUMNS
 from riskreg.ui.forms import ScoreField, clean_text, text
-from riskreg.ui.spreadsheets import BadFile, cell_text, parse_date, read_table
+from riskreg.ui.spreadsheets import cell_text, parse_date
 
 MAX_NUMBER = 99_999  # a ref's number: SG-99999 still fits the ref column
 
@@ -212,10 +212,7 @@ def filled_rows(table: list[list]) -> list[tuple[int, list]]:
     return [(n, row) for n, row in enumerate(table, start=1) if any(cell_text(c) for c in row)]
 
 
-def row_count(filename: str, data: bytes) -> int:
-    """How many rows of risks the file has under its headings, before any is checked (0 if it
-    cannot be read: checking it says why)."""
-    try:
-        return max(0, len(filled_rows(read_table(filename, data))) - 1)
-    except BadFile:
-        return 0
+def row_count(table: list[list]) -> int:
+    """How many rows of risks the file's rows hold under their headings, before any is
+    checked."""
+    return max(0, len(filled_rows(table)) - 1)

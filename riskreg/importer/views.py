@@ -20,7 +20,7 @@ from wtforms import SubmitField
 from riskreg.domain.vocabulary import EDITOR_ROLES
 from riskreg.extensions import db
 from riskreg.security import role_required
-from riskreg.ui.spreadsheets import MAX_BYTES
+from riskreg.ui.spreadsheets import MAX_BYTES, BadFile, read_table
 from riskreg.ui.uploads import CarriedForm, carried, display_name, spreadsheet_field, uncarried
 
 from .apply import apply_plan
@@ -87,7 +87,11 @@ def upload():
     name = display_name(form.spreadsheet.data.filename)
     data = form.spreadsheet.data.stream.read(MAX_BYTES + 1)
     content = carried(data)
-    rows = row_count(name, data)
+    try:
+        table = read_table(name, data)  # once: counted here, checked from the same rows
+    except BadFile as error:
+        return refuse(name, [str(error)], form=form)
+    rows = row_count(table)
     if rows >= LARGE_FILE_ROWS and fits(content):
         # A page saying how many rows are being checked, shown while they are: it sends the
         # file straight back to be checked (its button does, without JavaScript).
@@ -99,7 +103,7 @@ def upload():
             rows=rows,
             form=check_form,
         )
-    return checked(name, data, content, form)
+    return checked(name, data, content, form, table)
 
 
 @bp.route("/import/check", methods=["POST"], endpoint="check")
@@ -129,9 +133,10 @@ def fits(content: str) -> bool:
     )
 
 
-def checked(name: str, data: bytes, content: str, form: UploadForm | None = None):
-    """The preview of what importing the file does, or the upload page saying why it cannot."""
-    plan = plan_import(name, data)
+def checked(name: str, data: bytes, content: str, form: UploadForm | None = None, table=None):
+    """The preview of what importing the file does, or the upload page saying why it cannot
+    (`table`: its rows, if read already)."""
+    plan = plan_import(name, data, table=table)
     if plan.errors:
         return refuse(name, plan.errors, form=form)
     if not fits(content):

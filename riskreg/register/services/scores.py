@@ -13,7 +13,7 @@ from riskreg.extensions import db
 from riskreg.models import Assessment, Risk, ScoringScheme
 from riskreg.readmodel import active_scheme, active_scheme_row, next_meeting, refresh_scores
 
-from .locking import check_version, mark_changed
+from .locking import check_version, lock_risks, mark_changed
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ def add_assessments(
     """Append one assessment per kind given: history is never rewritten. Every score written
     comes through here (or record_under_scheme, for many risks at once), so this is where the
     projection of the latest scores follows."""
+    lock_risks([risk.id])
     added = _append_assessments(
         risk,
         scores,
@@ -68,6 +69,8 @@ def record_under_scheme(changes: list[domain.BandChange]) -> int:
     for change in changes:
         scoring = Scoring(change.scoring.likelihood, change.scoring.impact)
         by_risk.setdefault(change.row.risk.id, {})[change.kind] = scoring
+    if by_risk:
+        lock_risks(list(by_risk))
     risks = db.session.scalars(select(Risk).where(Risk.id.in_(by_risk))) if by_risk else []
     added = 0
     for risk in risks:
@@ -134,6 +137,7 @@ def rescore_risk(
     at: datetime | None = None,
 ) -> list[Assessment]:
     """A rescore: new current and/or target scores with the reason, and the next review date."""
+    lock_risks([risk.id])
     check_version(risk, expected_version)
     at = at or now_utc()
     added = add_assessments(risk, scores, rationale, meeting_id=meeting_id, user_id=user_id, at=at)
