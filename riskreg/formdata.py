@@ -15,13 +15,15 @@ def without_control_characters(text: str) -> str:
     return CONTROL_CHARACTERS.sub("", text)
 
 
+def clean(value):
+    # A part of a multipart body whose name is only a line break is given the name None.
+    return without_control_characters(value) if isinstance(value, str) else value
+
+
 class CleanFormDataParser(FormDataParser):
     def parse(self, *args, **kwargs):
         stream, form, files = super().parse(*args, **kwargs)
-        cleaned = self.cls(
-            (without_control_characters(name), without_control_characters(value))
-            for name, value in form.items(multi=True)
-        )
+        cleaned = self.cls((clean(name), clean(value)) for name, value in form.items(multi=True))
         return stream, cleaned, files
 
 

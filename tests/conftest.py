@@ -56,6 +56,17 @@ def _provider_server(**options):
         yield f"http://localhost:{server.server_port}"
 
 
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL, the tests about the embedded database alone are not run (deselected, and
+    said so), rather than skipped."""
+    if not ON_POSTGRES:
+        return
+    embedded = [item for item in items if item.get_closest_marker("embedded")]
+    if embedded:
+        config.hook.pytest_deselected(items=embedded)
+        items[:] = [item for item in items if not item.get_closest_marker("embedded")]
+
+
 @pytest.fixture(scope="session")
 def oidc_provider():
     """A real OpenID provider (oidc-provider-mock: Authlib's server) on a loopback port, with

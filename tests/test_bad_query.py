@@ -12,7 +12,8 @@ import pytest
         ("/heatmap?agency=%00", 400),
         ("/risks.xlsx?agency=-1", 400),
         ("/summary.pdf?agency=x", 400),
-        ("/admin/agencies/99999999999", 403),  # a manager: refused before it is looked up
+        ("/admin/agencies/99999999999", 404),  # past the database's integers: no page for anyone
+        ("/admin/agencies/999999999", 403),  # a manager: refused before it is looked up
         ("/risks?page_size=" + "9" * 5000, 400),  # past Python's int-conversion limit
         ("/summary?page=١", 400),  # an Arabic-Indic digit
         ("/heatmap?page=²", 400),

@@ -5,7 +5,7 @@ import re
 import threading
 
 import pytest
-from helpers import ON_POSTGRES, PASSWORD, make_indicator, make_user
+from helpers import PASSWORD, make_indicator, make_user
 from sqlalchemy import select, text
 
 from riskreg.extensions import db
@@ -72,7 +72,7 @@ def test_managers_entering_one_period_at_once_make_one_value(app):
         assert len(db.session.scalars(entered).all()) == 1
 
 
-@pytest.mark.skipif(ON_POSTGRES, reason="PostgreSQL locks rows, never the whole database")
+@pytest.mark.embedded  # PostgreSQL locks rows, never the whole database
 def test_a_write_that_cannot_have_the_lock_in_time_is_told_to_try_again(app, login):
     """While another connection holds SQLite's write lock (an import, say), pages still read,
     and a save waits, then answers 503 with Retry-After: nothing saved, no server error."""

@@ -125,3 +125,17 @@ def test_a_nul_in_a_sign_in_is_no_server_error(app, client):
     )  # the NUL is gone before the address is looked up
     with app.app_context():
         assert table_counts()["user"] == before
+
+
+def test_a_part_named_with_a_line_break_is_no_server_error(app, login):
+    """Werkzeug names such a part of a multipart body None; the form's values pass through
+    the boundary as they are."""
+    from werkzeug.datastructures import MultiDict
+    from werkzeug.test import encode_multipart
+
+    client = login("manager")
+    boundary, body = encode_multipart(MultiDict([("\r", "v"), ("title", "x")]))
+    answer = client.post(
+        "/meetings/new", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert answer.status_code == 400

@@ -144,6 +144,8 @@ def set_up_page(user: User, *, intro: str, done: str, done_text: str, on_success
     QR code and the secret in text, then a first code; answered with the recovery codes, shown
     in the answer to the POST only (never in a cookie or a URL; pages are not cached)."""
     if not user.has_two_step and not totp.is_secret(user.totp_secret):
+        if request.method != "GET":  # no key was shown to confirm: show one (a refusal of
+            return redirect(request.full_path.rstrip("?"))  # a code writes nothing)
         # Kept on the account until a first code confirms it: the session cookie is signed,
         # not secret, so the key must never travel in it.
         user.totp_secret = totp.new_secret()
