@@ -5,6 +5,7 @@ import os
 import sqlite3
 import sys
 from contextlib import ExitStack, contextmanager
+from typing import NoReturn
 
 import click
 from flask.cli import with_appcontext
@@ -12,7 +13,7 @@ from flask.cli import with_appcontext
 from .extensions import db
 
 
-def fail(message: str):
+def fail(message: str) -> NoReturn:
     raise click.ClickException(message)
 
 
@@ -67,6 +68,41 @@ def read_spreadsheet(path: str) -> tuple[str, bytes]:
             return os.path.basename(path), file.read(CLI_MAX_BYTES + 1)
     except OSError as error:
         fail(f"Cannot read {path}: {error.strerror}.")
+
+
+def refuse_import(path: str, problems: list[str]) -> NoReturn:
+    """Each problem on stderr, then fail: a file with any problem imports nothing."""
+    for problem in problems:
+        click.echo(problem, err=True)
+    fail(f"{len(problems)} problem(s) in {path}: nothing was imported.")
+
+
+def finish_import(name: str, *, dry_run: bool, apply, what: str, would: str, did: str) -> None:
+    """The end of an import command, once the file is checked and its changes listed: a dry
+    run says what importing `would` do and writes nothing; otherwise `apply(progress=...)` makes
+    the changes, with a progress bar over `what` ("rows of register.csv"), and they are
+    committed."""
+    if dry_run:
+        click.echo(f"Dry run: {would}. Nothing was written.")
+        return
+    with progress_bar(lambda total: f"Importing {total:,} {what}") as progress:
+        apply(progress=progress)
+    db.session.commit()
+    click.echo(f"Imported {name}: {did}.")
+
+
+def export_format(path: str, file_format: str | None) -> str:
+    """The format an export command writes PATH in ("csv" or "xlsx"): --format where PATH is -
+    (standard output), else the file name's ending, for a file that must be new."""
+    if path == "-":
+        if file_format is None:
+            fail("Writing to standard output (-) needs --format csv or --format xlsx.")
+        return file_format
+    extension = path.rsplit(".", 1)[-1].lower()
+    if extension not in ("csv", "xlsx") or file_format not in (None, extension):
+        fail(f"{path}: the file name must end .{file_format or 'csv or .xlsx'}.")
+    check_new_file(path)
+    return extension
 
 
 @click.command("backup")

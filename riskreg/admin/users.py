@@ -1,6 +1,8 @@
 """User accounts (admins only). The account rules and their audited changes are in
 auth/accounts.py, shared with the command line and the demo."""
 
+from functools import wraps
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -98,13 +100,26 @@ def user(user_id):
     return user_page(db.get_or_404(User, user_id))
 
 
-@bp.route("/users/<int:user_id>/role", methods=["POST"])
-@admin_only
-def change_role(user_id):
-    person = db.get_or_404(User, user_id)
-    form = RoleForm()
-    if not form.validate():
-        return user_page(person, 400, role_form=form)
+def user_form_action(path: str, form_class, form_name: str):
+    """A POST of one of the forms on a user's page (`form_name` in user_page): the page again
+    with the form's errors unless it is valid, else `action(person, form)`."""
+
+    def decorator(action):
+        @wraps(action)
+        def view(user_id):
+            person = db.get_or_404(User, user_id)
+            form = form_class()
+            if not form.validate():
+                return user_page(person, 400, **{form_name: form})
+            return action(person, form)
+
+        return bp.route(f"/users/<int:user_id>/{path}", methods=["POST"])(admin_only(view))
+
+    return decorator
+
+
+@user_form_action("role", RoleForm, "role_form")
+def change_role(person: User, form: RoleForm):
     if form.role.data == person.role:
         flash(f"{person.name} is already {person.role}: nothing changed.")
         return redirect(url_for(".user", user_id=person.id))
@@ -122,14 +137,9 @@ def change_role(user_id):
     return redirect(url_for(".user", user_id=person.id))
 
 
-@bp.route("/users/<int:user_id>/status", methods=["POST"])
-@admin_only
-def change_status(user_id):
+@user_form_action("status", StatusForm, "status_form")
+def change_status(person: User, form: StatusForm):
     """Deactivates an active user, reactivates a deactivated one."""
-    person = db.get_or_404(User, user_id)
-    form = StatusForm()
-    if not form.validate():
-        return user_page(person, 400, status_form=form)
     active = not person.active
     problem = last_admin_problem(person, person.role, active)
     if not active and person.id == current_user.id:
@@ -148,13 +158,8 @@ def change_status(user_id):
     return redirect(url_for(".user", user_id=person.id))
 
 
-@bp.route("/users/<int:user_id>/password", methods=["POST"])
-@admin_only
-def reset_password(user_id):
-    person = db.get_or_404(User, user_id)
-    form = PasswordForm()
-    if not form.validate():
-        return user_page(person, 400, password_form=form)
+@user_form_action("password", PasswordForm, "password_form")
+def reset_password(person: User, form: PasswordForm):
     password = form.new_password.data or new_password()
     set_password(person, password)
     db.session.commit()
@@ -164,15 +169,10 @@ def reset_password(user_id):
     return show_password(person, password, "reset")
 
 
-@bp.route("/users/<int:user_id>/two-step", methods=["POST"])
-@admin_only
-def reset_two_step(user_id):
+@user_form_action("two-step", ResetTwoStepForm, "two_step_form")
+def reset_two_step(person: User, form: ResetTwoStepForm):
     """For someone who lost their authenticator app and recovery codes: they sign in with their
     password alone again, or set up two-step verification again where it is required."""
-    person = db.get_or_404(User, user_id)
-    form = ResetTwoStepForm()
-    if not form.validate():
-        return user_page(person, 400, two_step_form=form)
     if not totp.reset(person, f"Reset the two-step verification of {person.email}"):
         flash(f"{person.name} has no two-step verification: nothing changed.")
         return redirect(url_for(".user", user_id=person.id))

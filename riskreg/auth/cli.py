@@ -1,6 +1,7 @@
 """`flask --app riskreg users ...`: create and manage user accounts from the command line."""
 
 import sys
+from functools import wraps
 
 import click
 from flask.cli import AppGroup
@@ -51,6 +52,22 @@ def read_password(from_stdin: bool) -> str:
 role_choice = click.Choice(ROLES, case_sensitive=False)
 
 
+def user_command(name: str):
+    """A `users` command about one account, named by its email (the first argument): the
+    function is given the account."""
+
+    def decorator(function):
+        @users.command(name)
+        @click.argument("email")
+        @wraps(function)  # keeps the docstring (the help) and the options declared below this
+        def command(email, **options):
+            return function(find_user(email), **options)
+
+        return command
+
+    return decorator
+
+
 @users.command("create")
 @click.argument("email")
 @click.option("--name", required=True, help="The person's full name.")
@@ -78,12 +95,10 @@ def list_users():
         click.echo(f"{user.email}\t{user.name}\t{user.role}\t{state}\t{two_step}{glass}")
 
 
-@users.command("set-role")
-@click.argument("email")
+@user_command("set-role")
 @click.argument("role", type=role_choice)
-def set_role(email, role):
+def set_role(user, role):
     """Change a user's role."""
-    user = find_user(email)
     role = role.lower()
     if problem := last_admin_problem(user, role, user.active):
         fail(problem)
@@ -92,11 +107,9 @@ def set_role(email, role):
     click.echo(f"{user.email} is now {role}.")
 
 
-@users.command("deactivate")
-@click.argument("email")
-def deactivate(email):
+@user_command("deactivate")
+def deactivate(user):
     """Stop a user logging in (their history stays)."""
-    user = find_user(email)
     if problem := last_admin_problem(user, user.role, False):
         fail(problem)
     change_user(user, "active", False, f"Deactivated {user.email}")
@@ -104,24 +117,20 @@ def deactivate(email):
     click.echo(f"Deactivated {user.email}.")
 
 
-@users.command("reset-password")
-@click.argument("email")
+@user_command("reset-password")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def reset_password(email, password_stdin):
+def reset_password(user, password_stdin):
     """Set a new password for a user."""
-    user = find_user(email)
     set_password(user, read_password(password_stdin))
     db.session.commit()
     click.echo(f"Password reset for {user.email}.")
 
 
-@users.command("set-break-glass")
-@click.argument("email")
+@user_command("set-break-glass")
 @click.option("--off", is_flag=True, help="Make it an ordinary account again.")
-def set_break_glass(email, off):
+def set_break_glass(user, off):
     """Let an account sign in with a password when everyone else must use single sign-on
     (for when the identity provider is down). It must use two-step verification."""
-    user = find_user(email)
     wanted = not off
     if user.break_glass == wanted:
         click.echo(f"{user.email} is {'already' if wanted else 'not'} a break-glass account.")
@@ -141,12 +150,10 @@ def set_break_glass(email, off):
         click.echo(f"{user.email} is no longer a break-glass account.")
 
 
-@users.command("reset-two-step")
-@click.argument("email")
-def reset_two_step(email):
+@user_command("reset-two-step")
+def reset_two_step(user):
     """Turn off a user's two-step verification, for when they lost their authenticator app and
     their recovery codes; every session of theirs ends."""
-    user = find_user(email)
     if not totp.reset(user, f"Reset the two-step verification of {user.email}"):
         click.echo(f"{user.email} has no two-step verification: nothing changed.")
         return

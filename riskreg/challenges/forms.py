@@ -41,6 +41,17 @@ def question_field(label="Your question or concern"):
     )
 
 
+def day_since_raised(label: str, required: str) -> DayField:
+    """The day something happened to a challenge: not in the future, nor before it was raised."""
+    return DayField(
+        label,
+        required=required,
+        past=True,
+        description=DateExample(past=True),
+        validators=[not_after_today, not_before_raised],
+    )
+
+
 class RaiseForm(FlaskForm):
     agency = AgencyField("Agency challenged", "Choose the agency the challenge is to")
     risk = SelectField(
@@ -120,13 +131,7 @@ class ResponseForm(StepForm):
         long=True,
         hint="As the agency gave it, or a faithful summary.",
     )
-    response_on = DayField(
-        "Date received",
-        required="Enter the date the response was received",
-        past=True,
-        description=DateExample(past=True),
-        validators=[not_after_today, not_before_raised],
-    )
+    response_on = day_since_raised("Date received", "Enter the date the response was received")
     submit = SubmitField("Record the response", widget=GovSubmitInput())
 
 
@@ -146,13 +151,7 @@ class CloseForm(StepForm):
         required="Say how it was resolved, or why it was escalated",
         long=True,
     )
-    closed_on = DayField(
-        "Date closed",
-        required="Enter the date the challenge was closed",
-        past=True,
-        description=DateExample(past=True),
-        validators=[not_after_today, not_before_raised],
-    )
+    closed_on = day_since_raised("Date closed", "Enter the date the challenge was closed")
     submit = SubmitField("Close the challenge", widget=GovSubmitInput())
 
     def validate_escalated_to(self, field):

@@ -151,7 +151,8 @@ def is_raiser(challenge: Challenge) -> bool:
 
 
 def raiser_only(view):
-    """Only whoever raised the challenge may take the step (a manager included)."""
+    """Only whoever raised the challenge may take the step (a manager included), once signed
+    in."""
 
     @wraps(view)
     def wrapped(challenge_id):
@@ -159,7 +160,7 @@ def raiser_only(view):
             abort(403)
         return view(challenge_id)
 
-    return wrapped
+    return signed_in(wrapped)
 
 
 # Each later step: (form, service call, what the page asks, the flash once done).
@@ -278,45 +279,28 @@ def not_now(challenge: Challenge, changed: bool = False):
     ), 409
 
 
-@bp.route("/challenges/<int:challenge_id>/reword", methods=["GET", "POST"])
-@signed_in
-@raiser_only
-def reword(challenge_id):
-    return step_page("reword", challenge_id)
+# Each step's page: its URL after /challenges/<id>/, and who may take the step. Its endpoint is
+# the step's name (challenges.reword and so on).
+STEP_PAGES = {
+    "reword": ("reword", raiser_only),
+    "withdraw": ("withdraw", raiser_only),
+    "change_due": ("due", managers_only),
+    "respond": ("response", managers_only),
+    "close": ("close", managers_only),
+    "reopen": ("reopen", managers_only),
+    "summarise": ("summary", managers_only),
+}
 
 
-@bp.route("/challenges/<int:challenge_id>/withdraw", methods=["GET", "POST"])
-@signed_in
-@raiser_only
-def withdraw(challenge_id):
-    return step_page("withdraw", challenge_id)
+def add_step_page(step: str, path: str, guard) -> None:
+    def view(challenge_id):
+        return step_page(step, challenge_id)
+
+    view.__name__ = step  # the endpoint's name, which the guard's functools.wraps keeps
+    bp.add_url_rule(
+        f"/challenges/<int:challenge_id>/{path}", view_func=guard(view), methods=["GET", "POST"]
+    )
 
 
-@bp.route("/challenges/<int:challenge_id>/due", methods=["GET", "POST"])
-@managers_only
-def change_due(challenge_id):
-    return step_page("change_due", challenge_id)
-
-
-@bp.route("/challenges/<int:challenge_id>/response", methods=["GET", "POST"])
-@managers_only
-def respond(challenge_id):
-    return step_page("respond", challenge_id)
-
-
-@bp.route("/challenges/<int:challenge_id>/close", methods=["GET", "POST"])
-@managers_only
-def close(challenge_id):
-    return step_page("close", challenge_id)
-
-
-@bp.route("/challenges/<int:challenge_id>/reopen", methods=["GET", "POST"])
-@managers_only
-def reopen(challenge_id):
-    return step_page("reopen", challenge_id)
-
-
-@bp.route("/challenges/<int:challenge_id>/summary", methods=["GET", "POST"])
-@managers_only
-def summarise(challenge_id):
-    return step_page("summarise", challenge_id)
+for step_name, (step_path, step_guard) in STEP_PAGES.items():
+    add_step_page(step_name, step_path, step_guard)

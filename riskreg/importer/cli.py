@@ -2,12 +2,19 @@
 server's own disk, two commands of the register's group."""
 
 import sys
+from functools import partial
 
 import click
 from flask.cli import with_appcontext
 
-from riskreg.cli import CLI_MAX_BYTES, check_new_file, fail, progress_bar, read_spreadsheet
-from riskreg.extensions import db
+from riskreg.cli import (
+    CLI_MAX_BYTES,
+    export_format,
+    finish_import,
+    progress_bar,
+    read_spreadsheet,
+    refuse_import,
+)
 from riskreg.readmodel import RegisterQuery, register_rows
 from riskreg.register import spreadsheet
 from riskreg.register.cli import register_cli
@@ -26,20 +33,19 @@ def import_command(path, dry_run):
     with progress_bar(lambda total: f"Checking {total:,} rows of {name}") as progress:
         plan = plan_import(name, data, max_bytes=CLI_MAX_BYTES, progress=progress)
     if plan.errors:
-        for error in plan.errors:
-            click.echo(error, err=True)
-        fail(f"{len(plan.errors)} problem(s) in {path}: nothing was imported.")
+        refuse_import(path, plan.errors)
     for note in plan.notes + ([plan.agencies_note] if plan.agencies_note else []):
         click.echo(f"Note: {note}")
     for row in plan.rows:
         click.echo(f"Row {row.row}\t{row.ref}\t{row.what}\t{row.title}")
-    if dry_run:
-        click.echo(f"Dry run: {plan.summary}. Nothing was written.")
-        return
-    with progress_bar(lambda total: f"Importing {total:,} rows of {name}") as progress:
-        apply_plan(plan, progress=progress)
-    db.session.commit()
-    click.echo(f"Imported {name}: {plan.applied_summary}.")
+    finish_import(
+        name,
+        dry_run=dry_run,
+        apply=partial(apply_plan, plan),
+        what=f"rows of {name}",
+        would=plan.summary,
+        did=plan.applied_summary,
+    )
 
 
 @click.command("export")
@@ -62,15 +68,7 @@ def export_command(path, status, file_format):
     """Export the register to PATH (.csv or .xlsx, or - with --format for standard output), as
     the Reports page downloads it."""
     to_stdout = path == "-"
-    if to_stdout:
-        if file_format is None:
-            fail("Writing to standard output (-) needs --format csv or --format xlsx.")
-        extension = file_format
-    else:
-        extension = path.rsplit(".", 1)[-1].lower()
-        if extension not in ("csv", "xlsx") or file_format not in (None, extension):
-            fail(f"{path}: the file name must end .{file_format or 'csv or .xlsx'}.")
-        check_new_file(path)
+    extension = export_format(path, file_format)
     build = spreadsheet.csv_body if extension == "csv" else spreadsheet.xlsx_body
     query = RegisterQuery(status=status)
     rows = register_rows(query)

@@ -11,7 +11,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,7 +20,7 @@ from riskreg.domain.vocabulary import EDITOR_ROLES
 from riskreg.extensions import db
 from riskreg.security import role_required
 from riskreg.ui.spreadsheets import MAX_BYTES, BadFile, read_table
-from riskreg.ui.uploads import CarriedForm, carried, display_name, spreadsheet_field, uncarried
+from riskreg.ui.uploads import CarriedForm, carried, display_name, file_carried_by, upload_form
 
 from .apply import apply_plan
 from .plan import plan_import
@@ -36,13 +35,10 @@ SHOWN_ERRORS = 100
 LARGE_FILE_ROWS = 500
 
 
-class UploadForm(FlaskForm):
-    spreadsheet = spreadsheet_field(
-        "Upload a spreadsheet",
-        "A CSV (UTF-8) or Excel (.xlsx) file with the columns of the register’s "
-        "export, 2 MB at most.",
-    )
-    submit = SubmitField("Check the file", widget=GovSubmitInput())
+UploadForm = upload_form(
+    "Upload a spreadsheet",
+    "A CSV (UTF-8) or Excel (.xlsx) file with the columns of the register’s export, 2 MB at most.",
+)
 
 
 class CheckForm(CarriedForm):
@@ -119,9 +115,7 @@ def check():
 def carried_file(form):
     """(The file a checking or confirming form carries, None), or (None, the page refusing it)."""
     try:
-        if not form.validate():
-            raise ValueError("the form was incomplete")
-        return uncarried(form.content.data), None
+        return file_carried_by(form), None
     except ValueError as error:
         return None, refuse("The file", [f"Nothing was imported: {error}."])
 

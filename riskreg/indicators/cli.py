@@ -2,12 +2,20 @@
 spreadsheet on the server's own disk."""
 
 import sys
+from functools import partial
 
 import click
 from flask.cli import AppGroup
 
-from riskreg.cli import CLI_MAX_BYTES, check_new_file, fail, progress_bar, read_spreadsheet
-from riskreg.extensions import db
+from riskreg.cli import (
+    CLI_MAX_BYTES,
+    export_format,
+    fail,
+    finish_import,
+    progress_bar,
+    read_spreadsheet,
+    refuse_import,
+)
 from riskreg.ui.spreadsheets import BadFile, read_table
 
 from .imports import apply_values, csv_body, export_rows, plan_values, xlsx_body
@@ -28,19 +36,18 @@ def import_command(path, dry_run):
     with progress_bar(lambda total: f"Checking {total:,} rows of {name}") as progress:
         plan = plan_values(table, progress=progress)
     if not plan.ok:
-        for problem in plan.problems:
-            click.echo(f"Row {problem.row}, {problem.column}: {problem.message}", err=True)
-        fail(f"{len(plan.problems)} problem(s) in {path}: nothing was imported.")
+        refuse_import(path, [f"Row {p.row}, {p.column}: {p.message}" for p in plan.problems])
     for indicator, new in plan.new:
         click.echo(f"{indicator.code}\t{new.period.code}\t{new.value:g}")
     summary = f"{len(plan.new)} new values, {plan.unchanged} unchanged"
-    if dry_run:
-        click.echo(f"Dry run: {summary}. Nothing was written.")
-        return
-    with progress_bar(lambda total: f"Importing {total:,} values") as progress:
-        apply_values(plan, progress=progress)
-    db.session.commit()
-    click.echo(f"Imported {name}: {summary}.")
+    finish_import(
+        name,
+        dry_run=dry_run,
+        apply=partial(apply_values, plan),
+        what="values",
+        would=summary,
+        did=summary,
+    )
 
 
 @indicators_cli.command("export")
@@ -49,15 +56,7 @@ def import_command(path, dry_run):
               help="The format when PATH is - (standard output).")  # fmt: skip
 def export_command(path, file_format):
     """Export every period's value to PATH (.csv or .xlsx), in the columns import reads."""
-    if path == "-":
-        if file_format is None:
-            fail("Writing to standard output (-) needs --format csv or --format xlsx.")
-        extension = file_format
-    else:
-        extension = path.rsplit(".", 1)[-1].lower()
-        if extension not in ("csv", "xlsx") or file_format not in (None, extension):
-            fail(f"{path}: the file name must end .{file_format or 'csv or .xlsx'}.")
-        check_new_file(path)
+    extension = export_format(path, file_format)
     rows = export_rows()
     body = csv_body(rows) if extension == "csv" else xlsx_body(rows)
     if path == "-":

@@ -3,7 +3,6 @@ files that change them (managers and admins); members read everything."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -19,7 +18,7 @@ from riskreg.security import role_required
 from riskreg.ui import form_status
 from riskreg.ui.downloads import CSV_TYPE, XLSX_TYPE, download
 from riskreg.ui.spreadsheets import MAX_BYTES, BadFile, read_table
-from riskreg.ui.uploads import CarriedForm, carried, display_name, spreadsheet_field, uncarried
+from riskreg.ui.uploads import CarriedForm, carried, display_name, file_carried_by, upload_form
 
 from . import services
 from .data import Series, all_series, series_of
@@ -274,13 +273,11 @@ def values_xlsx():
     return values_download(xlsx_body(export_rows()), XLSX_TYPE, "xlsx")
 
 
-class UploadForm(FlaskForm):
-    spreadsheet = spreadsheet_field(
-        "Upload a file of values",
-        "A CSV (UTF-8) or Excel (.xlsx) file with the columns Indicator code, Period, Value and "
-        "Note (as the export has them), 2 MB at most.",
-    )
-    submit = SubmitField("Check the file", widget=GovSubmitInput())
+UploadForm = upload_form(
+    "Upload a file of values",
+    "A CSV (UTF-8) or Excel (.xlsx) file with the columns Indicator code, Period, Value and "
+    "Note (as the export has them), 2 MB at most.",
+)
 
 
 class ConfirmForm(CarriedForm):
@@ -316,9 +313,7 @@ def import_values():
 
 def confirm_import(form: ConfirmForm):
     try:
-        if not form.validate_on_submit():
-            raise ValueError("the form was incomplete")
-        data = uncarried(form.content.data)
+        data = file_carried_by(form)
     except ValueError:
         flash("The file could not be read back: upload it again.")
         return redirect(url_for(".import_values"))

@@ -64,9 +64,7 @@ def new():
         db.session.commit()
         flash(f"Added {meeting.title} on {long_date(meeting.held_on)}.")
         return redirect(url_for(".view", meeting_id=meeting.id))
-    return render_template(
-        "meetings/form.html", title="Add a board meeting", form=form, meeting=None
-    ), form_status()
+    return form_page(form, None)
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -85,8 +83,14 @@ def edit(meeting_id):
             db.session.commit()
             flash("Saved the meeting." if changes else "Nothing had changed.")
             return redirect(url_for(".view", meeting_id=meeting.id))
+    return form_page(form, meeting)
+
+
+def form_page(form: MeetingForm, meeting: Meeting | None):
+    """The page adding a meeting (None) or editing one."""
+    title = "Edit the board meeting" if meeting else "Add a board meeting"
     return render_template(
-        "meetings/form.html", title="Edit the board meeting", form=form, meeting=meeting
+        "meetings/form.html", title=title, form=form, meeting=meeting
     ), form_status()
 
 
@@ -167,27 +171,28 @@ def already_agreed(meeting: Meeting):
     ), 409
 
 
-@bp.route("/meetings/<int:meeting_id>/changes")
-def changes(meeting_id):
-    meeting = meeting_or_404(meeting_id)
+def since_last_meeting(meeting: Meeting, pdf: bool) -> str:
+    """What changed since the last meeting, as the page or as the PDF: the same changes."""
     return render_template(
-        "meetings/changes.html",
+        "meetings/changes_pdf.html" if pdf else "meetings/changes.html",
         title=f"Since the last meeting – {meeting_label(meeting)}",
         changes=snapshots.changes_for(meeting),
-        pdf=False,
+        pdf=pdf,
     )
+
+
+@bp.route("/meetings/<int:meeting_id>/changes")
+def changes(meeting_id):
+    return since_last_meeting(meeting_or_404(meeting_id), pdf=False)
 
 
 @bp.route("/meetings/<int:meeting_id>/changes.pdf")
 def changes_pdf(meeting_id):
     meeting = meeting_or_404(meeting_id)
-    html = render_template(
-        "meetings/changes_pdf.html",
-        title=f"Since the last meeting – {meeting_label(meeting)}",
-        changes=snapshots.changes_for(meeting),
-        pdf=True,
+    return pdf_response(
+        since_last_meeting(meeting, pdf=True),
+        f"since-last-meeting-{meeting.held_on.isoformat()}.pdf",
     )
-    return pdf_response(html, f"since-last-meeting-{meeting.held_on.isoformat()}.pdf")
 
 
 @bp.route("/meetings/compare")

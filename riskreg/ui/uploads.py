@@ -9,26 +9,31 @@ import zlib
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput
-from wtforms import HiddenField
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
+from wtforms import HiddenField, SubmitField
 from wtforms.validators import InputRequired
 
 from .spreadsheets import MAX_BYTES
 
 
-def spreadsheet_field(label: str, description: str) -> FileField:
-    """A CSV or XLSX file input, required."""
-    return FileField(
-        label,
-        description=description,
-        validators=[
-            FileRequired("Select a CSV or Excel file"),
-            FileAllowed(
-                ["csv", "xlsx"], "The selected file must be a CSV or an Excel (.xlsx) file"
-            ),
-        ],
-        widget=GovFileInput(),
-    )
+def upload_form(label: str, description: str) -> type[FlaskForm]:
+    """An import's first step: a CSV or XLSX file, required, and the button that checks it."""
+
+    class UploadForm(FlaskForm):
+        spreadsheet = FileField(
+            label,
+            description=description,
+            validators=[
+                FileRequired("Select a CSV or Excel file"),
+                FileAllowed(
+                    ["csv", "xlsx"], "The selected file must be a CSV or an Excel (.xlsx) file"
+                ),
+            ],
+            widget=GovFileInput(),
+        )
+        submit = SubmitField("Check the file", widget=GovSubmitInput())
+
+    return UploadForm
 
 
 class CarriedForm(FlaskForm):
@@ -46,6 +51,14 @@ def display_name(filename: str) -> str:
 
 def carried(data: bytes) -> str:
     return base64.b64encode(zlib.compress(data, 9)).decode("ascii")
+
+
+def file_carried_by(form: CarriedForm) -> bytes:
+    """The file a submitted CarriedForm holds; ValueError if the form is incomplete or the file
+    was tampered with."""
+    if not form.validate():
+        raise ValueError("the form was incomplete")
+    return uncarried(form.content.data)
 
 
 def uncarried(text: str) -> bytes:

@@ -1,6 +1,6 @@
 """A risk's controls (with their assurance) and actions (with their progress notes)."""
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from sqlalchemy import delete, select
@@ -132,13 +132,9 @@ def record_assurance(
     for name, value in update.values().items():
         setattr(control, name, value)
     db.session.add(
-        ControlAssurance(
+        ControlAssurance(  # the history's columns are the update's fields
             control_id=control.id,
-            line=update.line,
-            level=update.level,
-            assured_on=update.assured_on,
-            control_gaps=update.control_gaps,
-            assurance_gaps=update.assurance_gaps,
+            **asdict(update),
             created_at=at,
             created_by_id=audit.acting_user_id(),
         )
