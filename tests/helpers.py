@@ -184,27 +184,41 @@ def table_rows(with_ids: bool = True) -> dict[str, list[dict]]:
 
 def reset_database(rows):
     """Every table emptied, then given `rows` (as table_rows gives them). On PostgreSQL the ids
-    given go on from the highest one put back, as they would have."""
+    start again from 1, and where rows are given with theirs go on from the highest put back,
+    as they would have. (One DELETE per table in one round trip: a TRUNCATE of every table
+    costs PostgreSQL seven times as long on the tests' few rows.)"""
     tables = db.metadata.sorted_tables
     with db.engine.begin() as connection:
         if ON_POSTGRES:
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            connection.exec_driver_sql(
+                "; ".join(f'DELETE FROM "{table.name}"' for table in reversed(tables))
+                + "; SELECT "
+                + ", ".join(f"setval({_sequence(table)}, 1, false)" for table in _serial(tables))
+            )
         else:
             for table in reversed(tables):
                 connection.execute(delete(table))
         for table in tables:
             if table.name in rows:
                 connection.execute(insert(table), rows[table.name])
-        if ON_POSTGRES:
-            for table in tables:
-                if "id" in rows.get(table.name, [{}])[0]:
-                    connection.execute(
-                        text(
-                            f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
-                            f'max(id)) FROM "{table.name}"'
-                        )
-                    )
+        if ON_POSTGRES and (
+            given := [t for t in _serial(tables) if "id" in rows.get(t.name, [{}])[0]]
+        ):
+            connection.exec_driver_sql(
+                "SELECT "
+                + ", ".join(
+                    f'setval({_sequence(table)}, (SELECT max(id) FROM "{table.name}"))'
+                    for table in given
+                )
+            )
+
+
+def _serial(tables):
+    return [table for table in tables if "id" in table.c and table.c.id.autoincrement is not False]
+
+
+def _sequence(table) -> str:
+    return f"pg_get_serial_sequence('\"{table.name}\"', 'id')"
 
 
 def make_agency(name="West Midlands Police"):
