@@ -160,7 +160,7 @@ class Section(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     __table_args__ = (
-        CheckConstraint("appetite IS NULL OR appetite BETWEEN 1 AND 25", name="appetite"),
+        CheckConstraint("appetite IS NULL OR appetite BETWEEN 1 AND 36", name="appetite"),
     )
 
 
@@ -169,7 +169,7 @@ class ScoringScheme(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(unique=True)
-    # Five {"name", "descriptor"} dicts each, for levels 1-5.
+    # {"name", "descriptor", "label" (optional)} dicts, one per level from 1: 3 to 6 of each.
     likelihood: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     impact: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     # {"name", "min", "max", "colour", "review_months", "response"}; review_months 0 = every
@@ -281,8 +281,8 @@ class Assessment(db.Model):
         # The latest assessment of each (risk, kind) by date: the window the history is read by.
         Index("ix_assessment_risk_kind_created", "risk_id", "kind", "created_at"),
         CheckConstraint("kind IN ('inherent', 'current', 'target')", name="kind"),
-        CheckConstraint("likelihood BETWEEN 1 AND 5", name="likelihood"),
-        CheckConstraint("impact BETWEEN 1 AND 5", name="impact"),
+        CheckConstraint("likelihood BETWEEN 1 AND 6", name="likelihood"),
+        CheckConstraint("impact BETWEEN 1 AND 6", name="impact"),
         CheckConstraint("score = likelihood * impact", name="score"),
     )
 

@@ -172,13 +172,13 @@ def test_heatmap_cells_place_each_row_by_its_basis():
                          today=date(2026, 1, 6)),
         domain.build_row(risk(2), {}, None, {1: SCHEME}, today=date(2026, 1, 6)),
     ]  # fmt: skip
-    cells = domain.heatmap_cells(rows, "current")
+    cells = domain.heatmap_cells(rows, "current", SCHEME)
     assert len(cells) == 25
     assert [r.ref for r in cells[(3, 4)]] == ["SG-01"]
     assert sum(len(v) for v in cells.values()) == 1  # the unscored risk is left out
-    assert [r.ref for r in domain.heatmap_cells(rows, "target")[(1, 4)]] == ["SG-01"]
+    assert [r.ref for r in domain.heatmap_cells(rows, "target", SCHEME)[(1, 4)]] == ["SG-01"]
     with pytest.raises(ValueError):
-        domain.heatmap_cells(rows, "sideways")
+        domain.heatmap_cells(rows, "sideways", SCHEME)
 
 
 # --- Adopting a scheme version ---------------------------------------------------------------

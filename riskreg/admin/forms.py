@@ -8,12 +8,13 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput
 from wtforms import FieldList, Form, FormField, HiddenField, StringField, SubmitField
 from wtforms.validators import Length, Optional, Regexp, ValidationError
 
+from riskreg import domain
 from riskreg.accessibility import contact as contacts
 from riskreg.auth.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from riskreg.domain.agencies import NAME_LIMIT, tidy_name
 from riskreg.domain.vocabulary import ORIENTATIONS
 from riskreg.ui import forms as shared_fields
-from riskreg.ui.forms import ChoiceField, clean_line, whole_number
+from riskreg.ui.forms import ChoiceField, WholeNumberField, clean_line, whole_number
 
 # Least privilege first: the order the role radios list them in.
 ROLE_HINTS = {
@@ -100,6 +101,19 @@ class ResetTwoStepForm(FlaskForm):
 class LevelForm(Form):
     name = line("Name", 40, "Enter the level's name")
     descriptor = line("Descriptor", 300, "Enter the level's descriptor")
+    label = line(
+        "Short label (optional)",
+        3,
+        None,
+        hint="Shown on the heat map's axis and beside the level, such as A or 1. "
+        "Blank: the level's number.",
+        validators=[
+            Optional(),
+            Regexp(
+                r"^[A-Za-z0-9]{1,3}$", message="The short label must be 1 to 3 letters or digits"
+            ),
+        ],
+    )
 
 
 class BandForm(Form):
@@ -126,8 +140,9 @@ class BandForm(Form):
         words=False,
         validators=[Regexp(r"^#[0-9a-fA-F]{6}$", message="Enter the colour as # and 6 hex digits")],
     )
-    min = whole_number("Lowest score", 1, 25, "Enter the band's lowest score")
-    max = whole_number("Highest score", 1, 25, "Enter the band's highest score")
+    # The widest scheme's range: domain.band_problems checks the bands against the scheme's.
+    min = whole_number("Lowest score", 1, domain.LEVELS[-1] ** 2, "Enter the band's lowest score")
+    max = whole_number("Highest score", 1, domain.LEVELS[-1] ** 2, "Enter the band's highest score")
     review_months = whole_number(
         "Review at least every (months)",
         0,
@@ -166,8 +181,9 @@ class SchemeForm(FlaskForm):
     # The version and draft the user started from: saving over newer ones is a conflict.
     base_version = HiddenField()
     draft_id = HiddenField()
-    likelihood = FieldList(FormField(LevelForm), min_entries=5, max_entries=5)
-    impact = FieldList(FormField(LevelForm), min_entries=5, max_entries=5)
+    # As many levels as the version edited has (3 to 6): the size is chosen on its own page.
+    likelihood = FieldList(FormField(LevelForm), min_entries=3, max_entries=6)
+    impact = FieldList(FormField(LevelForm), min_entries=3, max_entries=6)
     bands = FieldList(FormField(BandForm), min_entries=1, max_entries=MAX_BANDS)
     # Never rendered as an input: carries the problems of the band table as a whole, which the
     # page shows above the bands (id "coverage").
@@ -179,9 +195,7 @@ class SchemeForm(FlaskForm):
 
     def scheme_data(self) -> dict:
         def levels(entries):
-            return [
-                {"name": e.form.name.data, "descriptor": e.form.descriptor.data} for e in entries
-            ]
+            return [level_data(e.form) for e in entries]
 
         bands = sorted((b.band_data() for b in self.filled_bands()), key=lambda b: b["min"])
         return {
@@ -189,6 +203,18 @@ class SchemeForm(FlaskForm):
             "impact": levels(self.impact),
             "bands": bands,
         }
+
+    def check_band_scores(self, highest: int) -> bool:
+        """Each band's scores within the scheme's highest (the fields take the widest's)."""
+        ok = True
+        for band in self.filled_bands():
+            for field in (band.min, band.max):
+                if field.data > highest:
+                    field.errors.append(f"{field.label.text} must be between 1 and {highest}")
+                    ok = False
+        if not ok:  # as check_names: the FieldList's copy of its entries' errors, again
+            self.bands.errors = [entry.errors for entry in self.bands]
+        return ok
 
     def check_names(self) -> bool:
         """Names unique within each list (bands by the CSS class they become)."""
@@ -213,6 +239,32 @@ class SchemeForm(FlaskForm):
             errors = [entry.errors for entry in entries]
             entries.errors = errors if any(errors) else []
         return ok
+
+
+def level_data(form: LevelForm) -> dict:
+    """A level as the scheme stores it: a label only where one is given."""
+    data = {"name": form.name.data, "descriptor": form.descriptor.data}
+    if form.label.data:
+        data["label"] = form.label.data
+    return data
+
+
+class SizeForm(FlaskForm):
+    """The size of the matrix, chosen while nothing has been scored."""
+
+    size = ChoiceField(
+        "Size of the matrix",
+        [(f"{lk}x{im}", f"{domain.size_label(lk, im)}: {lk} levels of likelihood, {im} of impact")
+         for lk, im in domain.PRESETS],
+        "Choose the size of the matrix",
+        description="Each size starts with its own level names, descriptors and bands, "
+        "which you can then change.",
+    )  # fmt: skip
+    submit = SubmitField("Use this size", widget=GovSubmitInput())
+
+    def chosen(self) -> tuple[int, int]:
+        likelihood, impact = self.size.data.split("x")
+        return int(likelihood), int(impact)
 
 
 class DraftForm(FlaskForm):
@@ -268,13 +320,11 @@ class SectionForm(FlaskForm):
         validators=[Regexp(r"^[A-Z]{2,4}$", message="The prefix must be 2 to 4 capital letters")],
         filters=[lambda value: value.upper() if isinstance(value, str) else value],
     )
-    appetite = whole_number(
+    appetite = WholeNumberField(
         "Risk appetite",
-        1,
-        25,
-        None,
-        hint="The highest current score the board tolerates in this section, 1 to 25. "
-        "Leave it blank for none.",
+        description="The highest current score the board tolerates in this section, 1 to the "
+        "scheme's highest score. Leave it blank for none.",
+        validators=[Optional()],
     )
     position = whole_number(
         "Position",
@@ -284,6 +334,12 @@ class SectionForm(FlaskForm):
         hint="Sections are listed in this order, lowest first: 1 to 99.",
     )
     submit = SubmitField("Save section", widget=GovSubmitInput())
+
+    highest_score = 25  # the active scheme's highest score: the views set it
+
+    def validate_appetite(self, field):
+        if field.data is not None and not 1 <= field.data <= self.highest_score:
+            raise ValidationError(f"Risk appetite must be between 1 and {self.highest_score}")
 
     def values(self) -> dict:
         return {name: self[name].data for name in ("name", "prefix", "appetite", "position")}

@@ -23,7 +23,7 @@ from riskreg.ui import form_status
 
 from . import services
 from .blueprint import admin_only, bp
-from .forms import MAX_BANDS, DraftForm, SchemeForm
+from .forms import MAX_BANDS, DraftForm, SchemeForm, SizeForm
 
 
 def current_draft() -> SchemeDraft | None:
@@ -45,6 +45,7 @@ def scheme():
         active=active_scheme(),
         history=history,
         draft=current_draft(),
+        scored=services.anything_scored(),
     )
 
 
@@ -74,8 +75,17 @@ def edit_scheme():
     status = form_status()
     if form.is_submitted():
         valid = form.validate() & form.check_names()
+        size = (len(latest.likelihood), len(latest.impact))
+        if valid and (len(form.likelihood.entries), len(form.impact.entries)) != size:
+            form.coverage.errors.append(
+                f"The scheme has {size[0]} levels of likelihood and {size[1]} of impact: "
+                "change its size on its own page"
+            )
+            valid = False
         if valid:
-            problems = domain.band_problems(form.scheme_data()["bands"])
+            valid = form.check_band_scores(size[0] * size[1])
+        if valid:
+            problems = domain.band_problems(form.scheme_data()["bands"], size)
             form.coverage.errors.extend(problems)
             valid = not problems
         if valid:
@@ -92,7 +102,51 @@ def edit_scheme():
         title="Change the scoring scheme",
         form=form,
         next_version=latest.version + 1,
-        possible_scores=sorted(domain.POSSIBLE_SCORES),
+        size_label=domain.size_label(len(latest.likelihood), len(latest.impact)),
+        possible_scores=domain.possible_scores(len(latest.likelihood), len(latest.impact)),
+    ), status
+
+
+@bp.route("/scheme/size", methods=["GET", "POST"])
+@admin_only
+def scheme_size():
+    """The size of the matrix: chosen while no risk has a scoring, since every score means a
+    level of its scheme. Choosing one adopts that size's preset as the next version."""
+    latest = active_scheme_row()
+    form = SizeForm(data={"size": f"{len(latest.likelihood)}x{len(latest.impact)}"})
+    scored = services.anything_scored()
+    status = form_status()
+    if form.is_submitted() and form.validate():
+        if scored:
+            form.size.errors.append(
+                "The size cannot change now: risks have been scored, and every score would "
+                "need scoring again on the new matrix. Names, descriptors and bands can still "
+                "change."
+            )
+            status = 409
+        else:
+            try:
+                row = services.choose_scheme_size(latest, form.chosen(), user_id=current_user.id)
+                db.session.commit()
+            except IntegrityError:  # another admin adopted a version a moment earlier
+                db.session.rollback()
+                return draft_gone(409)
+            forget_schemes()
+            size = domain.size_label(*form.chosen())
+            if row is None:
+                flash(f"The matrix is already {size}: nothing changed.")
+            else:
+                flash(
+                    f"The matrix is now {size} (version {row.version}). Change its names, "
+                    "descriptors and bands to the board's own."
+                )
+            return redirect(url_for(".scheme"))
+    return render_template(
+        "admin/scheme_size.html",
+        title="Size of the matrix",
+        form=form,
+        scored=scored,
+        current=domain.size_label(len(latest.likelihood), len(latest.impact)),
     ), status
 
 

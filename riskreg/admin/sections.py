@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from riskreg.extensions import db
 from riskreg.models import Risk, Section
+from riskreg.readmodel import active_scheme
 from riskreg.ui import form_status
 
 from . import services
@@ -49,6 +50,7 @@ def risk_count(section: Section) -> int:
 def new_section():
     next_position = (db.session.scalar(select(func.max(Section.position))) or 0) + 1
     form = SectionForm(data={"position": min(next_position, 99)})
+    form.highest_score = active_scheme().max_score
     if form.validate_on_submit() and not section_problems(form, None):
         section = services.add_section(form.values())
         db.session.commit()
@@ -64,6 +66,7 @@ def new_section():
 def edit_section(section_id):
     section = db.get_or_404(Section, section_id)
     form = SectionForm(obj=section)
+    form.highest_score = active_scheme().max_score
     if form.validate_on_submit() and not section_problems(form, section):
         if services.update_section(section, form.values()):
             db.session.commit()

@@ -10,6 +10,7 @@ from riskreg.domain.agencies import agency_key, tidy_name
 from riskreg.extensions import db
 from riskreg.models import (
     Agency,
+    Assessment,
     Challenge,
     Indicator,
     Risk,
@@ -230,6 +231,26 @@ def adopt_scheme_draft(
     forget_schemes()
     scheme = domain.Scheme.from_data(row.version, draft.likelihood, draft.impact, draft.bands)
     return row, record_under_scheme(domain.band_changes(open_rows, scheme))
+
+
+def anything_scored() -> bool:
+    """Whether any risk has a scoring: until then the scheme's size may change."""
+    return db.session.scalar(select(Assessment.id).limit(1)) is not None
+
+
+def choose_scheme_size(
+    latest: ScoringScheme, size: tuple[int, int], *, user_id: int
+) -> ScoringScheme | None:
+    """The preset of `size` adopted as the next version (None when the matrix is that size
+    already), and any draft dropped: it was edited for the old size. Only while nothing has
+    been scored (anything_scored); the view refuses otherwise, and so does this."""
+    if anything_scored():
+        raise ValueError("the size of the matrix cannot change once risks are scored")
+    if (len(latest.likelihood), len(latest.impact)) == size:
+        return None
+    if (draft := db.session.scalar(select(SchemeDraft))) is not None:
+        abandon_scheme_draft(draft)
+    return add_scheme_version(latest, domain.preset(size), user_id=user_id)
 
 
 def add_scheme_version(latest: ScoringScheme, data: dict, *, user_id: int) -> ScoringScheme | None:

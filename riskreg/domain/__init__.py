@@ -2,6 +2,7 @@
 else of riskreg (an import-linter contract checks it). Everything else builds on these names."""
 
 from .adoption import BandChange, BandCount, band_changes, band_counts
+from .presets import PRESETS, preset
 from .privacy import child_identifiers, identifier_message
 from .register import (
     DIRECTIONS,
@@ -26,9 +27,10 @@ from .scoring import (
     DEFAULT_IMPACT,
     DEFAULT_LIKELIHOOD,
     DEFAULT_SECTIONS,
+    DEFAULT_SIZE,
     EVERY_MEETING,
     LEVELS,
-    POSSIBLE_SCORES,
+    SIZES,
     Band,
     Level,
     Scheme,
@@ -36,9 +38,11 @@ from .scoring import (
     add_months,
     band_problems,
     default_scheme_data,
+    possible_scores,
     relative_luminance,
     review_due,
     score_of,
+    size_label,
 )
 from .words import sentence
 from .years import ReportingYear, last_complete_year, parse_year, year_containing
@@ -51,8 +55,10 @@ __all__ = [
     "DIRECTIONS",
     "EVERY_MEETING",
     "KINDS",
+    "DEFAULT_SIZE",
     "LEVELS",
-    "POSSIBLE_SCORES",
+    "PRESETS",
+    "SIZES",
     "Band",
     "BandChange",
     "BandCount",
@@ -78,6 +84,8 @@ __all__ = [
     "identifier_message",
     "last_complete_year",
     "parse_year",
+    "possible_scores",
+    "preset",
     "ref_key",
     "relative_luminance",
     "review_due",
@@ -85,6 +93,7 @@ __all__ = [
     "row_from_views",
     "score_of",
     "sentence",
+    "size_label",
     "sort_rows",
     "view_of_fact",
     "year_containing",

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from .scoring import LEVELS, Scheme, ScoreView
+from .scoring import Scheme, ScoreView
 
 # The three scorings of a risk: before controls, with controls as they are, after planned actions.
 KINDS = ("inherent", "current", "target")
@@ -190,15 +190,15 @@ def sort_rows(rows: list[RegisterRow]) -> list[RegisterRow]:
 
 
 def heatmap_cells(
-    rows: Iterable[RegisterRow], basis: str = "current"
+    rows: Iterable[RegisterRow], basis: str, scheme: Scheme
 ) -> dict[tuple[int, int], list[RegisterRow]]:
-    """The register on the 5 x 5 grid: (likelihood, impact) -> the rows scored there on
+    """The register on the scheme's grid: (likelihood, impact) -> the rows scored there on
     `basis` ("inherent", "current" or "target"), highest score first as the register orders
     them. Every cell is present, empty or not; a row not scored on that basis is left out."""
     if basis not in KINDS:
         raise ValueError(f"basis must be one of {', '.join(KINDS)}")
     cells: dict[tuple[int, int], list[RegisterRow]] = {
-        (likelihood, impact): [] for likelihood in LEVELS for impact in LEVELS
+        position: [] for position in scheme.positions()
     }
     for row in rows:
         view = getattr(row, basis)

@@ -7,9 +7,11 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-LEVELS = range(1, 6)
-# The scores a 5 x 5 matrix can produce; bands need to cover only these (7 is not L x I).
-POSSIBLE_SCORES = frozenset(likelihood * impact for likelihood in LEVELS for impact in LEVELS)
+# A scheme has 3 to 6 levels of likelihood and 3 to 6 of impact (they may differ: 6 x 4). The
+# database takes any score of the widest; the services check each against the active scheme.
+SIZES = range(3, 7)
+LEVELS = range(1, SIZES[-1] + 1)
+DEFAULT_SIZE = (5, 5)
 EVERY_MEETING = 0  # a band's review_months: review at every board meeting
 
 DEFAULT_SECTIONS = [
@@ -65,6 +67,11 @@ class Level:
     value: int
     name: str
     descriptor: str
+    label: str = ""  # a short label the board uses for the level, such as "A"; else its number
+
+    @property
+    def shown(self) -> str:
+        return self.label or str(self.value)
 
 
 @dataclass(frozen=True)
@@ -119,6 +126,35 @@ class Scheme:
             bands=tuple(Band(**b) for b in sorted(bands, key=lambda b: b["min"])),
         )
 
+    @property
+    def size(self) -> tuple[int, int]:
+        """(likelihood levels, impact levels): (5, 5), (4, 4), (6, 4)..."""
+        return len(self.likelihood), len(self.impact)
+
+    @property
+    def size_label(self) -> str:
+        return size_label(*self.size)
+
+    @property
+    def max_score(self) -> int:
+        return len(self.likelihood) * len(self.impact)
+
+    @property
+    def possible_scores(self) -> list[int]:
+        return possible_scores(*self.size)
+
+    def positions(self) -> list[tuple[int, int]]:
+        """Every (likelihood, impact) of the grid."""
+        return [(lk.value, im.value) for lk in self.likelihood for im in self.impact]
+
+    def scoring_problem(self, likelihood: int, impact: int) -> str | None:
+        """Why a likelihood and impact cannot be scored under this scheme, or None."""
+        for name, value, levels in (("likelihood", likelihood, self.likelihood),
+                                    ("impact", impact, self.impact)):  # fmt: skip
+            if not (isinstance(value, int) and 1 <= value <= len(levels)):
+                return f"The {name} must be a whole number from 1 to {len(levels)}"
+        return None
+
     def band_for(self, score: int) -> Band:
         for band in self.bands:
             if band.min <= score <= band.max:
@@ -127,6 +163,8 @@ class Scheme:
 
     def score_view(self, likelihood: int, impact: int) -> ScoreView:
         """A likelihood and impact scored under this version: the score with its band."""
+        if problem := self.scoring_problem(likelihood, impact):
+            raise ValueError(problem)
         score = score_of(likelihood, impact)
         return ScoreView(likelihood, impact, score, self.band_for(score), self.version)
 
@@ -143,18 +181,37 @@ def relative_luminance(colour: str) -> float:
 
 def score_of(likelihood: int, impact: int) -> int:
     if likelihood not in LEVELS or impact not in LEVELS:
-        raise ValueError("likelihood and impact must each be a whole number from 1 to 5")
+        raise ValueError(f"likelihood and impact must each be whole numbers 1 to {LEVELS[-1]}")
     return likelihood * impact
 
 
-def band_problems(bands: Iterable[dict[str, Any]]) -> list[str]:
-    """What is wrong with a band table: every possible score must fall in exactly one band."""
+def size_label(likelihood_levels: int, impact_levels: int) -> str:
+    """Likelihood levels × impact levels, such as "5 × 5"."""
+    return f"{likelihood_levels} × {impact_levels}"
+
+
+def possible_scores(likelihood_levels: int, impact_levels: int) -> list[int]:
+    """The scores a matrix of this size can give; bands need to cover only these (on 5 x 5, 7
+    is no likelihood x impact)."""
+    return sorted(
+        {lk * im for lk in range(1, likelihood_levels + 1) for im in range(1, impact_levels + 1)}
+    )
+
+
+def band_problems(
+    bands: Iterable[dict[str, Any]], size: tuple[int, int] = DEFAULT_SIZE
+) -> list[str]:
+    """What is wrong with a band table for a matrix of `size` (likelihood levels, impact
+    levels): every possible score must fall in exactly one band."""
     bands = list(bands)
     problems = []
+    highest = size[0] * size[1]
     for band in bands:
-        if not 1 <= band["min"] <= band["max"] <= 25:
-            problems.append(f"{band['name']}: the lowest and highest scores must run 1 to 25")
-    for score in sorted(POSSIBLE_SCORES):
+        if not 1 <= band["min"] <= band["max"] <= highest:
+            problems.append(
+                f"{band['name']}: the lowest and highest scores must run 1 to {highest}"
+            )
+    for score in possible_scores(*size):
         holders = [b["name"] for b in bands if b["min"] <= score <= b["max"]]
         if not holders:
             problems.append(f"Score {score} is in no band")

@@ -1,4 +1,5 @@
-"""The heat map: the register on the 5 x 5 grid (grid.py), drawn as SVG (svg.py), and its page."""
+"""The heat map: the register on the scheme's grid (grid.py), drawn as SVG (svg.py), and its
+page."""
 
 from . import views
 from .svg import svg_layout

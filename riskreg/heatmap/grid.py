@@ -1,6 +1,7 @@
-"""The heat map's grid: the register on the 5 x 5 grid. build_heatmap() is the one place a grid
-is made: the page, the printable summary, the annual report and the Word export all render the
-Heatmap it returns, so a cell's score and band are the same everywhere."""
+"""The heat map's grid: the register on the scheme's grid (3 to 6 levels each way).
+build_heatmap() is the one place a grid is made: the page, the printable summary, the annual
+report and the Word export all render the Heatmap it returns, so a cell's score and band are
+the same everywhere."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -65,7 +66,7 @@ class Heatmap:
     basis: str
     orientation: str
     scheme: domain.Scheme
-    cells: dict[tuple[int, int], Cell]  # (likelihood, impact) -> cell, all 25 present
+    cells: dict[tuple[int, int], Cell]  # (likelihood, impact) -> cell, every one present
     appetites: tuple[Appetite, ...] = ()  # of the sections whose risks are shown
     line: Appetite | None = None  # drawn only when one section's risks are shown
     moves: tuple[Move, ...] = ()
@@ -86,7 +87,7 @@ class Heatmap:
 
     @property
     def row_levels(self) -> tuple[domain.Level, ...]:
-        """The vertical axis top to bottom: 5 at the top."""
+        """The vertical axis top to bottom: the highest level at the top."""
         levels = self.scheme.likelihood if self.likelihood_vertical else self.scheme.impact
         return tuple(reversed(levels))
 
@@ -156,7 +157,7 @@ def build_heatmap(
     single = len(shown) == 1 and not several_sections
     line = appetites[0] if single and appetites else None
     scheme = scheme or readmodel.active_scheme()
-    placed = domain.heatmap_cells(rows, basis)
+    placed = domain.heatmap_cells(rows, basis, scheme)
     cells = {}
     for (likelihood, impact), in_cell in placed.items():
         view = scheme.score_view(likelihood, impact)

@@ -80,6 +80,7 @@ def _flow(risks: tuple[domain.RiskFact, ...]) -> list[list[tuple[domain.RiskFact
 
 def svg_layout(grid: Heatmap) -> SvgLayout:
     left, top = AXIS_TITLE_W + ROW_LABEL_W, PAD + (LABEL_H if grid.line else 0)
+    rows, columns = len(grid.row_levels), len(grid.column_levels)  # the scheme's size
     flowed = [[_flow(cell.risks) for cell in cells] for _, cells in grid.grid]
     lines_in = [
         [len(flow) + (cell.more > 0) for flow, cell in zip(row, cells, strict=True)]
@@ -111,7 +112,7 @@ def svg_layout(grid: Heatmap) -> SvgLayout:
         """Where an arrow leaves a cell: low in the middle, clear of the refs listed there."""
         likelihood, impact = position
         row, column = (likelihood, impact) if grid.likelihood_vertical else (impact, likelihood)
-        return left + (column - 0.5) * CELL_W, tops[6 - row] - 12
+        return left + (column - 0.5) * CELL_W, tops[rows + 1 - row] - 12
 
     arrows, starts = [], {}
     for move in grid.moves:
@@ -151,14 +152,14 @@ def svg_layout(grid: Heatmap) -> SvgLayout:
             segments.insert(0, (x1, top - 6, x1, y1))
             label = f"{grid.line.prefix} appetite {grid.line.score}"
             width = len(label) * LABEL_CHAR_W + 12
-            middle = min(max(x1, left + width / 2), left + 5 * CELL_W - width / 2)
+            middle = min(max(x1, left + width / 2), left + columns * CELL_W - width / 2)
             path = " ".join(f"M{a} {b}L{c} {d}" for a, b, c, d in segments)
             line = SvgLine(grid.line, path, label, middle, top - 10, width)
 
-    grid_width, grid_height = 5 * CELL_W, tops[5] - top
+    grid_width, grid_height = columns * CELL_W, tops[rows] - top
     return SvgLayout(
         width=left + grid_width + PAD,
-        height=tops[5] + COLUMN_LABEL_H + AXIS_TITLE_H,
+        height=tops[rows] + COLUMN_LABEL_H + AXIS_TITLE_H,
         left=left,
         top=top,
         grid_width=grid_width,

@@ -1,4 +1,4 @@
-"""The heat map page: the register on the 5 x 5 grid by basis, section and date, drawn on the
+"""The heat map page: the register on the scheme's grid by basis, section and date, drawn on the
 server as SVG (svg.py) with a table equivalent."""
 
 from flask import Blueprint, render_template, request

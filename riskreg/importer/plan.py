@@ -125,10 +125,11 @@ def plan_import(
         return plan
 
     sections = list(db.session.scalars(select(Section).order_by(Section.position)))
+    scheme = readmodel.active_scheme()
     valid = []
     for done, (row_number, row) in enumerate(numbered[1:], start=1):
         cells = {h: row[p] if p < len(row) else None for h, p in positions.items()}
-        values, errors = validate_row(row_number, cells, sections)
+        values, errors = validate_row(row_number, cells, sections, scheme)
         plan.errors.extend(f"Row {row_number}, column {h}: {m}" for h, m in errors.items())
         if values:
             valid.append(values)

@@ -15,7 +15,7 @@ from riskreg import domain
 from riskreg.domain.agencies import NAME_LIMIT, agency_names, tidy_name
 from riskreg.models import Section
 from riskreg.register import services
-from riskreg.register.forms import AXES, LONG_TEXT, RiskFieldsForm, score_fields
+from riskreg.register.forms import AXES, LONG_TEXT, RiskFieldsForm, score_fields, use_scheme
 from riskreg.register.spreadsheet import COLUMNS as EXPORT_COLUMNS
 from riskreg.ui.forms import ScoreField, clean_text, text
 from riskreg.ui.spreadsheets import cell_text, parse_date
@@ -131,9 +131,9 @@ def section_for(text: str, sections: list[Section]) -> Section | None:
 
 
 def validate_row(
-    row: int, cells: dict[str, object], sections: list[Section]
+    row: int, cells: dict[str, object], sections: list[Section], scheme: domain.Scheme
 ) -> tuple[RowValues | None, dict[str, str]]:
-    """One row's values, or its errors as {column: message}."""
+    """One row's values, or its errors as {column: message}; scores are levels of `scheme`."""
     errors: dict[str, str] = {}
     formdata = MultiDict()
     for name, heading in FIELD_COLUMNS.items():
@@ -152,6 +152,7 @@ def validate_row(
     for (kind, axis), heading in SCORE_COLUMNS.items():
         formdata.add(f"{kind}_{axis}", cell_text(cells.get(heading)).strip())
     form = RowForm(formdata=formdata, meta={"csrf": False})
+    use_scheme(form, domain.KINDS, scheme)
     form.validate()
     for name, messages in sorted(form.errors.items(), key=lambda e: ERROR_ORDER.index(e[0])):
         kind, _, axis = name.partition("_")

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SubmitField
 
+from riskreg import readmodel
 from riskreg.domain.vocabulary import EDITOR_ROLES
 from riskreg.extensions import db
 from riskreg.security import role_required
@@ -69,6 +70,7 @@ def upload_page(form: UploadForm, status: int = 200, name: str = "", problems=()
         export_href=url_for("register.csv", status="all"),
         name=name,
         problems=problems,
+        scheme=readmodel.active_scheme(),
     ), status
 
 

@@ -11,6 +11,7 @@ from wtforms import HiddenField, SelectField, SubmitField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from riskreg import audit, domain
+from riskreg.readmodel import active_scheme
 from riskreg.ui.agencies import AgenciesField, AgencyField
 from riskreg.ui.forms import (
     ChoiceField,
@@ -142,6 +143,13 @@ def score_fields(make_field) -> type:
     )
 
 
+def use_scheme(form, kinds, scheme: domain.Scheme) -> None:
+    """The form's score fields offer, and accept, the scheme's levels."""
+    for kind in kinds:
+        for axis in AXES:
+            form[f"{kind}_{axis}"].use_scheme(getattr(scheme, axis))
+
+
 def meeting_field() -> SelectField:
     """A choice of board meeting; the view gives the choices, "Not agreed at a meeting" first."""
     return SelectField("Board meeting", choices=[], validate_choice=False, widget=GovSelect())
@@ -159,6 +167,10 @@ class ScoredForm:
 
     def score_fields(self, kind: str) -> tuple[ScoreField, ScoreField]:
         return self[f"{kind}_likelihood"], self[f"{kind}_impact"]
+
+    def validate(self, extra_validators=None):
+        use_scheme(self, self.kinds, active_scheme())
+        return super().validate(extra_validators)
 
     def scores(self) -> dict[str, tuple[int, int]]:
         """(likelihood, impact) of each kind given in full."""
@@ -312,11 +324,14 @@ def audited(field):
 def score_context(form: ScoredForm, scheme: domain.Scheme) -> dict:
     """What the score radios need: descriptors, the band table and a preview per kind."""
     previews = {}
+    use_scheme(form, form.kinds, scheme)
     for kind in form.kinds:
         likelihood, impact = form.score_fields(kind)
-        likelihood.use_scheme(scheme.likelihood)
-        impact.use_scheme(scheme.impact)
-        if likelihood.data in domain.LEVELS and impact.data in domain.LEVELS:
+        if (
+            likelihood.data is not None
+            and impact.data is not None
+            and scheme.scoring_problem(likelihood.data, impact.data) is None
+        ):
             score = likelihood.data * impact.data
             band = scheme.band_for(score)
             previews[kind] = f"Score {likelihood.data} × {impact.data} = {score} {band.name}"

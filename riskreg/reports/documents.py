@@ -43,7 +43,7 @@ def key_risks_markdown(report: Report) -> list[str]:
     grid = report.heatmap
     lines += [f"### {md(report.heatmap_caption)}", ""]
     corner = f"{grid.row_axis} ↓ / {grid.column_axis} →"
-    columns = [md(f"{level.value} {level.name}") for level in grid.column_levels]
+    columns = [md(f"{level.shown} {level.name}") for level in grid.column_levels]
     lines += [f"| {corner} | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
     for level, cells in grid.grid:
         shown = [
@@ -52,7 +52,7 @@ def key_risks_markdown(report: Report) -> list[str]:
             else md(cell.band.name)
             for cell in cells
         ]
-        lines.append(f"| {md(f'{level.value} {level.name}')} | " + " | ".join(shown) + " |")
+        lines.append(f"| {md(f'{level.shown} {level.name}')} | " + " | ".join(shown) + " |")
     lines += ["", md(legend_text(report)), ""]
     return lines
 
@@ -136,9 +136,10 @@ def add_challenges(document, challenges: ChallengeYear, bullet: str) -> None:
 FONT = "Arial"
 SIZES = {"Normal": 11, "List Bullet": 11, "Heading 1": 16, "Heading 2": 13, "Table Grid": 9}
 TEXT = RGBColor(0x0B, 0x0C, 0x0C)
-# The heat map's columns: a label column for "5 Almost certain", then five that fit
-# "5 Catastrophic" in 9 pt bold (2.2 cm in Arial) inside the cells' 0.19 cm side margins.
-LABEL_WIDTH, COLUMN_WIDTH = Cm(3.0), Cm(2.8)
+# The heat map's columns: a label column for "5 Almost certain", then up to five that fit
+# "5 Catastrophic" in 9 pt bold (2.2 cm in Arial) inside the cells' 0.19 cm side margins; six
+# share the 14 cm left between the margins.
+LABEL_WIDTH, COLUMN_WIDTH, COLUMNS_WIDTH = Cm(3.0), Cm(2.8), Cm(14.0)
 TABLE_TEXT = Pt(9)
 
 
@@ -176,9 +177,9 @@ def add_heatmap_table(document, report: Report) -> None:
     heading = document.add_heading(report.heatmap_caption, level=2)
     grid = report.heatmap
     caption = document.add_paragraph(
-        f"{grid.row_axis} runs down the side (5 at the top) and {grid.column_axis.lower()} along "
-        "the top; each cell names its band and score and lists the references of the risks "
-        "scored there."
+        f"{grid.row_axis} runs down the side ({len(grid.row_levels)} at the top) and "
+        f"{grid.column_axis.lower()} along the top; each cell names its band and score and "
+        "lists the references of the risks scored there."
     )
     for paragraph in (heading, caption):
         paragraph.paragraph_format.keep_with_next = True
@@ -187,11 +188,11 @@ def add_heatmap_table(document, report: Report) -> None:
     header = table.rows[0].cells
     write_cell(header[0], f"{grid.row_axis} ↓ / {grid.column_axis} →", bold=True)
     for cell, level in zip(header[1:], grid.column_levels, strict=True):
-        write_cell(cell, f"{level.value} {level.name}", bold=True)
+        write_cell(cell, f"{level.shown} {level.name}", bold=True)
     mark_header_row(table.rows[0])
     for level, cells in grid.grid:
         row = table.add_row().cells
-        write_cell(row[0], f"{level.value} {level.name}", bold=True)
+        write_cell(row[0], f"{level.shown} {level.name}", bold=True)
         for box, cell in zip(row[1:], cells, strict=True):
             shade(box, cell.band)
             write_cell(
@@ -199,7 +200,8 @@ def add_heatmap_table(document, report: Report) -> None:
             )
             if cell.refs:
                 write_cell(box, ", ".join(cell.refs), colour=cell.band.text_colour, new=True)
-    set_widths(table, [LABEL_WIDTH] + [COLUMN_WIDTH] * len(grid.column_levels))
+    columns = len(grid.column_levels)
+    set_widths(table, [LABEL_WIDTH] + [min(COLUMN_WIDTH, COLUMNS_WIDTH // columns)] * columns)
     keep_on_one_page(table)
 
     key = document.add_paragraph("Key")

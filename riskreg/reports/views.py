@@ -35,7 +35,7 @@ bp = Blueprint("reports", __name__)
 def outputs() -> list[dict[str, str]]:
     """The board outputs, for the Reports page."""
     candidates = [
-        ("heatmap.index", {}, "Heat map", "The register on the 5 × 5 grid, by basis and date."),
+        ("heatmap.index", {}, "Heat map", "The register on the scoring matrix, by basis and date."),
         ("reports.summary", {}, "Risk summary", "The heat map and the register by section, "
          "with controls, open actions and flags, to print."),
         ("reports.summary_pdf", {}, "Risk summary (PDF)", "The same risk summary as an A4 "

@@ -200,7 +200,8 @@ class DayField(Field):
 
 
 class ScoreField(RadioField):
-    """Likelihood or impact, 1-5; labels and descriptors come from the active scheme."""
+    """Likelihood or impact: a level of the active scheme (1 to its size, 3-6), whose labels
+    and descriptors the form takes with use_scheme() before it validates."""
 
     def __init__(self, label, message, *, required=True, **kwargs):
         super().__init__(
@@ -214,6 +215,7 @@ class ScoreField(RadioField):
         self.message = message
         self.required = required
         self.out_of_range = False
+        self.highest = domain.LEVELS[-1]
 
     def process_formdata(self, valuelist):
         self.data, self.out_of_range = None, False
@@ -228,13 +230,16 @@ class ScoreField(RadioField):
                 self.out_of_range = True
 
     def pre_validate(self, form):
-        if self.out_of_range:
-            raise ValidationError(f"{self.label.text} must be a whole number from 1 to 5")
+        if self.out_of_range or (self.data is not None and self.data > self.highest):
+            raise ValidationError(
+                f"{self.label.text} must be a whole number from 1 to {self.highest}"
+            )
         if self.required and self.data is None:
             raise ValidationError(self.message)
 
     def use_scheme(self, levels):
-        self.choices = options((level.value, f"{level.value} {level.name}") for level in levels)
+        self.highest = len(levels)
+        self.choices = options((level.value, f"{level.shown} {level.name}") for level in levels)
 
 
 class ChoiceField(RadioField):

@@ -11,7 +11,13 @@ from riskreg.clock import now_utc
 from riskreg.domain.dates import long_date
 from riskreg.extensions import db
 from riskreg.models import Assessment, Risk, ScoringScheme
-from riskreg.readmodel import active_scheme, active_scheme_row, next_meeting, refresh_scores
+from riskreg.readmodel import (
+    active_scheme,
+    active_scheme_row,
+    next_meeting,
+    refresh_scores,
+    scheme_from_row,
+)
 
 from .locking import check_version, lock_risks, mark_changed
 
@@ -91,10 +97,13 @@ def _append_assessments(
     user_id: int | None = None,
 ) -> list[Assessment]:
     added = []
+    under = scheme_from_row(scheme)
     for kind in domain.KINDS:
         if kind not in scores:
             continue
         scoring = scores[kind]
+        if problem := under.scoring_problem(scoring.likelihood, scoring.impact):
+            raise ValueError(f"{risk.ref} {kind}: {problem}")  # the forms refuse it first
         assessment = Assessment(
             risk_id=risk.id,
             kind=kind,
