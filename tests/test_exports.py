@@ -176,7 +176,11 @@ def test_xlsx_has_a_styled_register_sheet_and_every_assessment(login, register):
         response.headers["Content-Disposition"],
     )
     book = workbook(response)
-    assert book.sheetnames == ["Register", "Assessments"]
+    assert book.sheetnames == ["Register", "Assessments", "Scoring scheme"]
+    scheme = [[cell.value for cell in row] for row in book["Scoring scheme"].iter_rows()]
+    assert scheme[1][0] == "Matrix" and scheme[1][1].startswith("5 × 5 (likelihood × impact)")
+    assert ["Likelihood 5", "Almost certain: Expected within months, or happening now."] in scheme
+    assert ["Band Extreme", "Scores 15 to 25; review every board meeting"] in scheme
     sheet = book["Register"]
     header = [cell.value for cell in sheet[1]]
     assert header[:4] == ["Ref", "Section", "Title", "Statement"]

@@ -411,7 +411,7 @@ def test_cli_export_then_import_dry_run_and_for_real(demo, app, runner, tmp_path
         assert result.exit_code == 0, result.output
         assert "0 created, 0 updated, 9 unchanged" in result.output
     workbook = load_workbook(tmp_path / "register.xlsx")
-    assert workbook.sheetnames == ["Register", "Assessments"]
+    assert workbook.sheetnames == ["Register", "Assessments", "Scoring scheme"]
 
     edited = (tmp_path / "register.csv").read_text("utf-8-sig").replace("Waiting lists", "Queues")
     (tmp_path / "edited.csv").write_text(edited, "utf-8")

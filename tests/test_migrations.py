@@ -195,3 +195,46 @@ def test_0006_matches_names_as_the_app_does():
     for cell in ("A, b;C\nD", " west  midlands POLICE ;; ", "", "Health, health"):
         keys = [name.casefold() for name in migration.agency_names(cell)]
         assert list(dict.fromkeys(keys)) == [agency_key(n) for n in agency_names(cell)]
+
+
+BEFORE_SIZES = "5b0e7d21c9a4"  # 0008: the revision before the scheme's size became data
+
+
+def test_0009_leaves_a_5_by_5_register_as_it_was_and_takes_scores_up_to_6(empty_database_url):
+    from helpers import table_rows
+    from sqlalchemy.exc import IntegrityError
+
+    from riskreg.demo.load import load_demo
+
+    app = create_app(app_config(empty_database_url))
+    with app.app_context():
+        flask_migrate.upgrade(revision=BEFORE_SIZES)
+        load_demo()
+        db.session.commit()
+        before = table_rows()
+        db.session.remove()
+        flask_migrate.upgrade()
+        assert schema_differences() == []
+        assert table_rows() == before
+        db.session.remove()
+
+        def score(likelihood):
+            db.session.execute(
+                text(
+                    "UPDATE assessment SET likelihood = :value, score = :value * impact "
+                    "WHERE id = (SELECT min(id) FROM assessment)"
+                ),
+                {"value": likelihood},
+            )
+            db.session.rollback()  # only whether the database takes it
+
+        score(6)
+        with pytest.raises(IntegrityError):
+            score(7)
+        db.session.rollback()
+        flask_migrate.downgrade(revision=BEFORE_SIZES)
+        with pytest.raises(IntegrityError):
+            score(6)
+        db.session.rollback()
+        db.session.remove()
+        db.engine.dispose()

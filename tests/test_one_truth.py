@@ -19,7 +19,7 @@ from riskreg import clock
 # Every test here reads the summary PDF among the outputs: run once, in the SQLite pass.
 pytestmark = pytest.mark.documents
 
-SCORE_BAND = re.compile(r"(\d+) (Low|Moderate|High|Extreme)\b|Not scored")
+SCORE_BAND = re.compile(r"(\d+) (Low|Medium|Moderate|High|Extreme)\b|Not scored")
 
 
 class TableReader(HTMLParser):
@@ -179,19 +179,24 @@ def test_outputs_agree_after_a_scheme_version_is_adopted(demo, app, login):
     assert all(band == "Extreme" for score, band in truth(app).values() if score == 12)
 
 
-@pytest.mark.parametrize("seed", [4])
-def test_generated_register_agrees_across_outputs(app, login, seed):
+@pytest.mark.parametrize("size, seed", [((5, 5), 4), ((4, 4), 5), ((3, 3), 6), ((6, 4), 7)])
+def test_generated_register_agrees_across_outputs(app, login, size, seed):
+    """On each size of matrix: the admin chooses it before anything is scored, then 30 risks
+    are scored at random on it."""
+    if size != (5, 5):
+        chosen = login("admin").post("/admin/scheme/size", data={"size": "{}x{}".format(*size)})
+        assert chosen.status_code == 302
     client = login("member")
     chance = random.Random(seed)
     with app.app_context():
         for n in range(30):
-            level = lambda: chance.randint(1, 5)  # noqa: E731
+            pair = lambda: (chance.randint(1, size[0]), chance.randint(1, size[1]))  # noqa: E731
             make_risk(
                 section=chance.choice(["SG", "BR"]),
                 title=f"Generated risk {n}",
-                inherent=(level(), level()),
-                current=(level(), level()),
-                target=(level(), level()),
+                inherent=pair(),
+                current=pair(),
+                target=pair(),
             )
     assert_one_truth(app, client)
 

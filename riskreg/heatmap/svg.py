@@ -10,6 +10,9 @@ from riskreg import domain
 from .grid import Appetite, Cell, Heatmap, Move
 
 AXIS_TITLE_W, ROW_LABEL_W, CELL_W = 30, 118, 150
+# The grid's width at most: five columns of CELL_W; six share it, so any scheme's SVG keeps the
+# one scale (its 13 px text is 12 px from an 840 px box, where the compact grid gives way).
+GRID_W = 5 * CELL_W
 HEAD_H, LINE_H, MIN_CELL_H, PAD = 28, 19, 80, 8
 COLUMN_LABEL_H, AXIS_TITLE_H = 44, 28
 CHAR_W, GAP = 8.6, 9  # generous widths for a ref's characters at 13px, so lines never overrun
@@ -64,13 +67,15 @@ class SvgLayout:
     cell_width: float = CELL_W
 
 
-def _flow(risks: tuple[domain.RiskFact, ...]) -> list[list[tuple[domain.RiskFact, float]]]:
+def _flow(
+    risks: tuple[domain.RiskFact, ...], cell_w: float
+) -> list[list[tuple[domain.RiskFact, float]]]:
     """Refs set in lines that fit a cell: (risk, x offset) per ref."""
     lines: list[list[tuple[domain.RiskFact, float]]] = []
-    used = CELL_W
+    used = cell_w
     for risk in risks:
         width = len(risk.ref) * CHAR_W
-        if used + width > CELL_W - 2 * PAD:
+        if used + width > cell_w - 2 * PAD:
             lines.append([])
             used = 0
         lines[-1].append((risk, used))
@@ -81,7 +86,8 @@ def _flow(risks: tuple[domain.RiskFact, ...]) -> list[list[tuple[domain.RiskFact
 def svg_layout(grid: Heatmap) -> SvgLayout:
     left, top = AXIS_TITLE_W + ROW_LABEL_W, PAD + (LABEL_H if grid.line else 0)
     rows, columns = len(grid.row_levels), len(grid.column_levels)  # the scheme's size
-    flowed = [[_flow(cell.risks) for cell in cells] for _, cells in grid.grid]
+    cell_w = min(CELL_W, GRID_W / columns)
+    flowed = [[_flow(cell.risks, cell_w) for cell in cells] for _, cells in grid.grid]
     lines_in = [
         [len(flow) + (cell.more > 0) for flow, cell in zip(row, cells, strict=True)]
         for row, (_, cells) in zip(flowed, grid.grid, strict=True)
@@ -93,7 +99,7 @@ def svg_layout(grid: Heatmap) -> SvgLayout:
     cells, positions = [], {}
     for r, (_, row_cells) in enumerate(grid.grid):
         for c, cell in enumerate(row_cells):
-            x, y = left + c * CELL_W, tops[r]
+            x, y = left + c * cell_w, tops[r]
             refs = tuple(
                 SvgRef(
                     risk,
@@ -112,7 +118,7 @@ def svg_layout(grid: Heatmap) -> SvgLayout:
         """Where an arrow leaves a cell: low in the middle, clear of the refs listed there."""
         likelihood, impact = position
         row, column = (likelihood, impact) if grid.likelihood_vertical else (impact, likelihood)
-        return left + (column - 0.5) * CELL_W, tops[rows + 1 - row] - 12
+        return left + (column - 0.5) * cell_w, tops[rows + 1 - row] - 12
 
     arrows, starts = [], {}
     for move in grid.moves:
@@ -140,11 +146,11 @@ def svg_layout(grid: Heatmap) -> SvgLayout:
         segments = []
         for r, row in enumerate(grid.line_edges):
             for c, (left_edge, bottom_edge) in enumerate(row):
-                x = left + c * CELL_W
+                x = left + c * cell_w
                 if left_edge:
                     segments.append((x, tops[r], x, tops[r + 1]))
                 if bottom_edge:
-                    segments.append((x, tops[r + 1], x + CELL_W, tops[r + 1]))
+                    segments.append((x, tops[r + 1], x + cell_w, tops[r + 1]))
         if segments:
             # The label sits above the grid; a lead joins it to the line's top end, down the
             # gap between two columns (or the grid's left edge).
@@ -152,11 +158,11 @@ def svg_layout(grid: Heatmap) -> SvgLayout:
             segments.insert(0, (x1, top - 6, x1, y1))
             label = f"{grid.line.prefix} appetite {grid.line.score}"
             width = len(label) * LABEL_CHAR_W + 12
-            middle = min(max(x1, left + width / 2), left + columns * CELL_W - width / 2)
+            middle = min(max(x1, left + width / 2), left + columns * cell_w - width / 2)
             path = " ".join(f"M{a} {b}L{c} {d}" for a, b, c, d in segments)
             line = SvgLine(grid.line, path, label, middle, top - 10, width)
 
-    grid_width, grid_height = columns * CELL_W, tops[rows] - top
+    grid_width, grid_height = columns * cell_w, tops[rows] - top
     return SvgLayout(
         width=left + grid_width + PAD,
         height=tops[rows] + COLUMN_LABEL_H + AXIS_TITLE_H,
@@ -169,8 +175,9 @@ def svg_layout(grid: Heatmap) -> SvgLayout:
             (level, (tops[r] + tops[r + 1]) / 2) for r, level in enumerate(grid.row_levels)
         ),
         column_labels=tuple(
-            (level, left + (c + 0.5) * CELL_W) for c, level in enumerate(grid.column_levels)
+            (level, left + (c + 0.5) * cell_w) for c, level in enumerate(grid.column_levels)
         ),
         line=line,
         arrows=tuple(arrows),
+        cell_width=cell_w,
     )

@@ -16,7 +16,7 @@ from riskreg.clock import board_zone, end_of_day, local_date
 from riskreg.domain.dates import long_date
 from riskreg.extensions import db
 from riskreg.models import Assessment, Meeting, Risk, ScoringScheme, Section, User
-from riskreg.readmodel import RegisterQuery, risks_statement, schemes_by_version
+from riskreg.readmodel import RegisterQuery, active_scheme, risks_statement, schemes_by_version
 from riskreg.ui import xlsx
 from riskreg.ui.downloads import table_csv
 
@@ -192,9 +192,28 @@ def add_sheet(workbook: xlsx.Workbook, title: str, headings: list[tuple[str, int
     return sheet
 
 
+def add_scheme_sheet(workbook: xlsx.Workbook, styles: Styles, scheme: domain.Scheme) -> None:
+    """The scoring scheme the scores are read in: its size, levels and bands (a reader of the
+    file needs them to know what a 4 or a 16 means)."""
+    sheet = add_sheet(workbook, "Scoring scheme", [("Scoring scheme", 24), ("", 60)], styles)
+    bold, plain = styles.id(None, bold=True), styles.id(None, wide=True)
+    sheet.append(["Matrix", f"{scheme.size_label} (likelihood × impact), version "
+                  f"{scheme.version}: scores 1 to {scheme.max_score}"], [bold, plain])  # fmt: skip
+    for axis in ("likelihood", "impact"):
+        for level in getattr(scheme, axis):
+            name = f"{axis.capitalize()} {level.shown}"
+            sheet.append([name, f"{level.name}: {level.descriptor}"], [bold, plain])
+    for band in scheme.bands:
+        sheet.append(
+            [f"Band {band.name}", f"Scores {band.min} to {band.max}; review {band.review_label}"],
+            [styles.id(band), plain],
+        )
+
+
 def xlsx_body(query: RegisterQuery, rows: list[domain.RegisterRow], progress=None) -> bytes:
-    """The workbook: a Register sheet and an Assessments sheet. `progress(done, total)`, if
-    given, is called as the work goes on: a step for each risk on each sheet."""
+    """The workbook: a Register sheet, an Assessments sheet and the Scoring scheme.
+    `progress(done, total)`, if given, is called as the work goes on: a step for each risk on
+    each sheet."""
     total = 2 * len(rows)
     buffer = io.BytesIO()
     workbook = xlsx.Workbook(buffer)
@@ -223,6 +242,7 @@ def xlsx_body(query: RegisterQuery, rows: list[domain.RegisterRow], progress=Non
         if progress and values[0] != ref:
             ref, done = values[0], done + 1
             progress(done, total)
+    add_scheme_sheet(workbook, styles, active_scheme())
     workbook.close()
     if progress:
         progress(total, total)  # a risk with no assessment as at the date still counted

@@ -20,6 +20,11 @@ def axe_source() -> str:
     return AXE.read_text()
 
 
+def choose_score(page, group, level):
+    """Check the radio of a score: the level ("3 Possible") in its group ("Current impact")."""
+    page.get_by_role("group", name=group, exact=True).get_by_label(level).check()
+
+
 def accessibility_violations(page):
     """axe-core's WCAG 2.2 AA violations of every impact (minor to critical) on the page as it
     stands. Injected through the DevTools protocol, so the page's CSP does not block it; once

@@ -5,16 +5,12 @@ import re
 from datetime import date
 
 from helpers import make_action, make_control, make_risk
-from journeys import accessibility_violations, sign_in
+from journeys import accessibility_violations, choose_score, sign_in
 from playwright.sync_api import expect
 
 
 def no_violations(page):
     assert accessibility_violations(page) == [], page.url
-
-
-def choose_score(page, group, level):
-    page.get_by_role("group", name=group, exact=True).get_by_label(level).check()
 
 
 def fill_date(page, group, day, month, year):

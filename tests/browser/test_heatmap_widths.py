@@ -105,3 +105,42 @@ def test_the_compact_grid_counts_each_cell_and_lists_its_refs(demo, app, new_pag
     assert listed[0].startswith("20 Extreme likelihood 4 × impact 5: SG-01")
     page.locator(".rr-hm-compact__list a", has_text="SG-01").click()
     assert page.url.endswith("/risks/SG-01")
+
+
+@pytest.mark.parametrize(
+    "size, orientation",
+    [((4, 4), "likelihood-vertical"), ((6, 4), "likelihood-vertical"), ((6, 4), "impact-vertical")],
+)
+def test_on_other_matrices_the_heat_map_text_is_12_px_and_fits(
+    app, new_page, users, size, orientation
+):
+    """4 x 4 and 6 x 4 (six columns when impact runs down the side): at every width each text is
+    12 px or more and nothing scrolls sideways; the grid has the scheme's rows and columns."""
+    from helpers import make_risk
+
+    from riskreg.admin import services
+    from riskreg.extensions import db
+    from riskreg.readmodel import active_scheme_row
+
+    with app.app_context():
+        services.choose_scheme_size(active_scheme_row(), size, user_id=None)
+        services.save_settings({}, {"heatmap_orientation": orientation})
+        db.session.commit()
+        for n in range(size[0] * size[1]):  # a risk in every cell
+            spot = (n // size[1] + 1, n % size[1] + 1)
+            make_risk(title=f"Risk {n}", inherent=spot, current=spot, target=(1, 1))
+    page = new_page()
+    sign_in(page, users["member"])
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto("/heatmap")
+        svg_shown = page.locator(".rr-hm__svg").first.is_visible()
+        assert svg_shown != page.locator(".rr-hm-compact").first.is_visible(), width
+        drawn = page.evaluate(DRAWN_TEXT)
+        small = [(t["text"], round(t["size"], 1)) for t in drawn if t["size"] < 12]
+        assert small == [], width
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        rows = page.locator(".rr-hm-compact__grid tbody tr").count()
+        assert rows == (size[0] if orientation == "likelihood-vertical" else size[1])
+        cells = page.locator(".rr-hm-compact__cell").count()
+        assert cells == size[0] * size[1]
