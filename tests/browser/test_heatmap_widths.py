@@ -109,7 +109,7 @@ def test_the_compact_grid_counts_each_cell_and_lists_its_refs(demo, app, new_pag
 
 @pytest.mark.parametrize(
     "size, orientation",
-    [((4, 4), "likelihood-vertical"), ((6, 4), "likelihood-vertical"), ((6, 4), "impact-vertical")],
+    [((4, 4), "likelihood-vertical"), ((6, 4), "impact-vertical")],  # 6 x 4: six columns
 )
 def test_on_other_matrices_the_heat_map_text_is_12_px_and_fits(
     app, new_page, users, size, orientation
