@@ -93,6 +93,7 @@ def test_csv_has_every_field_of_every_row_with_a_bom_and_a_dated_filename(login,
     assert (sg01["Target score"], sg01["Target band"]) == ("6", "Moderate")
     assert sg01["Direction of travel"] == "↓ Better"
     assert (sg01["Open actions"], sg01["Overdue actions"]) == ("2", "1")
+    assert sg01["Scoring matrix"] == "5 × 5, version 1"  # what a score of 4 is out of
     assert (sg01["Review overdue"], sg01["Past target date"]) == ("Yes", "Yes")
     assert sg01["Next review"] == (clock.today() - timedelta(days=1)).isoformat()
     assert rows[1]["Direction of travel"] == "New"

@@ -50,6 +50,14 @@ def yes(flag: bool) -> str:
     return "Yes" if flag else ""
 
 
+def matrix_of(row) -> str:
+    """The matrix a row's scores are read on ("4 × 4, version 2"), so that a reader of the file
+    knows what a 4 means: its current score's scheme, or the active one for a risk unscored."""
+    schemes = schemes_by_version()
+    version = row.current.scheme_version if row.current else max(schemes)
+    return f"{schemes[version].size_label}, version {version}"
+
+
 def direction_words(row) -> str:
     arrow, words = domain.DIRECTIONS[row.direction]
     return words if row.direction == "new" else f"{arrow} {words}"
@@ -85,6 +93,7 @@ COLUMNS = [
     Column("Open challenge", lambda row: yes(row.open_challenge), 12),
     Column("Limited or no assurance", lambda row: yes(row.weak_assurance), 12),
     Column("Above appetite", lambda row: yes(row.above_appetite), 9),
+    Column("Scoring matrix", matrix_of, 14),
 ]
 ASSESSMENT_HEADINGS = [
     ("Ref", 9),

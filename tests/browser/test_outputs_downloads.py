@@ -82,7 +82,7 @@ def test_annual_report_and_register_downloads(app, page, users):
     name, body = download(page, "Register as Excel (XLSX)")
     assert re.fullmatch(r"risk-register-\d{4}-\d{2}-\d{2}\.xlsx", name)
     book = load_workbook(io.BytesIO(body))
-    assert book.sheetnames == ["Register", "Assessments"]
+    assert book.sheetnames == ["Register", "Assessments", "Scoring scheme"]
     sheet = book["Register"]
     assert [c.value for c in sheet["A"]] == ["Ref", "SG-01", "BR-01"]
     assert sheet["X2"].value == 20  # current score, in the Extreme red
