@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from helpers import agency_id, make_meeting, make_risk, request_statements
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from riskreg import clock
 from riskreg.clock import now_utc
@@ -14,8 +14,8 @@ from riskreg.extensions import db
 from riskreg.heatmap.grid import Appetite, build_heatmap, caption_for
 from riskreg.heatmap.svg import CELL_W, svg_layout
 from riskreg.heatmap.views import REFS_PER_CELL
-from riskreg.models import Section, Setting
-from riskreg.readmodel import active_scheme, register_rows
+from riskreg.models import Assessment, Risk, Section, Setting
+from riskreg.readmodel import active_scheme, active_scheme_row, refresh_scores, register_rows
 from riskreg.register import services
 from riskreg.ui import long_date
 
@@ -320,20 +320,36 @@ def test_signed_out_users_are_sent_to_log_in(client):
 
 
 def add_risks(count, start=0):
+    """Many risks quickly, as the services leave them but written in bulk (no audit trail,
+    which no page here reads): each scored inherent, current and target, then rescored, so
+    that arrows from the last meeting have somewhere to start."""
     section = db.session.scalar(select(Section).where(Section.prefix == "SG"))
+    scheme_id = active_scheme_row().id
     lead = agency_id("A")
-    for n in range(start, start + count):
-        risk = services.create_risk(
-            section,
-            {"title": f"Risk {n}", "statement": "S", "owner_name": "O", "lead_agency_id": lead},
-            {
-                "inherent": services.Scoring(5, n % 5 + 1),
-                "current": services.Scoring(n % 5 + 1, (n // 5) % 5 + 1),
-                "target": services.Scoring(1, 1),
-            },
-            "Initial",
-        )
-        services.rescore_risk(risk, {"current": services.Scoring(2, 3)}, "Rescored")
+    at = now_utc() - timedelta(days=2)
+    risks = [
+        Risk(section=section, number=n + 1, ref=f"SG-{n + 1:02d}", title=f"Risk {n}",
+             statement="S", owner_name="O", lead_agency_id=lead, created_at=at,
+             next_review=clock.today() + timedelta(days=90))
+        for n in range(start, start + count)
+    ]  # fmt: skip
+    db.session.add_all(risks)
+    db.session.flush()
+    scorings = []
+    for n, risk in zip(range(start, start + count), risks, strict=True):
+        for kind, (likelihood, impact), day in (
+            ("inherent", (5, n % 5 + 1), 0),
+            ("current", (n % 5 + 1, (n // 5) % 5 + 1), 0),
+            ("target", (1, 1), 0),
+            ("current", (2, 3), 1),  # the rescore
+        ):
+            scorings.append(
+                {"risk_id": risk.id, "kind": kind, "likelihood": likelihood, "impact": impact,
+                 "score": likelihood * impact, "scheme_id": scheme_id, "rationale": "Bulk",
+                 "created_at": at + timedelta(days=day)}
+            )  # fmt: skip
+    db.session.execute(insert(Assessment), scorings)
+    refresh_scores([risk.id for risk in risks])
     db.session.commit()
 
 
