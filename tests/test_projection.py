@@ -121,6 +121,36 @@ def test_register_check_finds_and_repairs_drift(app):
         assert db.session.scalar(select(RiskScores.current_score)) == 12
 
 
+def try_rescore(
+    app, risk_id, name, score, outcome, *, expected_version=None, before=None, before_commit=None
+):
+    """Rescore the risk's current score in a session of its own, as a request would, expecting
+    its version as read (or `expected_version`); outcome[name] says how it went: "saved",
+    "conflict", or the error it must never be. `before` runs once the risk is read,
+    `before_commit` once its scores are written."""
+    with app.app_context():
+        risk = db.session.get(Risk, risk_id)
+        version = expected_version or risk.version
+        if before:
+            before()
+        try:
+            services.rescore_risk(
+                risk, {"current": services.Scoring(*score)}, name, expected_version=version
+            )
+            if before_commit:
+                before_commit()
+            db.session.commit()
+            outcome[name] = "saved"
+        except (StaleDataError, services.StaleVersion):
+            db.session.rollback()
+            outcome[name] = "conflict"
+        except Exception as error:  # noqa: BLE001 - the outcome the test must not see
+            db.session.rollback()
+            outcome[name] = repr(error)
+        finally:
+            db.session.remove()
+
+
 def test_two_rescores_of_one_risk_at_once_conflict_and_keep_the_projection_right(app):
     """The second waits for the first to commit, then fails the risk's version check: never a
     duplicate row in the projection."""
@@ -130,27 +160,9 @@ def test_two_rescores_of_one_risk_at_once_conflict_and_keep_the_projection_right
     outcome = {}
 
     def rescore(name, score, before_commit=None):
-        with app.app_context():
-            risk = db.session.get(Risk, risk_id)
-            version = risk.version
-            if name == "second":
-                first_scored.wait(10)
-            try:
-                services.rescore_risk(
-                    risk, {"current": services.Scoring(*score)}, name, expected_version=version
-                )
-                if before_commit:
-                    before_commit()
-                db.session.commit()
-                outcome[name] = "saved"
-            except (StaleDataError, services.StaleVersion):
-                db.session.rollback()
-                outcome[name] = "conflict"
-            except Exception as error:  # noqa: BLE001 - the outcome the test must not see
-                db.session.rollback()
-                outcome[name] = repr(error)
-            finally:
-                db.session.remove()
+        # The second reads the risk's version, then waits until the first has scored.
+        wait = (lambda: first_scored.wait(10)) if name == "second" else None
+        try_rescore(app, risk_id, name, score, outcome, before=wait, before_commit=before_commit)
 
     def hold():
         first_scored.set()
@@ -194,22 +206,7 @@ def test_rescores_that_both_write_before_either_locks_never_deadlock(app, monkey
     outcome = {}
 
     def rescore(name, score):
-        with app.app_context():
-            risk = db.session.get(Risk, risk_id)
-            try:
-                services.rescore_risk(
-                    risk, {"current": services.Scoring(*score)}, name, expected_version=1
-                )
-                db.session.commit()
-                outcome[name] = "saved"
-            except (StaleDataError, services.StaleVersion):
-                db.session.rollback()
-                outcome[name] = "conflict"
-            except Exception as error:  # noqa: BLE001 - the outcome the test must not see
-                db.session.rollback()
-                outcome[name] = repr(error)
-            finally:
-                db.session.remove()
+        try_rescore(app, risk_id, name, score, outcome, expected_version=1)
 
     threads = [
         threading.Thread(target=rescore, args=(name, score))
