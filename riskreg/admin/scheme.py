@@ -65,6 +65,7 @@ def scheme_form_data(row: ScoringScheme | SchemeDraft, base_version: int, draft_
 @admin_only
 def edit_scheme():
     latest, draft = active_scheme_row(), current_draft()
+    in_use = scheme_from_row(latest)  # its size is kept: it changes on the size page only
     started_from = draft or latest  # a draft made from an older version is rebased on saving
     try:
         form = SchemeForm(
@@ -75,7 +76,7 @@ def edit_scheme():
     status = form_status()
     if form.is_submitted():
         valid = form.validate() & form.check_names()
-        size = (len(latest.likelihood), len(latest.impact))
+        size = in_use.size
         if valid and (len(form.likelihood.entries), len(form.impact.entries)) != size:
             form.coverage.errors.append(
                 f"The scheme has {size[0]} levels of likelihood and {size[1]} of impact: "
@@ -83,7 +84,7 @@ def edit_scheme():
             )
             valid = False
         if valid:
-            valid = form.check_band_scores(size[0] * size[1])
+            valid = form.check_band_scores(in_use.max_score)
         if valid:
             problems = domain.band_problems(form.scheme_data()["bands"], size)
             form.coverage.errors.extend(problems)
@@ -102,8 +103,8 @@ def edit_scheme():
         title="Change the scoring scheme",
         form=form,
         next_version=latest.version + 1,
-        size_label=domain.size_label(len(latest.likelihood), len(latest.impact)),
-        possible_scores=domain.possible_scores(len(latest.likelihood), len(latest.impact)),
+        size_label=in_use.size_label,
+        possible_scores=in_use.possible_scores,
     ), status
 
 
@@ -113,7 +114,8 @@ def scheme_size():
     """The size of the matrix: chosen while no risk has a scoring, since every score means a
     level of its scheme. Choosing one adopts that size's preset as the next version."""
     latest = active_scheme_row()
-    form = SizeForm(data={"size": f"{len(latest.likelihood)}x{len(latest.impact)}"})
+    in_use = scheme_from_row(latest)
+    form = SizeForm(data={"size": "{}x{}".format(*in_use.size)})
     scored = services.anything_scored()
     status = form_status()
     if form.is_submitted() and form.validate():
@@ -146,7 +148,7 @@ def scheme_size():
         title="Size of the matrix",
         form=form,
         scored=scored,
-        current=domain.size_label(len(latest.likelihood), len(latest.impact)),
+        current=in_use.size_label,
     ), status
 
 

@@ -20,7 +20,7 @@ from riskreg.models import (
     Setting,
     risk_partner,
 )
-from riskreg.readmodel import forget_agencies, forget_schemes
+from riskreg.readmodel import forget_agencies, forget_schemes, scheme_from_row
 from riskreg.register.services import record_under_scheme
 
 SECTION_FIELDS = ("name", "prefix", "appetite", "position")
@@ -246,7 +246,7 @@ def choose_scheme_size(
     been scored (anything_scored); the view refuses otherwise, and so does this."""
     if anything_scored():
         raise ValueError("the size of the matrix cannot change once risks are scored")
-    if (len(latest.likelihood), len(latest.impact)) == size:
+    if scheme_from_row(latest).size == size:
         return None
     if (draft := db.session.scalar(select(SchemeDraft))) is not None:
         abandon_scheme_draft(draft)
