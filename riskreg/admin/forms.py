@@ -212,9 +212,15 @@ class SchemeForm(FlaskForm):
                 if field.data > highest:
                     field.errors.append(f"{field.label.text} must be between 1 and {highest}")
                     ok = False
-        if not ok:  # as check_names: the FieldList's copy of its entries' errors, again
-            self.bands.errors = [entry.errors for entry in self.bands]
+        self.copy_entry_errors()
         return ok
+
+    def copy_entry_errors(self) -> None:
+        """A FieldList copies its entries' errors when it validates: copy them again after a
+        check adds some."""
+        for entries in (self.likelihood, self.impact, self.bands):
+            errors = [entry.errors for entry in entries]
+            entries.errors = errors if any(errors) else []
 
     def check_names(self) -> bool:
         """Names unique within each list (bands by the CSS class they become)."""
@@ -234,10 +240,7 @@ class SchemeForm(FlaskForm):
         if not self.filled_bands():
             self.coverage.errors.append("Enter at least one band")
             ok = False
-        # A FieldList copies its entries' errors when it validates: copy them again.
-        for entries in (self.likelihood, self.impact, self.bands):
-            errors = [entry.errors for entry in entries]
-            entries.errors = errors if any(errors) else []
+        self.copy_entry_errors()
         return ok
 
 
