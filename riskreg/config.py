@@ -19,7 +19,6 @@ ENVIRONMENT_SETTINGS = {
     "RISKREG_TRUSTED_PROXIES": int,
     "RISKREG_FRAGMENT_CACHE": lambda v: v.lower() in {"1", "true", "yes"},
     "PDF_MAX_RISKS": int,
-    "PDF_TIMEOUT": int,
     "MAIL_SERVER": str,
     "MAIL_PORT": int,
     "MAIL_USERNAME": str,
@@ -60,15 +59,9 @@ class Defaults:
     # Rendered register pages kept in each app server (riskreg/cache.py): how many.
     RISKREG_FRAGMENT_CACHE = True
     FRAGMENT_CACHE_SIZE = 128
-    # PDFs (riskreg/ui/pdf.py): made by a renderer process, given PDF_TIMEOUT seconds (keep
-    # it below the web server's worker timeout), replaced after PDF_RENDERER_DOCUMENTS documents
-    # or once it holds PDF_RENDERER_MAX_MB. The summary PDF refuses more than PDF_MAX_RISKS
-    # risks (30 to 40 s of rendering on 2 cores); PDF_IN_PROCESS renders in the web worker.
-    PDF_TIMEOUT = 60
-    PDF_RENDERER_DOCUMENTS = 20
-    PDF_RENDERER_MAX_MB = 300
+    # PDFs (riskreg/ui/pdf.py) are typeset by Typst in the web worker. The summary PDF refuses
+    # more than PDF_MAX_RISKS risks.
     PDF_MAX_RISKS = 500
-    PDF_IN_PROCESS = False
     MAIL_SERVER = None  # None: no email is sent
     MAIL_PORT = 25
     MAIL_USERNAME = None

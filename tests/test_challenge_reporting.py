@@ -115,14 +115,17 @@ def test_the_changes_page_and_its_pdf_show_the_challenges(app, login, since_last
     assert 'href="/risks/SG-01">SG-01</a>' in page
     assert "The independent chair (Cllr Jones)" in page and "Withdrawn question" not in page
 
-    rendered = []
-    monkeypatch.setattr(pdf, "render_pdf", lambda html: rendered.append(html) or b"%PDF-")
+    typeset = []
+    monkeypatch.setattr(pdf, "typeset", lambda _, data: typeset.append(data) or b"%PDF-")
     assert client.get(f"/meetings/{since_last['meeting']}/changes.pdf").status_code == 200
     pack = f"/summary.pdf?changes=1&meeting={since_last['meeting']}"
     assert client.get(pack).status_code == 200
-    for html in rendered:  # the changes PDF, then the meeting pack: no links in print
-        assert "Challenges escalated (1)" in html and "Old question" in html
-        assert "/challenges/" not in html
+    for data in typeset:  # the changes PDF, then the meeting pack: questions in full
+        tables = {table["caption"]: table["rows"] for table in data["changes"]["tables"]}
+        assert len(tables["Challenges escalated (1)"]) == 1
+        assert [LONG_QUESTION] in [row[0] for row in tables["Challenges raised (4)"]]
+        [overdue] = [rows for caption, rows in tables.items() if "overdue" in caption]
+        assert [row[0] for row in overdue] == [["Old question"]]
 
 
 def test_with_no_challenges_the_parts_say_none(app, login):

@@ -247,19 +247,22 @@ def test_since_the_last_meeting_as_a_pdf(app, login, tmp_path):
 
 
 def test_since_the_last_meeting_pdf_is_made_by_the_one_pdf_helper(app, login, monkeypatch):
-    """The summary's render_pdf (no-network fetcher) makes it, not a WeasyPrint call of its own."""
+    """pdf.typeset makes it (with its PDF/UA-1 check), from meetings/changes.typ."""
     from riskreg.ui import pdf
 
     client = login("member")
     with app.app_context():
         make_risk(title="Capacity")
         meeting_id = make_meeting(TODAY + timedelta(days=5)).id
-    rendered = []
-    monkeypatch.setattr(pdf, "render_pdf", lambda html: rendered.append(html) or b"%PDF-")
+    typeset = []
+    monkeypatch.setattr(pdf, "typeset", lambda *given: typeset.append(given) or b"%PDF-")
     response = client.get(f"/meetings/{meeting_id}/changes.pdf")
     assert response.status_code == 200 and response.data == b"%PDF-"
     assert response.headers["Content-Disposition"].startswith('attachment; filename="since-')
-    assert len(rendered) == 1 and "Since the last meeting" in rendered[0]
+    [(template, data)] = typeset
+    assert template == "meetings/changes.typ"
+    assert data["title"].startswith("Since the last meeting – ")
+    assert data["changes"]["tables"][0]["caption"] == "Risks raised (1)"
 
 
 def add_register(count):

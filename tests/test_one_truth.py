@@ -110,12 +110,28 @@ def pdf_text(pdf: bytes, *options: str) -> str:
     return result.stdout.decode()
 
 
+def summary_pdf_text(client) -> str:
+    response = client.get("/summary.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    return " ".join(pdf_text(response.data, "-raw").split())
+
+
+def summary_pdf_heatmap(client):
+    """From the PDF's heat map, as a reader finds each ref: in the cell whose score and band
+    it is printed under (the map is drawn before its key)."""
+    text = summary_pdf_text(client)
+    grid = text.split("Current scores, all sections", 1)[1].split(" Key ", 1)[0]
+    found = {}
+    for match in re.finditer(r"\b[A-Z]{2,8}-\d+\b", grid):
+        cell = list(SCORE_BAND.finditer(grid, 0, match.start()))[-1]
+        found[match.group(0)] = score_band(cell.group(0))
+    return found
+
+
 def summary_pdf(client):
     """From the PDF's text: the register part, one risk per row, its scores in column order
     (inherent, current, target)."""
-    response = client.get("/summary.pdf")
-    assert response.status_code == 200 and response.mimetype == "application/pdf"
-    text = " ".join(pdf_text(response.data, "-raw").split())
+    text = summary_pdf_text(client)
     # The register follows the heat map and its table, from the first section's note on.
     register = text.split("highest current score first", 1)[1]
     found = {}
@@ -133,6 +149,7 @@ OUTPUTS = {
     "heat map": heatmap_page,
     "summary page": summary_page,
     "summary PDF": summary_pdf,
+    "summary PDF's heat map": summary_pdf_heatmap,
 }
 
 

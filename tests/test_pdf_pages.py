@@ -2,47 +2,32 @@
 breaks, so no page but the last is left less than half full and the last is not blank; each
 heading is on the page of its table's first row, and no row is split across pages."""
 
-import html
 import re
 import subprocess
 
 import pytest
 from helpers import make_control, make_risk
-from test_one_truth import TableReader, pdf_text
+from test_one_truth import pdf_text
 
 from riskreg.ui import pdf
 
 MM = 72 / 25.4
-TOP, BOTTOM = 16 * MM, 14 * MM  # summary_pdf.css's @page margins, where the running heads are
+TOP, BOTTOM = 16 * MM, 14 * MM  # _document.typ's page margins, where the running heads are
 PAGE = re.compile(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', re.S)
 WORD = re.compile(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"')
-HIDDEN = re.compile(r'<(span|caption) class="[^"]*govuk-visually-hidden[^"]*">.*?</\1>', re.S)
-SECTION = re.compile(  # a section's heading and note, above its table
-    r'rr-summary__section-title"[^>]*>([^<]+)</h2>\s*<p class="[^"]*rr-summary__section-note">'
-    r"([^<]+)</p>"
-)
 
 
-class CaptionedTables(TableReader):
-    """TableReader's tables, each with its caption's text."""
-
-    _caption = None
-
-    def handle_starttag(self, tag, attrs):
-        super().handle_starttag(tag, attrs)
-        if tag == "caption":
-            self._caption = []
-
-    def handle_endtag(self, tag):
-        if tag == "caption":
-            self._stack[-1]["caption"] = " ".join("".join(self._caption).split())
-            self._caption = None
-        super().handle_endtag(tag)
-
-    def handle_data(self, data):
-        super().handle_data(data)
-        if self._caption is not None:
-            self._caption.append(data)
+def cell_text(cell) -> str:
+    """A cell's pieces (meetings/printable.py) as the PDF prints them."""
+    if isinstance(cell, str):
+        return cell
+    if isinstance(cell, list):
+        return "".join(cell_text(piece) for piece in cell)
+    if "tag" in cell:
+        return cell["tag"]["text"] if cell["tag"] else "Not scored"
+    if "items" in cell:
+        return " ".join(cell_text(item) for item in cell["items"])
+    return next(iter(cell.values()))
 
 
 def page_fill(document: bytes) -> list[float]:
@@ -58,35 +43,31 @@ def page_fill(document: bytes) -> list[float]:
     return fill
 
 
-def headed_tables(document_html: str) -> list[tuple[str, list[list[str]]]]:
+def headed_tables(data: dict) -> list[tuple[str, list[list[str]]]]:
     """(heading, body rows) for every table with rows, as the PDF shows them: a section's table
-    under its heading and note, every other table under its caption; hidden text left out."""
-    visible = HIDDEN.sub("", document_html)
-    reader = CaptionedTables()
-    reader.feed(visible)
-    sections = iter(
-        html.unescape(" ".join(f"{h} {n}".split())) for h, n in SECTION.findall(visible)
-    )
+    under its heading and note, the changes' tables under their captions."""
     found = []
-    for table in reader.tables:
-        heading = next(sections) if "rr-summary__table" in table["class"] else table["caption"]
-        if table["rows"][1:]:
-            found.append((heading, table["rows"][1:]))
+    for table in (data.get("changes") or {}).get("tables", []):
+        rows = [[" ".join(cell_text(cell).split()) for cell in row] for row in table["rows"]]
+        found.append((table["caption"], rows))
+    for section in data["sections"]:
+        rows = [[row["ref"], row["title"]] for row in section["rows"]]
+        found.append((f"{section['name']} {section['note']}", rows))
     return found
 
 
 @pytest.fixture
 def make_pdf(login, monkeypatch):
-    """make_pdf(url) -> (the HTML WeasyPrint was given, the PDF), signed in as a member."""
+    """make_pdf(url) -> (the data Typst was given, the PDF), signed in as a member."""
     client = login("member")
     given = []
-    render = pdf.render_pdf
+    typeset = pdf.typeset
 
-    def watched(document_html):
-        given.append(document_html)
-        return render(document_html)
+    def watched(template, data):
+        given.append(data)
+        return typeset(template, data)
 
-    monkeypatch.setattr(pdf, "render_pdf", watched)
+    monkeypatch.setattr(pdf, "typeset", watched)
 
     def make(url):
         response = client.get(url)
@@ -103,15 +84,15 @@ def page_texts(document: bytes) -> list[str]:
 @pytest.mark.documents
 @pytest.mark.parametrize("url", ["/summary.pdf", "/summary.pdf?changes=1"])
 def test_pages_are_full_and_nothing_is_split(demo, app, make_pdf, url):
-    document_html, document = make_pdf(url)
+    data, document = make_pdf(url)
     fill = page_fill(document)
     assert len(fill) >= 2
     assert all(f >= 0.5 for f in fill[:-1]), [round(f, 2) for f in fill]  # none half empty
     assert fill[-1] > 0  # and the last is not blank
 
     pages = page_texts(document)
-    tables = headed_tables(document_html)
-    assert len(tables) >= 3  # the heat map's table, then a section's or more
+    tables = headed_tables(data)
+    assert len(tables) >= 2  # a section's or more, after the changes' tables in a pack
     for heading, rows in tables:
         first = [cell for cell in rows[0] if cell]
         assert any(heading in page and all(c in page for c in first) for page in pages), heading
@@ -131,6 +112,6 @@ def test_a_section_heading_is_never_left_at_the_foot_of_a_page(app, make_pdf):
     for count in range(1, 5):
         with app.app_context():
             make_risk(title=f"Safeguarding risk {count}", current=(count % 5 + 1, 3))
-        document_html, document = make_pdf("/summary.pdf")
-        heading, rows = headed_tables(document_html)[-1]
+        data, document = make_pdf("/summary.pdf")
+        heading, rows = headed_tables(data)[-1]
         assert any(heading in page and rows[0][1] in page for page in page_texts(document)), count

@@ -1,6 +1,7 @@
-"""Every PDF the app makes is tagged for screen readers (PDF/UA-1): a structure tree with its
-headings and tables (header cells and all), the document's language and title, and the heat map
-followed by its table, the text alternative its SVG cannot carry."""
+"""Every PDF the app makes is tagged for screen readers (PDF/UA-1, which Typst checks as it
+writes it): a structure tree with its headings and tables (header cells and all), the document's
+language and title, the heat map a figure with alternative text followed by its table, and the
+running heads and page numbers as artifacts, outside the text a screen reader reads."""
 
 import io
 
@@ -36,18 +37,36 @@ def last_meeting(demo, app):
         return db.session.scalars(select(Meeting).order_by(Meeting.held_on)).all()[-2]
 
 
+def artifacts(page) -> list[str]:
+    """The kinds of pagination artifact on a page: "/Header", "/Footer"."""
+    return [
+        str(operands[1].get("/Subtype"))
+        for operands, operator in pikepdf.parse_content_stream(page)
+        if str(operator) == "BDC" and str(operands[0]) == "/Artifact"
+        and operands[1].get("/Type") == "/Pagination"
+    ]  # fmt: skip
+
+
 @pytest.mark.documents
 @pytest.mark.parametrize(
     "url, title",
-    [("/summary.pdf", "Risk summary"), ("/summary.pdf?changes=1", "Meeting pack"),
+    [("/summary.pdf", "Risk summary"),
+     ("/summary.pdf?changes=1", "Meeting pack: {next} on {next_day} · changes since {agreed}"),
      ("/meetings/{id}/changes.pdf", "Since the last meeting – {title}, {day}")],
 )  # fmt: skip
-def test_every_pdf_is_tagged_with_its_language_and_title(login, last_meeting, url, title):
+def test_every_pdf_is_tagged_with_its_language_and_title(app, login, last_meeting, url, title):
     response = login("member").get(url.format(id=last_meeting.id))
     assert response.status_code == 200
-    # The document's <title>, which WeasyPrint puts in its information and XMP metadata.
+    with app.app_context():
+        upcoming = db.session.scalars(select(Meeting).order_by(Meeting.held_on)).all()[-1]
     title = (
-        title.format(title=last_meeting.title, day=long_date(last_meeting.held_on))
+        title.format(
+            title=last_meeting.title,
+            day=long_date(last_meeting.held_on),
+            next=upcoming.title,
+            next_day=long_date(upcoming.held_on),
+            agreed=long_date(last_meeting.agreed_at.date()),
+        )
         + f" – {BOARD_NAME}"
     )
     with pikepdf.open(io.BytesIO(response.data)) as document:
@@ -63,18 +82,22 @@ def test_every_pdf_is_tagged_with_its_language_and_title(login, last_meeting, ur
         tables = [kinds(structure(e)) for e in elements if e.S == "/Table"]
         assert tables and all("/TH" in table for table in tables if "/TR" in table)
         cells = [element for element in elements if element.S == "/TD"]
-        assert any(len(cell.A.get("/Headers", [])) for cell in cells)  # a cell names its headers
+        assert all(len(cell.A[0].get("/Headers", [])) for cell in cells)  # each names its headers
+        for page in document.pages:
+            # (A table's header row repeated on a later page is an artifact too: no subtype.)
+            assert {"/Footer", "/Header"} <= set(artifacts(page))
 
 
 @pytest.mark.documents
 @pytest.mark.parametrize("url", ["/summary.pdf", "/summary.pdf?changes=1"])
-def test_the_heat_map_has_its_table_as_its_text_alternative(login, last_meeting, url):
-    """WeasyPrint tags the map's SVG as a figure; its table follows it, before the sections."""
+def test_the_heat_map_is_a_figure_with_alternative_text_then_its_table(login, last_meeting, url):
     response = login("member").get(url)
     with pikepdf.open(io.BytesIO(response.data)) as document:
         elements = structure(document.Root.StructTreeRoot)
         order = kinds(elements)
-        assert "/H2" in order and "/Sect" in order
-        figure = order.index("/Figure")  # the heat map's SVG, the first figure
-        first_section = order.index("/Sect", figure)
-        assert "/Alt" in elements[figure] or "/Table" in order[figure:first_section]
+        figure = order.index("/Figure")  # the heat map
+        assert str(elements[figure].Alt).startswith("Current scores, all sections, as at ")
+        assert "8 risks by likelihood and impact" in str(elements[figure].Alt)
+        # Its table follows it, before the first section's heading.
+        assert order[figure - 1] == "/H2" and order[figure + 1] == "/Table"
+        assert "/H2" in order[figure + 2 :]

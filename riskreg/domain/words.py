@@ -20,3 +20,10 @@ def shorten(text: str, limit: int = 90) -> str:
     if " " in cut:
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:.–-") + "…"
+
+
+def join_words(items: list[str], conjunction: str = "and") -> str:
+    """ "raised, closed or rescored down": a list as a sentence reads it."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"

@@ -20,7 +20,7 @@ from riskreg.heatmap.grid import build_heatmap
 from riskreg.models import Assessment, Meeting, Risk, User
 from riskreg.readmodel import agreed_at_meeting, next_meeting
 from riskreg.security import role_required
-from riskreg.ui import form_status
+from riskreg.ui import board_name, form_status
 from riskreg.ui.forms import positive_int
 from riskreg.ui.meeting_choices import meeting_label
 from riskreg.ui.pdf import pdf_response
@@ -29,6 +29,7 @@ from . import services, snapshots
 from .compare import compare_meetings
 from .due import countdown, due_by
 from .forms import AgreeForm, MeetingForm
+from .printable import changes_data
 
 bp = Blueprint("meetings", __name__)
 
@@ -171,27 +172,31 @@ def already_agreed(meeting: Meeting):
     ), 409
 
 
-def since_last_meeting(meeting: Meeting, pdf: bool) -> str:
-    """What changed since the last meeting, as the page or as the PDF: the same changes."""
-    return render_template(
-        "meetings/changes_pdf.html" if pdf else "meetings/changes.html",
-        title=f"Since the last meeting – {meeting_label(meeting)}",
-        changes=snapshots.changes_for(meeting),
-        pdf=pdf,
-    )
-
-
 @bp.route("/meetings/<int:meeting_id>/changes")
 def changes(meeting_id):
-    return since_last_meeting(meeting_or_404(meeting_id), pdf=False)
+    meeting = meeting_or_404(meeting_id)
+    return render_template(
+        "meetings/changes.html",
+        title=f"Since the last meeting – {meeting_label(meeting)}",
+        changes=snapshots.changes_for(meeting),
+        pdf=False,
+    )
 
 
 @bp.route("/meetings/<int:meeting_id>/changes.pdf")
 def changes_pdf(meeting_id):
+    """What changed since the last meeting as a PDF: the page's changes, typeset."""
     meeting = meeting_or_404(meeting_id)
+    label = meeting_label(meeting)
+    data = {
+        "title": f"Since the last meeting – {label}",
+        "board": board_name(),
+        "running": f"{board_name()} – since the last meeting · {label}",
+        "caption": f"{board_name()} · {label}",
+        "changes": changes_data(snapshots.changes_for(meeting)),
+    }
     return pdf_response(
-        since_last_meeting(meeting, pdf=True),
-        f"since-last-meeting-{meeting.held_on.isoformat()}.pdf",
+        "meetings/changes.typ", data, f"since-last-meeting-{meeting.held_on.isoformat()}.pdf"
     )
 
 

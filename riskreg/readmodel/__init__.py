@@ -18,7 +18,14 @@ from .filters import (
     risk_conditions,
     risks_statement,
 )
-from .history import PROJECTED, PROJECTED_COLUMNS, SCORE_PARTS, score_facts, scores_as_at
+from .history import (
+    PROJECTED,
+    PROJECTED_COLUMNS,
+    SCORE_PARTS,
+    score_facts,
+    score_reasons,
+    scores_as_at,
+)
 from .lookups import (
     AgencyInfo,
     SectionInfo,
@@ -82,6 +89,7 @@ __all__ = [
     "scheme_from_row",
     "schemes_by_version",
     "score_facts",
+    "score_reasons",
     "scores_as_at",
     "sections",
 ]

@@ -64,6 +64,16 @@ def score_facts(at: datetime | None, risk_ids, kinds=domain.KINDS, rank: int = 1
     }
 
 
+def score_reasons(at: datetime | None, risk_ids) -> dict[int, tuple[datetime, str]]:
+    """Risk id -> (when, why) of its latest current scoring made by `at` (None: of all), for the
+    given risk ids: one statement."""
+    ranked = _ranked_assessments(at, risk_ids, ("current",))
+    rows = db.session.execute(
+        select(ranked.c.risk_id, ranked.c.created_at, ranked.c.rationale).where(ranked.c.rank == 1)
+    )
+    return {risk_id: (created_at, rationale) for risk_id, created_at, rationale in rows}
+
+
 def _pivot(ranked, rank: int, kinds, prefix_of):
     """One row per risk from ranked assessments: the `rank`th of each kind as the projection's
     columns (`prefix_of(kind)`_likelihood and so on)."""

@@ -28,6 +28,7 @@ from riskreg.ui.pdf import pdf_refused, pdf_response
 
 from .annual import HEADING, Report, build_report, year_choices
 from .documents import markdown, word_document
+from .printable import summary_data
 
 bp = Blueprint("reports", __name__)
 
@@ -149,6 +150,7 @@ def summary_context(view, meeting: Meeting | None = None) -> dict:
         # The meeting pack may open with what changed since the last agreed register.
         "changes": changes_for(meeting) if meeting else None,
         "as_at": as_at,
+        "asked_as_at": query.as_at,
         "as_at_text": long_date(as_at),
         "grid": heatmap_for(rows, query),
         "filters": describe_filters(query),
@@ -218,14 +220,11 @@ def summary_pdf():
         return pdf_refused("There are too many risks for one PDF", reason, 400, view.args())
     meeting = chosen_meeting()
     context = summary_context(view, meeting)
-    html = render_template(
-        "reports/summary.html", title=document_name(meeting), errors={}, pdf=True, **context
-    )
     if meeting:
         filename = f"meeting-pack-{meeting.held_on.isoformat()}.pdf"
     else:
         filename = f"risk-summary-{context['as_at'].isoformat()}.pdf"
-    return pdf_response(html, filename, view.args())
+    return pdf_response("reports/summary.typ", summary_data(context, meeting), filename)
 
 
 # --- The annual report section -------------------------------------------------------------

@@ -1,144 +1,123 @@
-"""The one way the app makes a PDF: a complete HTML document, its styles inline, rendered by
-WeasyPrint (pdf_renderer.py), never fetching a URL on a user's behalf.
+"""The one way the app makes a PDF: a Typst template from templates/ (beside the HTML ones)
+typeset in this process with its data as JSON, tagged and checked to PDF/UA-1.
 
-WeasyPrint runs in a renderer process, never in the web worker: it takes 0.7 s to import, and a
-large document leaves hundreds of megabytes behind that Python does not hand back, so the web
-worker stays small and no PDF waits for the import. Each web worker starts its renderer on its
-first PDF and replaces it after PDF_RENDERER_DOCUMENTS documents, or as soon as it holds more
-than PDF_RENDERER_MAX_MB; one that takes more than PDF_TIMEOUT seconds is killed, and one that
-dies is started again once. The renderer never touches the database: it is forked from a fork
-server that has imported WeasyPrint and nothing of riskreg, so there is no engine to inherit."""
+The data never becomes markup: the template reads it with `json(bytes(sys.inputs.data))` and
+places its strings as text, so nothing anyone types can act as Typst. The fonts are the app's
+own (riskreg/ui/fonts: Liberation Sans, metric-compatible with Arial, then DejaVu Sans for the
+scripts it lacks), never the machine's, so every machine makes the same PDF. PDF/UA-1 refuses a
+character that no font can draw, so text is cleaned to what the fonts hold first (`printable`).
+A document that fails its check is never sent untagged: the user gets an error page and the
+failure is logged."""
 
-import logging
-import multiprocessing
-import runpy
+import json
+import re
 import threading
-import time
+import unicodedata
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
 
-from flask import Response, current_app, has_request_context, render_template, request
+import typst
+from flask import current_app, render_template
 
-from . import pdf_renderer
 from .downloads import download
 
+FONTS = Path(__file__).with_name("fonts")
+STANDARD = "ua-1"
+MISSING = "\ufffd"  # drawn for a character neither font has (DejaVu Sans has this one)
+# A run of characters with nowhere to break a line (a pasted link) may break after every 24, or
+# it would run out of its table column.
+UNBROKEN = re.compile(r"[^\s/-]{24}(?=[^\s/-])")
 
-class PdfUnavailable(Exception):
-    """No PDF in the time allowed: the renderer was too slow, or stopped twice."""
-
-
-class Renderer:
-    """One renderer process and the web worker's end of its pipe."""
-
-    def __init__(self):
-        context = multiprocessing.get_context("forkserver")
-        # Every renderer forks from a server that has WeasyPrint imported: none pays the
-        # import. Only WeasyPrint: Python 3.11's fork server does not take the web worker's
-        # sys.path, so it could import riskreg from another checkout.
-        context.set_forkserver_preload(["weasyprint"])
-        self.connection, child_end = context.Pipe()
-        self.process = context.Process(
-            target=runpy.run_path,
-            args=(pdf_renderer.__file__,),
-            kwargs={"init_globals": {"connection": child_end}, "run_name": pdf_renderer.RUN_NAME},
-            name="riskreg-pdf",
-            daemon=True,
-        )
-        self.process.start()
-        child_end.close()
-        self.documents = 0
-        self.memory_mb = 0.0
-
-    def render(self, html: str, base_url: str | None, timeout: float) -> bytes:
-        """Raises OSError or EOFError if the renderer dies, TimeoutError if it is too slow."""
-        self.connection.send((html, base_url))
-        if not self.connection.poll(timeout):
-            raise TimeoutError
-        outcome, value, warnings, self.memory_mb = self.connection.recv()
-        self.documents += 1
-        for level, message in warnings:
-            # Looked up now, not at import, for a logger configured (or disabled) since.
-            logging.getLogger("weasyprint").log(level, "%s", message)
-        if outcome == "error":
-            raise RuntimeError(f"the PDF renderer failed:\n{value}")
-        return value
-
-    def stop(self) -> None:
-        try:
-            self.connection.send(None)
-        except OSError:
-            pass  # already gone
-        self.process.join(1)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-        self.connection.close()
+_lock = threading.Lock()  # a Typst compiler is used by one request at a time
 
 
-_renderer: Renderer | None = None
-_renderer_lock = threading.Lock()  # one document at a time per web worker
+@cache
+def _compiler(root: str, template: str) -> typst.Compiler:
+    """One compiler per template and process: it keeps the fonts loaded and the template parsed,
+    and Typst's own cache makes the next document of the same kind quicker. The root is the
+    templates folder, so a template imports another by its path there ("/_document.typ")."""
+    fonts = typst.Fonts(
+        include_system_fonts=False, include_embedded_fonts=False, font_paths=[FONTS]
+    )
+    return typst.Compiler(Path(root, template), root=root, font_paths=fonts)
 
 
-def stop_renderer() -> None:
-    """End this web worker's renderer; the next PDF starts a new one."""
-    global _renderer
-    if _renderer is not None:
-        _renderer.stop()
-    _renderer = None
+@cache
+def drawable() -> frozenset[int]:
+    """The characters both weights of a shipped family can draw, in either family."""
+    from fontTools.ttLib import TTFont  # only when the first PDF is made
+
+    def characters(name: str) -> set[int]:
+        with TTFont(FONTS / name, lazy=True) as font:  # control and format characters: never
+            return {c for c in font.getBestCmap() if unicodedata.category(chr(c))[0] != "C"}
+
+    liberation = characters("LiberationSans-Regular.ttf") & characters("LiberationSans-Bold.ttf")
+    dejavu = characters("DejaVuSans.ttf") & characters("DejaVuSans-Bold.ttf")
+    return frozenset(liberation | dejavu)
 
 
-def render_elsewhere(html: str, base_url: str | None, config) -> bytes:
-    """The document rendered by this web worker's renderer: started by its first PDF (so in the
-    worker, never in a server process that forks workers), and once more if it dies."""
-    global _renderer
-    deadline = time.monotonic() + config["PDF_TIMEOUT"]
-    if not _renderer_lock.acquire(timeout=config["PDF_TIMEOUT"]):
-        raise PdfUnavailable("other PDFs were still being made")
+def printable(value):
+    """`value` (JSON-like data) with every string cleaned for the PDF: control and format
+    characters other than line breaks dropped (a tab as a space), spaces no font has as plain
+    ones, and any other character no font has as �."""
+    if isinstance(value, str):
+        if len(value) > 24:
+            value = UNBROKEN.sub("\\g<0>\u200b", value)
+        if value.isascii() and value.isprintable():
+            return value  # the usual case, and quick
+        fonts = drawable()
+        kept = []
+        for character in value.replace("\t", " ").replace("\r\n", "\n"):
+            if character in "\n\u200b" or ord(character) in fonts:
+                kept.append(character)
+            elif (kind := unicodedata.category(character)[0]) == "Z":
+                kept.append(" ")
+            elif kind != "C":
+                kept.append(MISSING)
+        return "".join(kept)
+    if isinstance(value, dict):
+        return {key: printable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [printable(item) for item in value]
+    return value
+
+
+class DocumentFailed(Exception):
+    """Typst could not make the document, or it failed its PDF/UA-1 check."""
+
+
+def typeset(template: str, data: dict) -> bytes:
+    """The template (a path under templates/) typeset with `data` as a tagged PDF. Typst's
+    warnings (a font or a layout it could not honour) are logged: the templates have none."""
+    text = json.dumps(printable(data), ensure_ascii=False, default=str)
     try:
-        for attempt in (1, 2):
-            if _renderer is None:
-                _renderer = Renderer()
-            try:
-                pdf = _renderer.render(html, base_url, max(0.0, deadline - time.monotonic()))
-            except TimeoutError:
-                stop_renderer()
-                raise PdfUnavailable("the renderer took too long") from None
-            except (OSError, EOFError) as error:
-                stop_renderer()
-                if attempt == 2:
-                    raise PdfUnavailable("the renderer stopped twice") from error
-                continue
-            except RuntimeError:
-                stop_renderer()  # a failed render may have left it in any state
-                raise
-            if (
-                _renderer.documents >= config["PDF_RENDERER_DOCUMENTS"]
-                or _renderer.memory_mb > config["PDF_RENDERER_MAX_MB"]
-            ):
-                stop_renderer()
-                _renderer = Renderer()  # ready, and warm, before the next PDF is asked for
-            return pdf
-    finally:
-        _renderer_lock.release()
+        with _lock:
+            pdf, warnings = _compiler(current_app.template_folder, template).compile_with_warnings(
+                sys_inputs={"data": text},
+                pdf_standards=[STANDARD],
+                timestamp=datetime.now(UTC).replace(microsecond=0),
+            )
+    except typst.TypstError as error:
+        raise DocumentFailed(f"{error.message} {error.hints} {error.trace}") from error
+    for warning in warnings:
+        current_app.logger.warning("PDF %s: %s %s", template, warning.message, warning.trace)
+    return pdf
 
 
-def render_pdf(html: str) -> bytes:
-    """A complete HTML document, its styles inline, as PDF bytes (see the module's notes)."""
-    base_url = request.host_url if has_request_context() else None
-    config = current_app.config
-    if config["PDF_IN_PROCESS"]:
-        return pdf_renderer.render(html, base_url)
-    return render_elsewhere(html, base_url, config)
-
-
-def pdf_response(html: str, filename: str, filter_args: dict | None = None) -> Response:
+def pdf_response(template: str, data: dict, filename: str):
     """The document as a PDF download named `filename`, or a page saying it could not be made
-    (with how to filter for a smaller one, given the filters it was made with)."""
+    (logged, for whoever keeps the app: a template or data the check refuses is a defect)."""
     try:
-        pdf = render_pdf(html)
-    except PdfUnavailable as error:
-        current_app.logger.warning("PDF %s not made: %s", filename, error)
-        seconds = current_app.config["PDF_TIMEOUT"]
-        reason = f"It was not ready after {seconds} seconds. Try again in a few minutes."
-        return pdf_refused("The PDF could not be made in time", reason, 503, filter_args)
+        pdf = typeset(template, data)
+    except DocumentFailed as error:
+        current_app.logger.error("PDF %s not made: %s", filename, error)
+        return pdf_refused(
+            "The PDF could not be made",
+            "Something in this document could not be typeset as an accessible PDF. The problem "
+            "has been logged. The page version can be printed from the browser meanwhile.",
+            500,
+        )
     return download(pdf, "application/pdf", filename)
 
 
@@ -149,3 +128,35 @@ def pdf_refused(heading: str, reason: str, status: int, filter_args: dict | None
         "errors/pdf_refused.html", title=heading, reason=reason, filter_args=filter_args
     )
     return page, status
+
+
+# --- Pieces every document's data uses -----------------------------------------------------
+
+
+# About a page of one narrow column's text: a row holding more may run onto the next page.
+LONG_ROW = 1_200
+
+
+def text_length(value) -> int:
+    """How many characters a document's data holds, to tell a row or table that may be taller
+    than a page: rows and short tables are kept whole on a page, unless they cannot be."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, dict):
+        return sum(text_length(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return sum(text_length(item) for item in value)
+    return 0
+
+
+def band_of(band) -> dict:
+    """A band's name and colours as a template draws it (the one band table's)."""
+    return {"name": band.name, "fill": band.colour, "ink": band.text_colour}
+
+
+def score_tag(view, with_levels: bool = False) -> dict | None:
+    """A score as its band-coloured tag: "16 High", or "16 High (4×4)"; None: not scored."""
+    if view is None:
+        return None
+    levels = f" ({view.likelihood}×{view.impact})" if with_levels else ""
+    return {**band_of(view.band), "text": f"{view.score} {view.band.name}{levels}"}
