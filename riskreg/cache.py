@@ -3,16 +3,19 @@
 Every transaction that writes anything a register page shows bumps one row's number
 (models.RegisterVersion) as it commits. A cached fragment is keyed by that number, the scheme
 version, the query string, the viewer's role and the board's today (overdue flags change at
-midnight with no write), so it is never stale, whichever app server made the write. Only the
-page body is cached: the header, flash banners and CSRF tokens are rendered per request, and
-pages keep Cache-Control: no-store, so nothing is cached outside the server."""
+midnight with no write), so it is never stale, whichever app server made the write. A cached
+page is cached whole, with what is this request's own (the CSP nonce, the CSRF token, the
+user's name, what is theirs on the dashboard) put in at marks for each request (ui.cached_page);
+a page with a banner to show is drawn around the cached body. The signed-in user and the
+versions are read in one statement. Pages keep Cache-Control: no-store, so nothing is cached
+outside the server."""
 
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from itertools import chain
 
-from flask import current_app, g, request
+from flask import current_app, g, has_app_context, request
 from flask_login import current_user
 from sqlalchemy import event, func, insert, select, update
 
@@ -56,6 +59,8 @@ def bump_register_version(session):
     )
     if bumped.rowcount == 0:  # a database whose row went missing starts again above any key
         session.execute(insert(RegisterVersion).values(id=1, version=2))
+    if has_app_context():
+        g.pop("register_versions", None)  # read again by whatever this request draws next
 
 
 def forget_change(session, previous_transaction):
@@ -70,13 +75,22 @@ SESSION_LISTENERS = {
 }
 
 
+def version_columns() -> tuple:
+    """The register version and the latest scheme version as SQL, for the statement that loads
+    the signed-in user to read as well (auth/sessions.py): one round trip for both."""
+    register = select(func.coalesce(func.max(RegisterVersion.version), 0)).scalar_subquery()
+    return register, active_scheme_version()
+
+
+def keep_versions(register: int, scheme: int | None) -> None:
+    g.register_versions = (register, scheme or 0)
+
+
 def versions() -> tuple[int, int]:
-    """(register version, latest scheme version), read once per request in one statement."""
+    """(register version, latest scheme version), read once per request: with the signed-in
+    user, or else in a statement of their own."""
     if "register_versions" not in g:
-        row = db.session.execute(
-            select(func.coalesce(func.max(RegisterVersion.version), 0), active_scheme_version())
-        ).one()
-        g.register_versions = (row[0], row[1] or 0)
+        keep_versions(*db.session.execute(select(*version_columns())).one())
     return g.register_versions
 
 

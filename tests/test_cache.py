@@ -138,3 +138,44 @@ def test_the_cache_can_be_switched_off(database_url, app):
         with uncached.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def test_a_repeat_visit_is_one_statement(app, login):
+    """The whole page is cached; the user and the register version are read together."""
+    with app.app_context():
+        make_risk("SG", current=(3, 4))
+        engine = db.engine
+    client = login("member")
+    for page in ("/risks", "/heatmap"):
+        client.get(page)
+        with count_statements(engine) as again:
+            assert client.get(page).status_code == 200
+        assert again[0] == 1, page
+
+
+def test_a_cached_page_takes_this_requests_own_parts(app):
+    """The CSP nonce, the CSRF token and the name are this request's and this person's; a name
+    that looks like a marker is text, and a banner still shows on a cached page."""
+    with app.app_context():
+        make_risk("SG", current=(3, 4))
+    first = signed_in(app, "manager", "first@example.org")
+    second = signed_in(app, "manager", "<!--rr:csrf-->@example.org")
+    for page in PAGES:
+        seen = []
+        for client in (first, first, second):
+            response = client.get(page)
+            nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"])
+            assert response.text.count(f'nonce="{nonce.group(1)}"') >= 2, page
+            token = re.search(r'name="csrf_token" value="([^"]+)"', response.text).group(1)
+            seen.append((nonce.group(1), token))
+        assert len({nonce for nonce, _ in seen}) == 3, page  # one per request
+        assert seen[0][1] != seen[2][1], page  # the session's own token
+        text = second.get(page).text
+        assert "Person &lt;!--rr:csrf--&gt;@example.org" in text and "<!--rr:" not in text
+    # A banner waiting to be shown is drawn with the cached body beneath it, once.
+    for page in PAGES:
+        with first.session_transaction() as session:
+            session["_flashes"] = [("message", "Saved <b>it</b>")]
+        text = first.get(page).text
+        assert "Saved &lt;b&gt;it&lt;/b&gt;" in text and "Person first@example.org" in text
+        assert "Saved &lt;b&gt;" not in first.get(page).text

@@ -7,8 +7,9 @@ from urllib.parse import urlsplit
 
 from flask import current_app, request, session, url_for
 from flask_login import login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
+from riskreg import cache
 from riskreg.clock import now_utc
 from riskreg.extensions import db, login_manager
 from riskreg.models import User
@@ -62,10 +63,18 @@ def session_expired() -> bool:
     return False
 
 
+# The signed-in user, with the versions a cached page is keyed by: built once, not per request.
+LOAD_USER = select(User, *cache.version_columns()).where(User.session_token == bindparam("token"))
+
+
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
     if session_expired():
         session.clear()
         return None
-    user = db.session.scalar(select(User).where(User.session_token == token))
-    return user if user is not None and user.active else None
+    found = db.session.execute(LOAD_USER, {"token": token}).first()
+    if found is None:
+        return None
+    user, *versions = found
+    cache.keep_versions(*versions)  # read with the user: a cached page needs nothing more
+    return user if user.active else None

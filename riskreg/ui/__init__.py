@@ -1,12 +1,15 @@
 """What every page and document shares: the GOV.UK Frontend macros, the board's name, the
 navigation, band and direction tags, and how dates and times are shown."""
 
+import re
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote as url_quote
 
 import jinja2
-from flask import current_app, g, render_template, request, url_for
+from flask import current_app, g, render_template, request, session, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from govuk_frontend_wtf.main import WTFormsHelpers
 from markupsafe import Markup, escape
 from sqlalchemy import select
@@ -141,13 +144,51 @@ def band_tag(view: domain.ScoreView | None, with_levels: bool = False):
     )
 
 
+# Where a whole cached page takes this request's own parts. Escaped text cannot hold "<", so
+# nothing a user typed can be taken for one.
+PAGE_PART = re.compile(r"<!--rr:(nonce|csrf|name|lead)-->")
+
+
+@dataclass(frozen=True)
+class PageViewer:
+    """The signed-in user as a cached page is drawn for: their role, and their name as a mark."""
+
+    role: str
+    name: Markup = Markup("<!--rr:name-->")
+    is_authenticated: bool = True
+
+
 def cached_page(name: str, render, lead: str = ""):
     """The page whose body `render()` gives as (title, body html, status), cached for this
-    register, query string, role and day (riskreg/cache.py); the header and banners are drawn
-    for each request, and so is `lead`, html put before the body (what is this person's own).
-    A bad query string gives the same 400 every time, so it is cached too."""
+    register, query string, role and day (riskreg/cache.py), and the whole page around it too,
+    with this request's own parts put in: the CSP nonce, the CSRF token, the user's name and
+    `lead`, html put before the body (what is this person's own). A page with a banner to show
+    is drawn around the cached body. A bad query string gives the same 400 every time, so it
+    is cached too."""
     title, body, status = cache.cached(name, render)
-    return render_template("page.html", title=title, lead=Markup(lead), body=Markup(body)), status
+    if session.get("_flashes"):
+        page = render_template("page.html", title=title, lead=Markup(lead), body=Markup(body))
+        return page, status
+
+    def draw() -> str:
+        return render_template(
+            "page.html",
+            title=title,
+            lead=Markup("<!--rr:lead-->"),
+            body=Markup(body),
+            cspNonce=Markup("<!--rr:nonce-->"),
+            csrf_token=lambda: Markup("<!--rr:csrf-->"),
+            current_user=PageViewer(current_user.role),
+        )
+
+    parts = {
+        "nonce": g.csp_nonce,
+        "csrf": generate_csrf(),
+        "name": str(escape(current_user.name)),
+        "lead": str(lead),
+    }
+    page = cache.cached(f"{name}:page", draw)
+    return PAGE_PART.sub(lambda part: parts[part.group(1)], page), status
 
 
 def form_status() -> int:
