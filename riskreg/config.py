@@ -19,6 +19,7 @@ ENVIRONMENT_SETTINGS = {
     "RISKREG_TRUSTED_PROXIES": int,
     "RISKREG_FRAGMENT_CACHE": lambda v: v.lower() in {"1", "true", "yes"},
     "PDF_MAX_RISKS": int,
+    "PDF_TIMEOUT": int,
     "MAIL_SERVER": str,
     "MAIL_PORT": int,
     "MAIL_USERNAME": str,
@@ -59,9 +60,11 @@ class Defaults:
     # Rendered register pages kept in each app server (riskreg/cache.py): how many.
     RISKREG_FRAGMENT_CACHE = True
     FRAGMENT_CACHE_SIZE = 128
-    # PDFs (riskreg/ui/pdf.py) are typeset by Typst in the web worker. The summary PDF refuses
-    # more than PDF_MAX_RISKS risks.
-    PDF_MAX_RISKS = 500
+    # PDFs (riskreg/ui/pdf.py) are typeset by Typst in a process of their own, stopped after
+    # PDF_TIMEOUT seconds (keep it below the web server's worker timeout). Typst holds about
+    # half a megabyte a risk while it works: the summary PDF refuses more than PDF_MAX_RISKS.
+    PDF_TIMEOUT = 60
+    PDF_MAX_RISKS = 2_000
     MAIL_SERVER = None  # None: no email is sent
     MAIL_PORT = 25
     MAIL_USERNAME = None

@@ -96,12 +96,8 @@ def test_the_fonts_are_the_apps_own(app, login, monkeypatch, tmp_path, caplog):
     # Nothing from the machine: with no fonts of its own the PDF has none (and the log says
     # so), although the machine has Liberation Sans (.ci/run installs it) and DejaVu Sans.
     monkeypatch.setattr(pdf, "FONTS", tmp_path)
-    pdf._compiler.cache_clear()
-    try:
-        with caplog.at_level(logging.WARNING):
-            response = client.get("/summary.pdf")
-    finally:
-        pdf._compiler.cache_clear()
+    with caplog.at_level(logging.WARNING):
+        response = client.get("/summary.pdf")
     fonts = (
         subprocess.run(["pdffonts", "-"], input=response.data, capture_output=True, check=True)
         .stdout.decode()
@@ -160,3 +156,18 @@ def test_the_templates_import_only_each_other():
         for imported in re.findall(r'#import "([^"]+)"', source):
             assert imported.startswith("/") and (templates / imported[1:]).exists(), path
         assert "@preview" not in source and "http" not in source and "read(" not in source
+
+
+@pytest.mark.documents
+def test_typst_runs_apart_from_the_web_worker_and_a_slow_pdf_is_stopped(app, login, caplog):
+    import sys
+
+    client = login("member")
+    assert client.get("/summary.pdf").status_code == 200
+    assert "typst" not in sys.modules  # its memory is a process's of its own, gone when done
+    app.config["PDF_TIMEOUT"] = 0
+    with caplog.at_level(logging.WARNING):
+        response = client.get("/summary.pdf?section=SG")
+    assert response.status_code == 503 and "not ready after 0 seconds" in response.text
+    assert 'href="/risks?section=SG"' in response.text  # how to ask for fewer risks
+    assert "not ready after 0 s" in caplog.text

@@ -224,7 +224,8 @@ def summary_pdf():
         filename = f"meeting-pack-{meeting.held_on.isoformat()}.pdf"
     else:
         filename = f"risk-summary-{context['as_at'].isoformat()}.pdf"
-    return pdf_response("reports/summary.typ", summary_data(context, meeting), filename)
+    data = summary_data(context, meeting)
+    return pdf_response("reports/summary.typ", data, filename, view.args())
 
 
 # --- The annual report section -------------------------------------------------------------

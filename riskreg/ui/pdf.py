@@ -1,5 +1,7 @@
 """The one way the app makes a PDF: a Typst template from templates/ (beside the HTML ones)
-typeset in this process with its data as JSON, tagged and checked to PDF/UA-1.
+typeset with its data as JSON, tagged and checked to PDF/UA-1, by a process of its own for each
+document (pdf_typesetter.py), given PDF_TIMEOUT seconds: the web worker never holds Typst's
+memory, and a document too slow to wait for is stopped.
 
 The data never becomes markup: the template reads it with `json(bytes(sys.inputs.data))` and
 places its strings as text, so nothing anyone types can act as Typst. The fonts are the app's
@@ -11,13 +13,13 @@ failure is logged."""
 
 import json
 import re
-import threading
+import subprocess
+import sys
+import time
 import unicodedata
-from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
-import typst
 from flask import current_app, render_template
 
 from .downloads import download
@@ -29,18 +31,7 @@ MISSING = "\ufffd"  # drawn for a character neither font has (DejaVu Sans has th
 # it would run out of its table column.
 UNBROKEN = re.compile(r"[^\s/-]{24}(?=[^\s/-])")
 
-_lock = threading.Lock()  # a Typst compiler is used by one request at a time
-
-
-@cache
-def _compiler(root: str, template: str) -> typst.Compiler:
-    """One compiler per template and process: it keeps the fonts loaded and the template parsed,
-    and Typst's own cache makes the next document of the same kind quicker. The root is the
-    templates folder, so a template imports another by its path there ("/_document.typ")."""
-    fonts = typst.Fonts(
-        include_system_fonts=False, include_embedded_fonts=False, font_paths=[FONTS]
-    )
-    return typst.Compiler(Path(root, template), root=root, font_paths=fonts)
+TYPESETTER = Path(__file__).with_name("pdf_typesetter.py")
 
 
 @cache
@@ -87,29 +78,56 @@ class DocumentFailed(Exception):
     """Typst could not make the document, or it failed its PDF/UA-1 check."""
 
 
+class PdfUnavailable(Exception):
+    """The document was not ready in PDF_TIMEOUT seconds."""
+
+
 def typeset(template: str, data: dict) -> bytes:
     """The template (a path under templates/) typeset with `data` as a tagged PDF. Typst's
     warnings (a font or a layout it could not honour) are logged: the templates have none."""
-    text = json.dumps(printable(data), ensure_ascii=False, default=str)
+    root = current_app.template_folder
+    request = {
+        "root": root,
+        "template": str(Path(root, template)),
+        "fonts": str(FONTS),
+        "standard": STANDARD,
+        "timestamp": int(time.time()),
+    }
+    document = json.dumps(printable(data), ensure_ascii=False, default=str)
     try:
-        with _lock:
-            pdf, warnings = _compiler(current_app.template_folder, template).compile_with_warnings(
-                sys_inputs={"data": text},
-                pdf_standards=[STANDARD],
-                timestamp=datetime.now(UTC).replace(microsecond=0),
-            )
-    except typst.TypstError as error:
-        raise DocumentFailed(f"{error.message} {error.hints} {error.trace}") from error
-    for warning in warnings:
-        current_app.logger.warning("PDF %s: %s %s", template, warning.message, warning.trace)
-    return pdf
+        done = subprocess.run(
+            [sys.executable, "-I", str(TYPESETTER)],
+            input=f"{json.dumps(request)}\n{document}".encode(),
+            capture_output=True,
+            timeout=current_app.config["PDF_TIMEOUT"],
+        )
+    except subprocess.TimeoutExpired:
+        raise PdfUnavailable(f"not ready after {current_app.config['PDF_TIMEOUT']} s") from None
+    try:
+        report = json.loads(done.stderr)
+    except ValueError:
+        report = {"error": done.stderr.decode(errors="replace")[-2000:] or "no report"}
+    if done.returncode != 0:
+        raise DocumentFailed(
+            f"{report.get('error')} {report.get('hints', '')} {report.get('trace', '')}"
+        )
+    for warning in report["warnings"]:
+        current_app.logger.warning("PDF %s: %s", template, warning)
+    return done.stdout
 
 
-def pdf_response(template: str, data: dict, filename: str):
-    """The document as a PDF download named `filename`, or a page saying it could not be made
-    (logged, for whoever keeps the app: a template or data the check refuses is a defect)."""
+def pdf_response(template: str, data: dict, filename: str, filter_args: dict | None = None):
+    """The document as a PDF download named `filename`, or a page saying it could not be made:
+    too slow (with how to filter for a smaller one, given the filters it was made with), or
+    refused by its check (logged, for whoever keeps the app: a template or data the check
+    refuses is a defect)."""
     try:
         pdf = typeset(template, data)
+    except PdfUnavailable as error:
+        current_app.logger.warning("PDF %s not made: %s", filename, error)
+        seconds = current_app.config["PDF_TIMEOUT"]
+        reason = f"It was not ready after {seconds} seconds. Try again in a few minutes."
+        return pdf_refused("The PDF could not be made in time", reason, 503, filter_args)
     except DocumentFailed as error:
         current_app.logger.error("PDF %s not made: %s", filename, error)
         return pdf_refused(
