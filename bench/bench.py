@@ -675,13 +675,18 @@ class Measured:
 
 
 def time_register(
-    workdir: str, size: int, budget: float, endpoints: list, warm_up: tuple[str, ...] = ()
+    workdir: str,
+    size: int,
+    budget: float,
+    endpoints: list,
+    warm_up: tuple[str, ...] = (),
+    name: str = "",
 ) -> Measured:
     """Each endpoint at a register of `size` risks, through gunicorn with the cache off and one
     worker: requests one at a time all reach the same worker, so every run after its first is
     warm, and its memory afterwards is the memory of the work done. `warm_up` is fetched first,
     untimed."""
-    database = os.path.join(workdir, f"bench-{size}.sqlite")
+    database = os.path.join(workdir, f"bench-{name or size}.sqlite")
     started = time.perf_counter()
     ref = build_database(database, size)
     progress(f"{size:,} risks: built in {time.perf_counter() - started:.1f} s")

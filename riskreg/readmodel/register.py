@@ -2,7 +2,7 @@
 list, paged; the heat map, a few per cell; every row), filtered, flagged and sorted in SQL with a
 fixed number of statements however many risks, assessments and actions there are."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from types import SimpleNamespace
 
@@ -78,6 +78,9 @@ RISK_COLUMNS = (
     Risk.created_at, Risk.closed_at, Risk.closed_reason, Risk.target_date, Risk.next_review,
     Risk.version, Risk.causes, Risk.consequences, Risk.owner_email,
 )  # fmt: skip
+
+
+PARTNERS = [c.key for c in RISK_COLUMNS].index("partner_agencies")  # read apart: partner_names
 
 
 def register_order(c):
@@ -272,9 +275,9 @@ class _Register:
         actions = _action_counts(ids, self.today, self.at) if ids else {}
         partners = partner_names(ids) if ids else {}
         rows = []
+        fields = len(RISK_COLUMNS)
         for r in records:
-            risk = domain.RiskFact(*r[: len(RISK_COLUMNS)])
-            risk = replace(risk, partner_agencies=partners.get(r.id, ""))
+            risk = domain.RiskFact(*r[:PARTNERS], partners.get(r.id, ""), *r[PARTNERS + 1 : fields])
             views = {kind: _score_view(r, kind, schemes) for kind in PROJECTED}
             rows.append(
                 domain.row_from_views(
@@ -348,7 +351,8 @@ def heatmap_rows(
     )
     counts: dict[tuple[int, int], int] = {}
     listed, sections = [], set()
-    for risk_id, *cell, section_id in db.session.execute(placed):
+    # On the connection: ten thousand narrow rows need no ORM result machinery (a fifth of it).
+    for risk_id, *cell, section_id in db.session.connection().execute(placed):
         cell = tuple(cell)
         counts[cell] = place = counts.get(cell, 0) + 1
         if place <= per_cell:

@@ -1,6 +1,7 @@
 """What every page and document shares: the GOV.UK Frontend macros, the board's name, the
 navigation, band and direction tags, and how dates and times are shown."""
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -115,10 +116,15 @@ def show_time(value: datetime | None) -> str:
 
 def risk_href(ref: str) -> str:
     """A risk page's URL; the route is resolved once per request, not once per ref (a heat map
-    or register page links hundreds)."""
+    or register page links hundreds), and each ref quoted once per process."""
     if "risk_href" not in g:
         g.risk_href = url_for("register.risk", ref="REF").removesuffix("REF")
-    return g.risk_href + url_quote(ref, safe="")
+    return g.risk_href + quoted_ref(ref)
+
+
+@functools.lru_cache(maxsize=65_536)
+def quoted_ref(ref: str) -> str:
+    return url_quote(ref, safe="")
 
 
 def direction_tag(direction: str):
