@@ -810,7 +810,10 @@ def main() -> None:
         # A summary of no risks first, so that a PDF timed only once is not also the one that
         # loads Typst's fonts.
         warm_up = ("/summary.pdf?text=no-risk-says-this",)
-        pdfs = [time_register(workdir, size, budget, [SUMMARY_PDF], warm_up) for size in sizes.pdfs]
+        pdfs = [
+            time_register(workdir, size, budget, [SUMMARY_PDF], warm_up, f"pdf-{size}")
+            for size in sizes.pdfs
+        ]
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
