@@ -171,3 +171,13 @@ def test_typst_runs_apart_from_the_web_worker_and_a_slow_pdf_is_stopped(app, log
     assert response.status_code == 503 and "not ready after 0 seconds" in response.text
     assert 'href="/risks?section=SG"' in response.text  # how to ask for fewer risks
     assert "not ready after 0 s" in caplog.text
+
+
+@pytest.mark.documents
+def test_one_sections_heat_map_draws_its_appetite_line(demo, login):
+    """The line runs along the cells' edges where the page draws it, and the key says so."""
+    response = login("member").get("/summary.pdf?section=SG")
+    assert response.status_code == 200
+    text = flat(pdf_text(response.data, "-raw"))
+    assert flat("Current scores, Safeguarding risks and challenges, as at") in text
+    assert flat("(SG): risk appetite 12; cells above and to the right of the line") in text
