@@ -262,6 +262,45 @@ class Risk(db.Model):
     )
 
 
+class Decision(db.Model):
+    """The board's decision on a risk: its treatment (treat, tolerate, transfer, terminate),
+    why, where it was taken (a meeting held, or the chair's action on a day) and when to look
+    again, with the risk's current score when it was taken. Append-only: the latest is the
+    risk's treatment."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    risk_id: Mapped[int] = mapped_column(ForeignKey("risk.id"))
+    treatment: Mapped[str] = mapped_column(String(10))
+    transfer_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    transfer_to: Mapped[str] = mapped_column(String(200), default="")  # a body not on the list
+    reason: Mapped[str] = mapped_column(Text)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
+    taken_on: Mapped[date]  # the meeting's day, or the chair's action's
+    look_again_on: Mapped[date | None]
+    likelihood: Mapped[int | None]  # the current score when it was taken (None: unscored)
+    impact: Mapped[int | None]
+    score: Mapped[int | None]
+    scheme_version: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    __table_args__ = (
+        # A risk's decisions, latest first: its treatment is the first of them.
+        Index("ix_decision_risk_id_id", "risk_id", "id"),
+        CheckConstraint(
+            "treatment IN ('treat', 'tolerate', 'transfer', 'terminate')", name="treatment"
+        ),
+        CheckConstraint(
+            "treatment != 'tolerate' OR look_again_on IS NOT NULL", name="tolerate_until"
+        ),
+        CheckConstraint(
+            "treatment != 'transfer' OR transfer_agency_id IS NOT NULL OR transfer_to != ''",
+            name="transfer_to_whom",
+        ),
+        CheckConstraint("look_again_on IS NULL OR look_again_on > taken_on", name="look_again"),
+    )
+
+
 class Assessment(db.Model):
     """One scoring of a risk. Append-only: a rescore adds a row."""
 

@@ -5,6 +5,7 @@ import signal
 from contextlib import contextmanager
 
 from sqlalchemy import delete, event, insert, inspect, select, text
+from sqlalchemy import inspect as sa_inspect
 from werkzeug.security import generate_password_hash
 
 from riskreg import clock
@@ -171,10 +172,14 @@ def make_meeting(held_on, title="Board meeting", agreed_at=None, notes=""):
 
 
 def table_rows(with_ids: bool = True) -> dict[str, list[dict]]:
-    """Every table's rows, by table name (tables without rows left out); without their ids,
-    rows are given new ones when they are put back."""
+    """Every table's rows, by table name (tables without rows left out, and those a database
+    at an earlier migration does not have yet); without their ids, rows are given new ones
+    when they are put back."""
     rows = {}
+    present = set(sa_inspect(db.engine).get_table_names())
     for table in db.metadata.sorted_tables:
+        if table.name not in present:
+            continue
         keep = [c for c in table.columns if with_ids or c.name != "id"]
         found = db.session.execute(select(*keep)).mappings().all()
         if found:

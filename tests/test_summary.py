@@ -92,7 +92,7 @@ def test_summary_row_has_scores_owner_direction_controls_actions_and_flags(app, 
     )
     assert row["Ref"] == "SG-02"
     assert row["Risk, owner and lead agency"] == (
-        "High risk Gary Whitehouse, Head of Service Lead: Dudley MBC"
+        "High risk Gary Whitehouse, Head of Service Lead: Dudley MBC Treatment: Not yet decided"
     )
     assert (row["Inherent"], row["Current"], row["Target"]) == (
         "25 Extreme",

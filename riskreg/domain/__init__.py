@@ -2,6 +2,8 @@
 else of riskreg (an import-linter contract checks it). Everything else builds on these names."""
 
 from .adoption import BandChange, BandCount, band_changes, band_counts
+from .dates import long_date
+from .decisions import TREATMENTS, UNDECIDED, treatment_words
 from .presets import PRESETS, preset
 from .privacy import child_identifiers, identifier_message
 from .register import (
@@ -48,6 +50,10 @@ from .words import sentence
 from .years import ReportingYear, last_complete_year, parse_year, year_containing
 
 __all__ = [
+    "TREATMENTS",
+    "UNDECIDED",
+    "long_date",
+    "treatment_words",
     "DEFAULT_BANDS",
     "DEFAULT_IMPACT",
     "DEFAULT_LIKELIHOOD",

@@ -6,6 +6,7 @@ from markupsafe import Markup, escape
 from riskreg import domain
 from riskreg.challenges.listing import of_risk as challenges_of
 from riskreg.clock import today
+from riskreg.decisions.services import decisions_of
 from riskreg.domain.assurance import assurance_summary, line_words
 from riskreg.domain.dates import long_date
 from riskreg.indicators.data import series_for_risks
@@ -112,6 +113,8 @@ def risk(ref):
         trail=audit_changes(risk.id),
         indicators=series_for_risks([risk.id]).get(risk.id, []),
         challenges=challenges_of(risk.id),
+        decisions=decisions_of(risk.id),
+        UNDECIDED=domain.UNDECIDED,
         today=today(),
     )
 

@@ -1,0 +1,164 @@
+"""The board's decisions on a risk: recorded by a manager with a reason, where it was decided
+and when to look again, kept append-only with the risk's score then; the latest is the risk's
+treatment. Bad input is refused beside its field and writes nothing."""
+
+from datetime import date, timedelta
+
+import pytest
+from helpers import make_meeting, make_risk, table_counts
+from sqlalchemy import select
+
+from riskreg import clock
+from riskreg.decisions import services
+from riskreg.extensions import db
+from riskreg.models import Agency, AuditEvent, Decision
+
+TODAY = clock.today()
+UNTIL = TODAY + timedelta(days=90)
+
+
+def day(value: date) -> list[str]:
+    return [str(value.day), str(value.month), str(value.year)]
+
+
+@pytest.fixture
+def setting(app):
+    """SG-01 scored 4 x 4, a meeting held last week and one next month, and an agency."""
+    with app.app_context():
+        make_risk(current=(4, 4))
+        held = make_meeting(TODAY - timedelta(days=7), "Board meeting").id
+        ahead = make_meeting(TODAY + timedelta(days=30), "Next board").id
+        agency = Agency(name="NHS Dudley CCG")
+        db.session.add(agency)
+        db.session.commit()
+        return {"held": held, "ahead": ahead, "agency": agency.id}
+
+
+def post(client, **fields):
+    return client.post("/risks/SG-01/decisions/new", data=fields)
+
+
+def tolerate(setting, **changes):
+    return {
+        "treatment": "tolerate",
+        "reason": "Likelihood low since the schools' guidance",
+        "where": "meeting",
+        "meeting": str(setting["held"]),
+        "look_again_on": day(UNTIL),
+        **changes,
+    }
+
+
+def test_a_manager_records_a_decision_and_the_risk_page_shows_it(app, login, setting):
+    client = login("manager")
+    response = post(client, **tolerate(setting))
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/risks/SG-01#decisions")
+    page = client.get("/risks/SG-01").text
+    until = f"{UNTIL.day} {UNTIL:%B} {UNTIL.year}"
+    assert f"<strong>Treatment:</strong> Tolerate until {until}" in page
+    assert "Likelihood low since the schools&#39; guidance" in page
+    assert f"Board meeting, {(TODAY - timedelta(days=7)).day} " in page
+    assert " by Test Manager</td>" in page
+    with app.app_context():
+        decision = db.session.scalar(select(Decision))
+        assert (decision.score, decision.likelihood, decision.impact) == (16, 4, 4)
+        assert decision.taken_on == TODAY - timedelta(days=7)
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.entity == "decision"))
+        assert event.risk_id == decision.risk_id and event.changes["treatment"] == [
+            None,
+            "tolerate",
+        ]
+
+
+def test_the_latest_decision_is_the_treatment_and_every_one_is_kept(app, login, setting):
+    client = login("manager")
+    assert "<strong>Treatment:</strong> Not yet decided" in client.get("/risks/SG-01").text
+    assert post(client, **tolerate(setting)).status_code == 302
+    transfer = tolerate(setting, treatment="transfer", transfer_agency=str(setting["agency"]),
+                        look_again_on=["", "", ""], where="chair", chair_on=day(TODAY),
+                        reason="Commissioning moved to the CCG")  # fmt: skip
+    assert post(client, **transfer).status_code == 302
+    page = client.get("/risks/SG-01").text
+    assert "<strong>Treatment:</strong> Transfer to NHS Dudley CCG" in page
+    assert page.index("Transfer to NHS Dudley CCG") < page.index("Tolerate until")
+    assert "Chair&#39;s action" in page
+    with app.app_context():
+        risk_id = db.session.scalar(select(Decision.risk_id))
+        assert services.treatments_of([risk_id]) == {risk_id: "Transfer to NHS Dudley CCG"}
+        assert services.treatments_of([]) == {}
+
+
+def test_members_read_decisions_and_cannot_record_one(login, setting):
+    client = login("member")
+    assert client.get("/risks/SG-01/decisions/new").status_code == 403
+    assert post(client, **tolerate(setting)).status_code == 403
+    assert "Record the board" not in client.get("/risks/SG-01").text
+
+
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"treatment": ""}, "treatment", "Choose the treatment"),
+        ({"treatment": "ignore"}, "treatment", "Choose the treatment from the list"),
+        ({"reason": "  "}, "reason", "Enter why the board decided this"),
+        ({"look_again_on": ["", "", ""]}, "look_again_on", "a risk is tolerated until then"),
+        ({"look_again_on": "today"}, "look_again_on", "must be a date after today"),
+        ({"look_again_on": ["31", "2", "2027"]}, "look_again_on", "must be a real date"),
+        ({"meeting": "ahead"}, "meeting", "a board meeting held by today"),
+        ({"meeting": "999999"}, "meeting", "a board meeting held by today"),
+        ({"meeting": ""}, "meeting", "Choose the board meeting that decided it"),
+        ({"where": "pub"}, "where", "Choose where it was decided from the list"),
+        ({"where": "chair"}, "chair_on", "Enter the date of the chair's action"),
+        ({"where": "chair", "chair_on": "tomorrow"}, "chair_on", "today or earlier"),
+        ({"treatment": "transfer"}, "transfer_to", "Choose the agency it is transferred to"),
+        ({"treatment": "transfer", "transfer_agency": "999999"}, "transfer_agency",
+         "Choose an agency from the list"),
+        ({"reason": "Child NHS no. 943 476 5919"}, "reason", "never identify a child"),
+    ],
+)  # fmt: skip
+def test_bad_input_is_refused_beside_its_field_and_writes_nothing(
+    app, login, setting, changes, field, message
+):
+    client = login("manager")
+    values = {"today": day(TODAY), "tomorrow": day(TODAY + timedelta(days=1)),
+              "ahead": str(setting["ahead"])}  # fmt: skip
+    fields = tolerate(setting, **{k: values.get(v, v) if isinstance(v, str) else v
+                                  for k, v in changes.items()})  # fmt: skip
+    with app.app_context():
+        before = table_counts()
+    response = post(client, **fields)
+    assert response.status_code == 400
+    assert message.replace("'", "&#39;") in response.text
+    assert f'href="#{field}' in response.text  # the summary links to the field
+    with app.app_context():
+        assert table_counts() == before
+
+
+def test_what_was_typed_in_the_reason_is_text(login, setting):
+    client = login("manager")
+    typed = '<b class="x">bold</b> #set text(red) *b*'
+    assert post(client, **tolerate(setting, reason=typed)).status_code == 302
+    page = client.get("/risks/SG-01").text
+    assert "&lt;b class=&#34;x&#34;&gt;bold&lt;/b&gt; #set text(red) *b*" in page
+    assert '<b class="x">' not in page
+
+
+def test_no_decision_on_a_risk_that_does_not_exist(login):
+    assert login("manager").get("/risks/SG-99/decisions/new").status_code == 404
+
+
+def test_a_closed_risk_takes_no_decision_until_it_is_reopened(app, login, setting):
+    from riskreg.models import Risk
+
+    with app.app_context():
+        db.session.scalar(select(Risk)).status = "closed"
+        db.session.commit()
+    client = login("manager")
+    with app.app_context():
+        before = table_counts()
+    assert client.get("/risks/SG-01/decisions/new").status_code == 409
+    response = post(client, **tolerate(setting))
+    assert response.status_code == 409 and "reopen it to change it" in response.text
+    with app.app_context():
+        assert table_counts() == before
