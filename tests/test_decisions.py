@@ -162,3 +162,89 @@ def test_a_closed_risk_takes_no_decision_until_it_is_reopened(app, login, settin
     assert response.status_code == 409 and "reopen it to change it" in response.text
     with app.app_context():
         assert table_counts() == before
+
+
+def decide(app, ref, treatment, look_again_on=None, taken_on=None, **fields):
+    """A decision recorded straight through the service (which trusts its dates)."""
+    from riskreg.models import Risk
+
+    with app.app_context():
+        risk = db.session.scalar(select(Risk).where(Risk.ref == ref))
+        services.record_decision(
+            risk,
+            treatment=treatment,
+            reason="Decided",
+            taken_on=taken_on or TODAY - timedelta(days=100),
+            look_again_on=look_again_on,
+            **fields,
+        )
+        db.session.commit()
+
+
+@pytest.fixture
+def two_risks(app):
+    """SG-01 at 16 in a section whose appetite is 12; SG-02 at 6."""
+    from riskreg.models import Section
+
+    with app.app_context():
+        make_risk(current=(4, 4), title="Above")
+        make_risk(current=(2, 3), title="Within")
+        db.session.scalar(select(Section).where(Section.prefix == "SG")).appetite = 12
+        db.session.commit()
+
+
+def refs(client, query: str) -> list[str]:
+    import re
+
+    html = client.get(f"/risks?{query}").text
+    return re.findall(r'govuk-!-font-weight-bold" href="/risks/([A-Z]+-\d+)"', html)
+
+
+def test_the_register_shows_filters_and_sorts_by_treatment(app, login, two_risks):
+    client = login("member")
+    assert 'rr-flag">Above appetite, no decision' in client.get("/risks").text
+    assert refs(client, "flag=no_decision") == ["SG-01"]
+    decide(app, "SG-01", "tolerate", UNTIL)
+    html = client.get("/risks").text
+    assert f"Tolerate until {UNTIL.day} {UNTIL:%B} {UNTIL.year}" in html
+    assert "Not yet decided" in html and 'rr-flag">Above appetite, no decision' not in html
+    assert refs(client, "flag=no_decision") == []
+    assert refs(client, "treatment=tolerate") == ["SG-01"]
+    assert refs(client, "treatment=undecided") == ["SG-02"]
+    assert refs(client, "treatment=treat") == []
+    assert refs(client, "sort=treatment&order=asc") == ["SG-01", "SG-02"]  # undecided last
+    assert refs(client, "sort=treatment&order=desc") == ["SG-01", "SG-02"]
+    bad = client.get("/risks?treatment=ignore")
+    assert bad.status_code == 400 and "Choose a treatment from the list" in bad.text
+
+
+def test_a_decision_past_its_date_or_outgrown_is_due_for_review(app, login, two_risks):
+    from riskreg.models import Risk
+    from riskreg.register import services as register_services
+
+    client = login("member")
+    decide(app, "SG-02", "treat", TODAY - timedelta(days=1))  # its look-again date has passed
+    decide(app, "SG-01", "tolerate", UNTIL)
+    assert refs(client, "flag=decision_due") == ["SG-02"]
+    with app.app_context():  # the tolerated risk rescored above the score it was tolerated at
+        risk = db.session.scalar(select(Risk).where(Risk.ref == "SG-01"))
+        register_services.rescore_risk(risk, {"current": register_services.Scoring(5, 4)}, "Worse")
+        db.session.commit()
+    assert refs(client, "flag=decision_due") == ["SG-01", "SG-02"]
+    assert refs(client, "flag=no_decision") == ["SG-01"]
+    page = client.get("/risks/SG-01").text
+    assert 'rr-flag">Decision due for review' in page
+    assert 'rr-flag">Above appetite, no decision' in page
+
+
+def test_the_rules_of_a_decision_running_out():
+    from riskreg.domain import DecisionFact
+    from riskreg.domain.decisions import decision_due, tolerated
+
+    until = DecisionFact("tolerate", "", TODAY + timedelta(days=1), 16)
+    assert not decision_due(until, 16, TODAY) and tolerated(until, 16, TODAY)
+    assert decision_due(until, 20, TODAY) and not tolerated(until, 20, TODAY)
+    assert decision_due(until, 16, TODAY + timedelta(days=2))
+    treat = DecisionFact("treat", "", None, 16)
+    assert not decision_due(treat, 25, TODAY) and not tolerated(treat, 16, TODAY)
+    assert not decision_due(None, 25, TODAY) and not tolerated(None, 25, TODAY)

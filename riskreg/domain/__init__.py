@@ -3,7 +3,7 @@ else of riskreg (an import-linter contract checks it). Everything else builds on
 
 from .adoption import BandChange, BandCount, band_changes, band_counts
 from .dates import long_date
-from .decisions import TREATMENTS, UNDECIDED, treatment_words
+from .decisions import TREATMENTS, UNDECIDED, DecisionFact, treatment_words
 from .presets import PRESETS, preset
 from .privacy import child_identifiers, identifier_message
 from .register import (
@@ -50,6 +50,7 @@ from .words import sentence
 from .years import ReportingYear, last_complete_year, parse_year, year_containing
 
 __all__ = [
+    "DecisionFact",
     "TREATMENTS",
     "UNDECIDED",
     "long_date",

@@ -1,6 +1,7 @@
 """The board's decisions on a risk, as words: its treatment (HM Treasury's Orange Book's four
 responses) and the sentence a page or document gives a decision."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from .dates import long_date
@@ -31,3 +32,40 @@ def treatment_words(treatment: str | None, to: str = "", until: date | None = No
             else (f", look again by {long_date(until)}")
         )
     return words
+
+
+@dataclass(frozen=True)
+class DecisionFact:
+    """A risk's latest decision, as the register needs it."""
+
+    treatment: str
+    to: str  # the agency or body a transfer is to
+    look_again_on: date | None
+    score: int | None  # the current score when it was taken
+
+    @property
+    def words(self) -> str:
+        return treatment_words(self.treatment, self.to, self.look_again_on)
+
+
+def decision_due(decision: DecisionFact | None, current: int | None, today: date) -> bool:
+    """The board should look at its decision again: its look-again date has passed, or a risk
+    it tolerated has since been rescored above the score it was tolerated at."""
+    if decision is None:
+        return False
+    if decision.look_again_on is not None and decision.look_again_on < today:
+        return True
+    return (
+        decision.treatment == "tolerate"
+        and None not in (current, decision.score)
+        and current > decision.score
+    )
+
+
+def tolerated(decision: DecisionFact | None, current: int | None, today: date) -> bool:
+    """A current decision to tolerate the risk as it stands: what lets it be above appetite."""
+    return (
+        decision is not None
+        and decision.treatment == "tolerate"
+        and not decision_due(decision, current, today)
+    )

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from .decisions import UNDECIDED, DecisionFact, decision_due, tolerated
 from .scoring import Scheme, ScoreView
 
 # The three scorings of a risk: before controls, with controls as they are, after planned actions.
@@ -90,6 +91,14 @@ class RegisterRow:
     indicator_moved: bool = False
     open_challenge: bool = False  # a challenge about it is open or awaiting the board
     weak_assurance: bool = False  # a control's latest assurance is limited or none
+    decision: DecisionFact | None = None  # its latest: the treatment
+    decision_due: bool = False  # its look-again date passed, or tolerated and since rescored up
+    no_decision: bool = False  # above appetite, and no current decision to tolerate it
+
+    @property
+    def treatment(self) -> str:
+        """ "Tolerate until 31 March 2027", or "Not yet decided"."""
+        return self.decision.words if self.decision else UNDECIDED
 
     @property
     def ref(self) -> str:
@@ -142,9 +151,12 @@ def row_from_views(
     indicator_moved: bool = False,
     open_challenge: bool = False,
     weak_assurance: bool = False,
+    decision: DecisionFact | None = None,
 ) -> RegisterRow:
     """A register row and its flags from scores already banded (live, or from a snapshot)."""
     is_open = risk.status == "open"
+    score = current.score if current else None
+    above_appetite = current is not None and beyond_appetite(current.score, risk.appetite)
     return RegisterRow(
         risk=risk,
         inherent=inherent,
@@ -163,10 +175,13 @@ def row_from_views(
         and current is not None
         and target is not None
         and current.score > target.score,
-        above_appetite=current is not None and beyond_appetite(current.score, risk.appetite),
+        above_appetite=above_appetite,
         indicator_moved=is_open and indicator_moved,
         open_challenge=is_open and open_challenge,
         weak_assurance=is_open and weak_assurance,
+        decision=decision,
+        decision_due=is_open and decision_due(decision, score, today),
+        no_decision=is_open and above_appetite and not tolerated(decision, score, today),
     )
 
 

@@ -12,6 +12,7 @@ Callers import every name from `riskreg.readmodel`."""
 from .filters import (
     FLAGS,
     STATUSES,
+    TREATMENT_CHOICES,
     RegisterQuery,
     action_open_sql,
     action_overdue_sql,
@@ -61,6 +62,7 @@ __all__ = [
     "RISK_COLUMNS",
     "SCORE_PARTS",
     "STATUSES",
+    "TREATMENT_CHOICES",
     "AgencyInfo",
     "RegisterPage",
     "RegisterQuery",

@@ -20,7 +20,11 @@ FLAGS = {
     "indicator_moved": "Indicator moved since last rescore",
     "open_challenge": "Open challenge",
     "weak_assurance": "Limited or no assurance",
+    "decision_due": "Decision due for review",
+    "no_decision": "Above appetite, no decision",
 }
+# The register's treatment filter: a treatment, or none decided yet.
+TREATMENT_CHOICES = ("treat", "tolerate", "transfer", "terminate", "undecided")
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class RegisterQuery:
     # (a reporting year), still scored as at the end of as_at.
     open_from: date | None = None
     flag: str = ""  # one of FLAGS: only the rows showing that flag
+    treatment: str = ""  # one of TREATMENT_CHOICES: the risks whose latest decision is that
 
     def __post_init__(self):
         if self.open_from is not None and (self.as_at is None or self.open_from > self.as_at):

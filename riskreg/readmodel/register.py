@@ -7,6 +7,7 @@ from datetime import date, datetime
 from types import SimpleNamespace
 
 from sqlalchemy import case, exists, false, func, literal, or_, select, true
+from sqlalchemy.orm import aliased
 
 from riskreg import clock, domain
 from riskreg.domain import challenges as challenge_rules
@@ -17,6 +18,7 @@ from riskreg.models import (
     Agency,
     Challenge,
     Control,
+    Decision,
     IndicatorAlert,
     Risk,
     RiskScores,
@@ -145,6 +147,30 @@ class _Register:
                 Control.risk_id == Risk.id, Control.assurance_level.in_(WEAK_ASSURANCE)
             )
         )
+        # Its latest decision (made by then, in a past view): the risk's treatment.
+        self.decision = aliased(Decision, name="latest_decision")
+        self.transfer_agency = aliased(Agency, name="transfer_agency")
+        latest = select(Decision.id).where(Decision.risk_id == Risk.id)
+        if self.past:
+            latest = latest.where(Decision.created_at <= self.at)
+        self.latest_decision = latest.order_by(Decision.id.desc()).limit(1).scalar_subquery()
+        d, score = self.decision, s.current_score
+        self.decision_due = (
+            self.is_open
+            & d.id.is_not(None)
+            & ((d.look_again_on < self.today) | ((d.treatment == "tolerate") & (score > d.score)))
+        )
+        tolerated = (
+            (d.treatment == "tolerate")
+            & (func.coalesce(d.look_again_on, self.today) >= self.today)
+            & (func.coalesce(score, 0) <= func.coalesce(d.score, 0))
+        )
+        self.no_decision = (
+            self.is_open
+            & Section.appetite.is_not(None)
+            & (score > Section.appetite)
+            & ~func.coalesce(tolerated, false())
+        )
         created = Action.created_at <= self.at if self.past else true()
         self.overdue_actions = (
             select(func.count(Action.id))
@@ -164,6 +190,12 @@ class _Register:
                 self.indicator_moved.label("indicator_moved"),
                 self.open_challenge.label("open_challenge"),
                 self.weak_assurance.label("weak_assurance"),
+                self.decision.treatment.label("treatment"),
+                func.coalesce(self.transfer_agency.name, self.decision.transfer_to).label(
+                    "transfer_to"
+                ),
+                self.decision.look_again_on.label("look_again_on"),
+                self.decision.score.label("decided_score"),
             )
         statement = (
             select(*columns)
@@ -174,6 +206,12 @@ class _Register:
         )
         if not narrow:
             statement = statement.join(Agency, Agency.id == Risk.lead_agency_id)
+        if not narrow or q.treatment or q.flag in ("decision_due", "no_decision"):
+            statement = statement.outerjoin(
+                self.decision, self.decision.id == self.latest_decision
+            ).outerjoin(
+                self.transfer_agency, self.transfer_agency.id == self.decision.transfer_agency_id
+            )
         if not self.past and (not narrow or q.flag == "indicator_moved"):
             statement = statement.outerjoin(IndicatorAlert, IndicatorAlert.risk_id == Risk.id)
         if q.band:
@@ -190,11 +228,19 @@ class _Register:
             statement = statement.where(self.open_challenge)
         elif q.flag == "weak_assurance":
             statement = statement.where(self.weak_assurance)
+        elif q.flag == "decision_due":
+            statement = statement.where(self.decision_due)
+        elif q.flag == "no_decision":
+            statement = statement.where(self.no_decision)
+        if q.treatment == "undecided":
+            statement = statement.where(self.decision.id.is_(None))
+        elif q.treatment:
+            statement = statement.where(self.decision.treatment == q.treatment)
         return statement
 
     def count(self):
         """How many risks match; the scores are joined only when a filter needs them."""
-        if self.query.band or self.query.flag or self.past:
+        if self.query.band or self.query.flag or self.query.treatment or self.past:
             return self.statement(func.count())
         statement = select(func.count()).select_from(Risk).where(*risk_conditions(self.query))
         if self.query.section:
@@ -241,6 +287,8 @@ class _Register:
             return (rank,), true()
         if column == "next_review":
             return (Risk.next_review,), Risk.next_review.is_not(None)
+        if column == "treatment":
+            return (self.decision.treatment,), self.decision.id.is_not(None)
         if column == "flags":
             flags = (
                 case((self.review_overdue, 1), else_=0)
@@ -249,6 +297,8 @@ class _Register:
                 + case((self.indicator_moved, 1), else_=0)
                 + case((self.open_challenge, 1), else_=0)
                 + case((self.weak_assurance, 1), else_=0)
+                + case((self.decision_due, 1), else_=0)
+                + case((self.no_decision, 1), else_=0)
             )
             return (flags, self.overdue_actions), true()
         keys = {
@@ -291,6 +341,13 @@ class _Register:
                     indicator_moved=bool(r.indicator_moved),
                     open_challenge=bool(r.open_challenge),
                     weak_assurance=bool(r.weak_assurance),
+                    decision=(
+                        domain.DecisionFact(
+                            r.treatment, r.transfer_to or "", r.look_again_on, r.decided_score
+                        )
+                        if r.treatment
+                        else None
+                    ),
                 )
             )
         return rows

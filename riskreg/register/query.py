@@ -17,6 +17,7 @@ from riskreg.domain.dates import date_parts, parse_date
 from riskreg.readmodel import (
     FLAGS,
     STATUSES,
+    TREATMENT_CHOICES,
     RegisterQuery,
     agencies,
     register_page,
@@ -40,6 +41,7 @@ SORT_COLUMNS = {
     "current": "Current",
     "target": "Target",
     "direction": "Direction",
+    "treatment": "Treatment",
     "next_review": "Next review",
     "flags": "Flags",
 }
@@ -179,6 +181,7 @@ def parse_register_args(
         text=text("text", "Search text"),
         as_at=as_at,
         flag=choice("flag", FLAGS, "Choose a flag from the list"),
+        treatment=choice("treatment", TREATMENT_CHOICES, "Choose a treatment from the list"),
     )
     sort = choice("sort", SORT_COLUMNS, "Sort by one of the register's columns")
     order = choice("order", ORDERS, "Sort order must be asc or desc", default="asc")

@@ -34,7 +34,17 @@ from .detail import (
 from .query import SORT_COLUMNS, page_numbers, page_of, register_query_from_args
 
 # The filters that are fields of the register's form (sort and page come from links).
-FILTER_FIELDS = ("section", "band", "status", "flag", "agency", "owner", "text", "as_at")
+FILTER_FIELDS = (
+    "section",
+    "band",
+    "status",
+    "flag",
+    "treatment",
+    "agency",
+    "owner",
+    "text",
+    "as_at",
+)
 
 
 @bp.route("/risks")
@@ -51,6 +61,9 @@ def filters(view) -> dict:
             "band": [("", "All bands")] + [(b.name, b.name) for b in active_scheme().bands],
             "status": [("open", "Open"), ("closed", "Closed"), ("all", "Open and closed")],
             "flag": [("", "Any")] + list(FLAGS.items()),
+            "treatment": [("", "Any")]
+            + list(domain.TREATMENTS.items())
+            + [("undecided", domain.UNDECIDED)],
             "agency": [("", "All agencies")] + [(str(a.id), a.name) for a in agencies()],
         },
         "columns": SORT_COLUMNS,
@@ -141,6 +154,14 @@ def flag_tags(row: domain.RegisterRow) -> Markup:
     if row.weak_assurance:
         tags.append(
             '<strong class="govuk-tag govuk-tag--orange rr-flag">Limited or no assurance</strong>'
+        )
+    if row.decision_due:
+        tags.append(
+            '<strong class="govuk-tag govuk-tag--orange rr-flag">Decision due for review</strong>'
+        )
+    if row.no_decision:
+        tags.append(
+            '<strong class="govuk-tag govuk-tag--red rr-flag">Above appetite, no decision</strong>'
         )
     return Markup("\n".join(tags))
 
