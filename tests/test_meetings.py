@@ -400,3 +400,22 @@ def test_after_agreeing_at_todays_meeting_the_next_meeting_is_the_next_one(app, 
         assert next_meeting().id == later_id
     dashboard = client.get("/").text
     assert f"Next board meeting: {long_date(later_day)}" in dashboard
+
+
+def test_the_register_is_agreed_only_at_a_meeting_held_by_today(app, login):
+    client = login("manager")
+    with app.app_context():
+        make_risk()
+        ahead_id = make_meeting(TODAY + timedelta(days=24), title="Board").id
+        today_id = make_meeting(TODAY, title="Today's board").id
+    assert "Agree the register" not in client.get(f"/meetings/{ahead_id}").text
+    assert "Agree the register" in client.get(f"/meetings/{today_id}").text
+    with app.app_context():
+        before = table_counts()
+    for method in (client.get, client.post):
+        response = method(f"/meetings/{ahead_id}/agree")
+        assert response.status_code == 409 and "has not been held yet" in response.text
+        assert "<form" not in response.text.split("</header>", 1)[1]  # nothing offered
+    with app.app_context():
+        assert table_counts() == before
+        assert db.session.get(Meeting, ahead_id).agreed_at is None

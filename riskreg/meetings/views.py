@@ -119,6 +119,7 @@ def view(meeting_id):
         agreed_by=agreed_by,
         rescores=rescores,
         previous=snapshots.previous_agreed(meeting),
+        held=meeting.held_on <= clock.today(),
     )
 
 
@@ -130,6 +131,10 @@ def agree(meeting_id):
     meeting = meeting_or_404(meeting_id)
     if meeting.agreed_at is not None:
         return already_agreed(meeting)
+    if meeting.held_on > clock.today():
+        return render_template(
+            "meetings/not_held.html", title="The meeting has not been held yet", meeting=meeting
+        ), 409
     rescores = services.rescores_to_agree(meeting)
     form = AgreeForm()
     form.rescores.choices = [(r.key, r.ref) for r in rescores if not r.agreed_at]
