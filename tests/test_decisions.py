@@ -248,3 +248,36 @@ def test_the_rules_of_a_decision_running_out():
     treat = DecisionFact("treat", "", None, 16)
     assert not decision_due(treat, 25, TODAY) and not tolerated(treat, 16, TODAY)
     assert not decision_due(None, 25, TODAY) and not tolerated(None, 25, TODAY)
+
+
+def test_the_pack_opens_its_register_with_the_boards_exceptions(app, login, two_risks, monkeypatch):
+    from riskreg.ui import pdf
+
+    client = login("member")
+    with app.app_context():
+        make_meeting(TODAY + timedelta(days=7), "Board meeting")
+    given = []
+    monkeypatch.setattr(pdf, "typeset", lambda _, data: given.append(data) or b"%PDF-")
+    client.get("/summary.pdf?changes=1")
+    assert [e["ref"] for e in given[-1]["exceptions"]] == ["SG-01"]
+    assert given[-1]["sections"][0]["rows"][0]["flags"][-1] == "Above appetite, no decision"
+    client.get("/summary.pdf")  # a plain summary has no exceptions part
+    assert given[-1]["exceptions"] == []
+    decide(app, "SG-01", "tolerate", UNTIL)
+    client.get("/summary.pdf?changes=1")
+    assert given[-1]["exceptions"] == []
+    treatment = given[-1]["sections"][0]["rows"][0]["treatment"]
+    assert treatment.startswith("Treatment: Tolerate until ")
+
+
+@pytest.mark.documents
+def test_the_packs_exceptions_are_typeset(app, login, two_risks):
+    from test_one_truth import pdf_text
+
+    with app.app_context():
+        make_meeting(TODAY + timedelta(days=7), "Board meeting")
+    response = login("member").get("/summary.pdf?changes=1")
+    assert response.status_code == 200
+    text = " ".join(pdf_text(response.data, "-raw").split())
+    assert "Above appetite, no decision to tolerate (1)" in text
+    assert text.index("no decision to tolerate") < text.index("highest current score first")

@@ -110,7 +110,10 @@ def test_summary_row_has_scores_owner_direction_controls_actions_and_flags(app, 
         f"Review caseloads due {later_due.day} {later_due:%b %Y}"
     )
     assert "Done already" not in html  # complete actions are not open
-    assert row["Flags"] == "Review overdue 1 action overdue Past target date Above appetite"
+    assert row["Flags"] == (
+        "Review overdue 1 action overdue Past target date Above appetite "
+        "Above appetite, no decision"
+    )
     low = section_tables(html)["Safeguarding risks and challenges"][2]
     assert low[5] == "New" and low[7] == "Undated follow-up no due date" and low[8] == ""
     assert low[6] == "None recorded"

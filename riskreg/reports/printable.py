@@ -21,6 +21,10 @@ def flags_of(row) -> list[str]:
         flags.append("Indicator moved since last rescore")
     if row.above_appetite:
         flags.append("Above appetite")
+    if row.decision_due:
+        flags.append("Decision due for review")
+    if row.no_decision:
+        flags.append("Above appetite, no decision")
     return flags
 
 
@@ -104,6 +108,18 @@ def summary_data(context: dict, meeting=None) -> dict:
             else ""
         ),
         "heatmap": heatmap_data(context["grid"]),
+        # The board's exceptions, first in a pack's register: above appetite, not tolerated.
+        "exceptions": [
+            {
+                "ref": row.ref,
+                "title": row.risk.title,
+                "current": score_tag(row.current),
+                "appetite": f"{row.risk.appetite} ({row.risk.section_prefix})",
+                "treatment": row.treatment,
+            }
+            for row in rows
+            if meeting and row.no_decision
+        ],
         "sections": [
             {
                 "name": section.name,
