@@ -2,7 +2,7 @@
 the treatment of many risks at once (one statement however many)."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
@@ -26,6 +26,7 @@ def record_decision(
     look_again_on: date | None = None,
     transfer_agency_id: int | None = None,
     transfer_to: str = "",
+    at: datetime | None = None,
 ) -> Decision:
     """The board's decision on `risk`, kept with the risk's current score as it stands now;
     audited. The form has checked the dates, the meeting and the agency."""
@@ -43,7 +44,7 @@ def record_decision(
         impact=scores.current_impact if scores else None,
         score=scores.current_score if scores else None,
         scheme_version=scores.current_scheme_version if scores else None,
-        created_at=now_utc(),
+        created_at=at or now_utc(),
         created_by_id=audit.acting_user_id(),
     )
     db.session.add(decision)
@@ -55,6 +56,7 @@ def record_decision(
         audit.diff({}, {name: getattr(decision, name) for name in AUDITED}),
         risk_id=risk.id,
         summary=f"{risk.ref}: {domain.TREATMENTS[treatment].lower()} ({reason})",
+        at=at,
     )
     return decision
 

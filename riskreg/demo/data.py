@@ -1047,3 +1047,52 @@ ASSURANCE = {
          "assurance_gaps": ""},
     ],
 }  # fmt: skip
+
+
+# The board's decisions on some of the risks ("meeting": the key of the meeting that took it,
+# or None for the chair's action ``days_ago``; ``look_again_in_days`` counts from today, and a
+# negative one has passed, so that risk's decision shows as due for review).
+DECISIONS = [
+    {
+        "title": "Emergency inhalers in schools for children with asthma",
+        "treatment": "tolerate",
+        "meeting": "m3",
+        "look_again_in_days": 115,
+        "reason": (
+            "The likelihood is judged low since the schools' guidance on emergency inhalers: "
+            "the Board tolerates the risk until the next annual review."
+        ),
+    },
+    {
+        "title": "Capacity to deliver the business plan and work programme",
+        "treatment": "treat",
+        "meeting": "m2",
+        "look_again_in_days": 60,
+        "reason": (
+            "The Business Unit's recruitment and the partners' contributions to the Quality "
+            "Assurance Officer post should bring the score down by the spring."
+        ),
+    },
+    {
+        "title": "Loss of 24-hour health rapid response to unexpected child deaths",
+        "treatment": "transfer",
+        "meeting": "m3",
+        "transfer_agency": "Dudley CCG",
+        "look_again_in_days": None,
+        "reason": (
+            "Commissioning the rapid response service is the health commissioners' "
+            "responsibility; the CCG reports its progress to each Board meeting."
+        ),
+    },
+    {
+        "title": "Family Justice Review timescales in care proceedings",
+        "treatment": "treat",
+        "meeting": None,
+        "days_ago": 70,
+        "look_again_in_days": -10,
+        "reason": (
+            "The Chair agreed with the local authority and Cafcass to keep the tracking of "
+            "care proceedings against the 26-week timescale, reviewed after the first quarter."
+        ),
+    },
+]

@@ -11,6 +11,7 @@ from riskreg import audit, clock, domain
 from riskreg.admin.services import find_or_add
 from riskreg.auth.accounts import add_user, new_password
 from riskreg.clock import now_utc
+from riskreg.decisions.services import record_decision
 from riskreg.extensions import db
 from riskreg.meetings.services import agree_register
 from riskreg.models import (
@@ -161,6 +162,23 @@ def load_demo(now: datetime | None = None) -> int:
     # Once the history is in place: each agreed register as it stood when it was agreed.
     for meeting, agreed_at in agreements:
         agree_register(meeting, at=agreed_at)
+    refs = {risk.title: risk for risk in db.session.scalars(select(Risk))}
+    for spec in demo_data.DECISIONS:
+        meeting = meetings[spec["meeting"]] if spec["meeting"] else None
+        taken_on = meeting.held_on if meeting else today - timedelta(days=spec["days_ago"])
+        look_again = spec["look_again_in_days"]
+        record_decision(
+            refs[spec["title"]],
+            treatment=spec["treatment"],
+            reason=spec["reason"],
+            taken_on=taken_on,
+            meeting_id=meeting.id if meeting else None,
+            look_again_on=today + timedelta(days=look_again) if look_again is not None else None,
+            transfer_agency_id=agencies[spec["transfer_agency"]].id
+            if "transfer_agency" in spec
+            else None,
+            at=datetime.combine(taken_on, time(13, 0)),
+        )
     dataset.load_dataset(today)
     challenges.load_challenges(today)
     audit.record("register", None, "demo-load", summary="Loaded the demo register")
