@@ -281,3 +281,12 @@ def test_the_packs_exceptions_are_typeset(app, login, two_risks):
     text = " ".join(pdf_text(response.data, "-raw").split())
     assert "Above appetite, no decision to tolerate (1)" in text
     assert text.index("no decision to tolerate") < text.index("highest current score first")
+
+
+def test_since_the_last_meeting_lists_the_decisions_taken(app, login, setting):
+    client = login("manager")
+    assert post(client, **tolerate(setting)).status_code == 302
+    page = client.get(f"/meetings/{setting['ahead']}/changes").text
+    assert "Decisions taken (1)" in page
+    assert f"Tolerate until {UNTIL.day} {UNTIL:%B} {UNTIL.year}" in page
+    assert "Likelihood low since the schools&#39; guidance" in page

@@ -75,30 +75,50 @@ class DecisionView:
     recorded_at: object
 
 
-def decisions_of(risk_id: int) -> list[DecisionView]:
-    """A risk's decisions, latest first: the first is its treatment."""
+def _decisions(*conditions, order=None) -> list[tuple[str, str, DecisionView]]:
+    """(risk ref, risk title, the decision) for the decisions `conditions` choose, latest first
+    unless `order` says otherwise: one statement."""
     recorder = aliased(User)
     rows = db.session.execute(
-        select(Decision, Agency.name, Meeting.title, recorder.name)
+        select(Decision, Risk.ref, Risk.title, Agency.name, Meeting.title, recorder.name)
+        .join(Risk, Risk.id == Decision.risk_id)
         .outerjoin(Agency, Agency.id == Decision.transfer_agency_id)
         .outerjoin(Meeting, Meeting.id == Decision.meeting_id)
         .outerjoin(recorder, recorder.id == Decision.created_by_id)
-        .where(Decision.risk_id == risk_id)
-        .order_by(Decision.id.desc())
+        .where(*conditions)
+        .order_by(*(order or (Decision.id.desc(),)))
     )
     return [
-        DecisionView(
-            treatment=d.treatment,
-            words=domain.treatment_words(d.treatment, agency or d.transfer_to, d.look_again_on),
-            reason=d.reason,
-            taken_on=d.taken_on,
-            where=f"{meeting}, {domain.long_date(d.taken_on)}" if meeting else "Chair's action",
-            score=d.score,
-            recorded_by=name or "",
-            recorded_at=d.created_at,
+        (
+            ref,
+            title,
+            DecisionView(
+                treatment=d.treatment,
+                words=domain.treatment_words(d.treatment, agency or d.transfer_to, d.look_again_on),
+                reason=d.reason,
+                taken_on=d.taken_on,
+                where=f"{meeting}, {domain.long_date(d.taken_on)}" if meeting else "Chair's action",
+                score=d.score,
+                recorded_by=name or "",
+                recorded_at=d.created_at,
+            ),
         )
-        for d, agency, meeting, name in rows
+        for d, ref, title, agency, meeting, name in rows
     ]
+
+
+def decisions_of(risk_id: int) -> list[DecisionView]:
+    """A risk's decisions, latest first: the first is its treatment."""
+    return [view for _, _, view in _decisions(Decision.risk_id == risk_id)]
+
+
+def decisions_between(since: datetime | None, until: datetime):
+    """The decisions recorded after `since` (None: ever) up to `until`, by risk, oldest first:
+    (ref, title, decision)."""
+    window = [Decision.created_at <= until]
+    if since is not None:
+        window.append(Decision.created_at > since)
+    return _decisions(*window, order=(Risk.section_id, Risk.number, Decision.id))
 
 
 def treatments_of(risk_ids: list[int]) -> dict[int, str]:

@@ -78,7 +78,12 @@ def changes_data(c: Changes) -> dict:
             return [
                 risk(item.row.ref, item.row.risk.title),
                 [{"tag": score_tag(item.old, with_levels=True)}],
-                [{"tag": score_tag(item.new, with_levels=True)}, " ", direction(item.direction)],
+                [
+                    {"tag": score_tag(item.new, with_levels=True)},
+                    " ",
+                    direction(item.direction),
+                    {"hint": f" ({item.path})"},
+                ],
                 why,
             ]
 
@@ -133,6 +138,12 @@ def changes_data(c: Changes) -> dict:
                          [i.reason]], "Reason", ("closed", "")),
         rescores(c.rescored_up, "Rescored up: worse", ("rescored up", "")),
         rescores(c.rescored_down, "Rescored down: better", ("rescored down", "")),
+        rescores(c.rescored_back, "Rescored and back", ("rescored and back", "")),
+        table("Decisions taken", ["Risk", "Decision", "Why", "Decided"], c.decisions,
+              lambda i: [risk(i[0], i[1]), [i[2].words], [i[2].reason],
+                         [i[2].where if i[2].where != "Chair's action"
+                          else f"Chair's action, {day(i[2].taken_on)}"]],
+              "Why", ("", "decisions taken")),
         mitigations(c.controls_added, "Controls added", "Control", "Added", "controls added"),
         mitigations(c.actions_added, "Actions added", "Action", "Added", "actions added"),
         mitigations(c.actions_completed, "Actions completed", "Action", "Completed",
@@ -187,6 +198,7 @@ def changes_data(c: Changes) -> dict:
             f"{len(c.closed)} closed",
             f"{len(c.rescored_up)} rescored up (worse)",
             f"{len(c.rescored_down)} rescored down (better)",
+            f"{len(c.rescored_back)} rescored and back where they were",
             f"{len(c.reviews_overdue)} reviews overdue",
             f"{len(c.actions_overdue)} actions overdue",
             f"{len(c.indicators_moved)} indicator values entered"
@@ -197,6 +209,7 @@ def changes_data(c: Changes) -> dict:
             + (f" ({len(ch.escalated)} escalated)" if ch.escalated else "")
             + f", {plural(len(ch.overdue), 'response', 'responses')} overdue",
         ],
+        "adoptions": [f"{line}." for line in c.adoptions],
         "tables": [t for t in tables if t["rows"]],
         "nothing": nothing_sentence([t["nothing"] for t in tables if not t["rows"]]),
     }

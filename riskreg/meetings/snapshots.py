@@ -14,6 +14,7 @@ from riskreg import clock, domain
 from riskreg.challenges.reporting import ChallengeChanges
 from riskreg.challenges.reporting import changes_between as challenges_between
 from riskreg.clock import now_utc
+from riskreg.decisions.services import decisions_between
 from riskreg.domain.agencies import names_within
 from riskreg.extensions import db
 from riskreg.indicators.data import Moved, entered_between
@@ -24,6 +25,7 @@ from riskreg.models import (
     Control,
     Meeting,
     Risk,
+    ScoringScheme,
     SnapshotRow,
     User,
 )
@@ -145,7 +147,12 @@ class Rescore:
     row: domain.RegisterRow  # the risk as it is at the end of the window
     old: domain.ScoreView
     new: domain.ScoreView
-    reasons: tuple[Reason, ...]
+    reasons: tuple[Reason, ...]  # each rescore in the window that moved it, oldest first
+
+    @property
+    def path(self) -> str:
+        """ "16 → 20 → 16": its score before the window, then after each rescore in it."""
+        return " → ".join(str(n) for n in (self.old.score, *(r.score for r in self.reasons)))
 
     @property
     def direction(self) -> str:
@@ -200,6 +207,9 @@ class Changes:
     closed: list[Closure]
     rescored_up: list[Rescore]
     rescored_down: list[Rescore]
+    rescored_back: list[Rescore]  # rescored in the window, and back where they were
+    decisions: list  # (ref, title, decisions.services.DecisionView), recorded in the window
+    adoptions: list[str]  # "Scoring scheme version 3 adopted: the scorings of 4 risks ..."
     controls_added: list[Mitigation]
     actions_added: list[Mitigation]
     actions_completed: list[Mitigation]
@@ -249,14 +259,15 @@ def changes_between(
     ]
 
     reasons = rescore_reasons(since, until)
-    rescored = [
-        Rescore(row, old.current, row.current, tuple(reasons.get(row.risk.id, ())))
-        for row in after
-        if (old := before_by_id.get(row.risk.id)) is not None
-        and old.current is not None
-        and row.current is not None
-        and old.current.score != row.current.score
-    ]
+    rescored, rerecorded = [], 0
+    for row in after:
+        old = before_by_id.get(row.risk.id)
+        if old is None or old.current is None or row.current is None:
+            continue
+        moved, kept = moves(old.current, reasons.get(row.risk.id, ()))
+        rerecorded += kept > 0
+        if moved or old.current.score != row.current.score:
+            rescored.append(Rescore(row, old.current, row.current, moved))
     rescored.sort(key=lambda r: (-abs(r.change), r.row.ref))
 
     mitigations = mitigations_in(since, until, as_of, after_ids)
@@ -272,11 +283,14 @@ def changes_between(
         closed=closed,
         rescored_up=[r for r in rescored if r.direction == "up"],
         rescored_down=[r for r in rescored if r.direction == "down"],
+        rescored_back=[r for r in rescored if r.direction == "same"],
+        adoptions=adoptions_between(since, until, rerecorded),
         reviews_overdue=[
             row for row in after if domain.review_overdue_on(row.risk.next_review, as_of)
         ],
         past_target=[row for row in after if row.past_target],
         action_notes=notes_in(since, until),
+        decisions=decisions_between(since, until),
         above_appetite=[row for row in after if row.above_appetite],
         indicators_moved=entered_between(since, until),
         # Overdue as the challenges stand now, even for an agreed meeting: their history of
@@ -284,6 +298,36 @@ def changes_between(
         challenges=challenges_between(since, until, clock.local_date(now)),
         **mitigations,
     )
+
+
+def moves(before: domain.ScoreView, reasons) -> tuple[tuple[Reason, ...], int]:
+    """Of a risk's current-score assessments in the window (oldest first), those that moved it
+    (a likelihood or impact other than the one before), and how many kept it as it was (a
+    scheme adoption recording it again under the new version)."""
+    moved, kept, at = [], 0, (before.likelihood, before.impact)
+    for reason in reasons:
+        if (reason.likelihood, reason.impact) == at:
+            kept += 1
+        else:
+            moved.append(reason)
+            at = (reason.likelihood, reason.impact)
+    return tuple(moved), kept
+
+
+def adoptions_between(since: datetime | None, until: datetime, risks: int) -> list[str]:
+    """Each scheme version adopted in the window, as one line rather than a rescore a risk."""
+    # Version 1 is the scheme the register started with, never adopted over another.
+    query = select(ScoringScheme.version).where(
+        ScoringScheme.created_at <= until, ScoringScheme.version > 1
+    )
+    if since is not None:
+        query = query.where(ScoringScheme.created_at > since)
+    versions = list(db.session.scalars(query.order_by(ScoringScheme.version)))
+    recorded = f": the scorings of {risks} risk{'s' * (risks != 1)} recorded again in its bands"
+    return [
+        f"Scoring scheme version {v} adopted" + (recorded if v == versions[-1] else "")
+        for v in versions
+    ]
 
 
 def rescore_reasons(since: datetime | None, until: datetime) -> dict[int, list[Reason]]:
