@@ -290,3 +290,11 @@ def test_since_the_last_meeting_lists_the_decisions_taken(app, login, setting):
     assert "Decisions taken (1)" in page
     assert f"Tolerate until {UNTIL.day} {UNTIL:%B} {UNTIL.year}" in page
     assert "Likelihood low since the schools&#39; guidance" in page
+
+
+def test_a_meetings_page_lists_the_decisions_taken_at_it(login, setting):
+    client = login("manager")
+    assert post(client, **tolerate(setting)).status_code == 302
+    page = client.get(f"/meetings/{setting['held']}").text
+    assert "Decisions taken at this meeting" in page and "<strong>Tolerate until" in page
+    assert "Decisions taken at this meeting" not in client.get(f"/meetings/{setting['ahead']}").text

@@ -75,6 +75,9 @@ class DecisionView:
     recorded_at: object
 
 
+BY_RISK = (Risk.section_id, Risk.number, Decision.id)
+
+
 def _decisions(*conditions, order=None) -> list[tuple[str, str, DecisionView]]:
     """(risk ref, risk title, the decision) for the decisions `conditions` choose, latest first
     unless `order` says otherwise: one statement."""
@@ -112,13 +115,18 @@ def decisions_of(risk_id: int) -> list[DecisionView]:
     return [view for _, _, view in _decisions(Decision.risk_id == risk_id)]
 
 
+def decisions_at(meeting_id: int):
+    """The decisions a meeting took, by risk: (ref, title, decision)."""
+    return _decisions(Decision.meeting_id == meeting_id, order=BY_RISK)
+
+
 def decisions_between(since: datetime | None, until: datetime):
     """The decisions recorded after `since` (None: ever) up to `until`, by risk, oldest first:
     (ref, title, decision)."""
     window = [Decision.created_at <= until]
     if since is not None:
         window.append(Decision.created_at > since)
-    return _decisions(*window, order=(Risk.section_id, Risk.number, Decision.id))
+    return _decisions(*window, order=BY_RISK)
 
 
 def treatments_of(risk_ids: list[int]) -> dict[int, str]:

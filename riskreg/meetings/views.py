@@ -12,6 +12,7 @@ from flask import (
 from sqlalchemy import select
 
 from riskreg import clock
+from riskreg.decisions.services import decisions_at
 from riskreg.domain.dates import long_date
 from riskreg.domain.vocabulary import EDITOR_ROLES
 from riskreg.errors import render_error
@@ -120,6 +121,7 @@ def view(meeting_id):
         rescores=rescores,
         previous=snapshots.previous_agreed(meeting),
         held=meeting.held_on <= clock.today(),
+        decisions=decisions_at(meeting.id),
     )
 
 
