@@ -301,6 +301,21 @@ class Decision(db.Model):
     )
 
 
+class Review(db.Model):
+    """A review of a risk that kept its scores: the day, and what was looked at. Append-only;
+    it sets the next review date as a rescore does, and an indicator's move before it no
+    longer flags the risk."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    risk_id: Mapped[int] = mapped_column(ForeignKey("risk.id"))
+    reviewed_on: Mapped[date]
+    note: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    __table_args__ = (Index("ix_review_risk_id_created_at", "risk_id", "created_at"),)
+
+
 class Assessment(db.Model):
     """One scoring of a risk. Append-only: a rescore adds a row."""
 

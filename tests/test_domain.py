@@ -34,8 +34,9 @@ def test_default_bands_follow_the_nhs_matrix(score, band):
 
 
 @given(st.integers(), st.integers())
-def test_scores_outside_one_to_five_are_refused(likelihood, impact):
-    if likelihood in range(1, 6) and impact in range(1, 6):
+def test_scores_outside_one_to_six_are_refused(likelihood, impact):
+    """Six levels each way is the widest scheme; each scheme narrows it to its own size."""
+    if likelihood in range(1, 7) and impact in range(1, 7):
         assert domain.score_of(likelihood, impact) == likelihood * impact
     else:
         with pytest.raises(ValueError):

@@ -334,6 +334,7 @@ def editing_urls(ref, control_id, action_id):
         "/risks/new",
         f"/risks/{ref}/edit",
         f"/risks/{ref}/rescore",
+        f"/risks/{ref}/review",
         f"/risks/{ref}/controls/new",
         f"/risks/{ref}/controls/{control_id}/edit",
         f"/risks/{ref}/controls/{control_id}/remove",
@@ -363,9 +364,9 @@ def test_members_may_neither_open_nor_post_any_editing_form(app, login):
 def test_every_editing_endpoint_is_for_managers_and_admins(app):
     modules = ("riskreg.register.editing", "riskreg.register.mitigations")
     editing = [name for name, view in app.view_functions.items() if view.__module__ in modules]
-    # risks: 5; controls and actions: add, edit, remove; an action's complete and notes; a
-    # control's assurance
-    assert len(editing) == 11
+    # risks: new, edit, rescore, review, close, reopen; controls and actions: add, edit,
+    # remove; an action's complete and notes; a control's assurance
+    assert len(editing) == 12
     for name in editing:
         assert app.view_functions[name].required_roles == ("admin", "manager"), name
 

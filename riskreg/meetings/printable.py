@@ -139,6 +139,10 @@ def changes_data(c: Changes) -> dict:
         rescores(c.rescored_up, "Rescored up: worse", ("rescored up", "")),
         rescores(c.rescored_down, "Rescored down: better", ("rescored down", "")),
         rescores(c.rescored_back, "Rescored and back", ("rescored and back", "")),
+        table("Reviewed, no change", ["Risk", "Reviewed", "What was looked at"], c.reviewed,
+              lambda i: [risk(i.ref, i.risk_title), [{"keep": day(i.on)},
+                                                     {"hint": f" ({i.by})"} if i.by else ""],
+                         [i.note]], "What was looked at", ("", "reviews that kept the scores")),
         table("Decisions taken", ["Risk", "Decision", "Why", "Decided"], c.decisions,
               lambda i: [risk(i[0], i[1]), [i[2].words], [i[2].reason],
                          [i[2].where if i[2].where != "Chair's action"

@@ -24,6 +24,7 @@ from riskreg.models import (
     Assessment,
     Control,
     Meeting,
+    Review,
     Risk,
     ScoringScheme,
     SnapshotRow,
@@ -195,6 +196,15 @@ class NoteAdded:
 
 
 @dataclass(frozen=True)
+class ReviewKept:
+    ref: str
+    risk_title: str
+    on: date
+    note: str
+    by: str
+
+
+@dataclass(frozen=True)
 class Changes:
     meeting: Meeting
     previous: Meeting | None
@@ -209,6 +219,7 @@ class Changes:
     rescored_down: list[Rescore]
     rescored_back: list[Rescore]  # rescored in the window, and back where they were
     decisions: list  # (ref, title, decisions.services.DecisionView), recorded in the window
+    reviewed: list[ReviewKept]  # reviews in the window that kept the scores
     adoptions: list[str]  # "Scoring scheme version 3 adopted: the scorings of 4 risks ..."
     controls_added: list[Mitigation]
     actions_added: list[Mitigation]
@@ -291,6 +302,7 @@ def changes_between(
         past_target=[row for row in after if row.past_target],
         action_notes=notes_in(since, until),
         decisions=decisions_between(since, until),
+        reviewed=reviews_in(since, until),
         above_appetite=[row for row in after if row.above_appetite],
         indicators_moved=entered_between(since, until),
         # Overdue as the challenges stand now, even for an agreed meeting: their history of
@@ -327,6 +339,23 @@ def adoptions_between(since: datetime | None, until: datetime, risks: int) -> li
     return [
         f"Scoring scheme version {v} adopted" + (recorded if v == versions[-1] else "")
         for v in versions
+    ]
+
+
+def reviews_in(since: datetime | None, until: datetime) -> list[ReviewKept]:
+    """The reviews that kept the scores recorded in the window, by risk: one statement."""
+    query = (
+        select(Review, Risk.ref, Risk.title, User.name)
+        .join(Risk, Risk.id == Review.risk_id)
+        .outerjoin(User, User.id == Review.created_by_id)
+        .where(Review.created_at <= until)
+        .order_by(Risk.section_id, Risk.number, Review.id)
+    )
+    if since is not None:
+        query = query.where(Review.created_at > since)
+    return [
+        ReviewKept(ref, title, review.reviewed_on, review.note, name or "")
+        for review, ref, title, name in db.session.execute(query)
     ]
 
 

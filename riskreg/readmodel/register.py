@@ -20,6 +20,7 @@ from riskreg.models import (
     Control,
     Decision,
     IndicatorAlert,
+    Review,
     Risk,
     RiskScores,
     Section,
@@ -123,12 +124,17 @@ class _Register:
             self.is_open & (Risk.target_date < self.today) & (s.current_score > s.target_score)
         )
         # The flag projection holds the present only: a past view shows no such flag.
+        # A rescore or a review that kept the scores, since the move, clears the flag.
+        last_review = (
+            select(func.max(Review.created_at)).where(Review.risk_id == Risk.id).scalar_subquery()
+        )
         self.indicator_moved = (
             false()
             if self.past
             else self.is_open
             & IndicatorAlert.alert_at.is_not(None)
             & (s.current_at.is_(None) | (IndicatorAlert.alert_at > s.current_at))
+            & (last_review.is_(None) | (IndicatorAlert.alert_at > last_review))
         )
         # Challenges and assurance are kept as they stand now: a past view shows neither flag.
         self.open_challenge = (

@@ -42,6 +42,7 @@ from .forms import (
     NewRiskForm,
     ReasonForm,
     RescoreForm,
+    ReviewForm,
     keep_their_changes,
     score_context,
 )
@@ -304,6 +305,22 @@ def rescore_summary(
 
 
 # --- Close and reopen -------------------------------------------------------------------------
+
+
+@bp.route("/risks/<ref>/review", methods=["GET", "POST"])
+@managers_only
+def review(ref):
+    """A review that keeps the scores: it sets the next review date as a rescore does."""
+    risk = find_risk(ref)
+    form = ReviewForm()
+
+    def change(**lock):
+        services.record_review(risk, form.reviewed_on.data, form.note.data, **lock)
+
+    return run_form(
+        risk, form, change, f"Recorded a review of {risk.ref}: no change", "register/review.html",
+        title=f"Record a review of {risk.ref}",
+    )  # fmt: skip
 
 
 @bp.route("/risks/<ref>/close", methods=["GET", "POST"])

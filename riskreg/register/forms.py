@@ -10,7 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTex
 from wtforms import HiddenField, SelectField, SubmitField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
-from riskreg import audit, domain
+from riskreg import audit, clock, domain
 from riskreg.readmodel import active_scheme
 from riskreg.ui.agencies import AgenciesField, AgencyField
 from riskreg.ui.forms import (
@@ -281,6 +281,23 @@ class RescoreForm(ScoredForm, LockedForm):
 class ReasonForm(LockedForm):
     reason = text("Reason", LONG_TEXT, required="Enter the reason", long=True)
     submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class ReviewForm(LockedForm):
+    """A review that keeps the scores: when, and what was looked at."""
+
+    reviewed_on = DayField(
+        "Date of the review",
+        required="Enter the date of the review",
+        past=True,
+        description=DateExample(past=True),
+    )
+    note = text("What was looked at", LONG_TEXT, required="Enter what was looked at", long=True)
+    submit = SubmitField("Record the review", widget=GovSubmitInput())
+
+    def validate_reviewed_on(self, field):
+        if field.data is not None and field.data > clock.today():
+            raise ValidationError("The date of the review must be today or earlier")
 
 
 class CloseForm(ReasonForm):

@@ -28,13 +28,21 @@ from .risks import (
     set_fields,
     update_risk,
 )
-from .scores import Scoring, add_assessments, record_under_scheme, rescore_risk, suggested_review
+from .scores import (
+    Scoring,
+    add_assessments,
+    record_review,
+    record_under_scheme,
+    rescore_risk,
+    suggested_review,
+)
 
 __all__ = [
     "ACTION_FIELDS", "ASSURANCE_FIELDS", "AUDITED_AS", "CONTROL_FIELDS", "RISK_FIELDS",
     "AssuranceUpdate", "Scoring", "StaleVersion",
     "add_action_note", "add_assessments", "audited_values", "change_status", "check_version",
     "close_risk", "closure_meeting_label", "create_risk", "mark_changed", "next_number",
-    "record_assurance", "record_under_scheme", "remove_mitigation", "remove_notes", "reopen_risk",
-    "rescore_risk", "save_mitigation", "set_fields", "suggested_review", "update_risk",
+    "record_assurance", "record_review", "record_under_scheme", "remove_mitigation",
+    "remove_notes", "reopen_risk", "rescore_risk", "save_mitigation", "set_fields",
+    "suggested_review", "update_risk",
 ]  # fmt: skip

@@ -10,7 +10,7 @@ from riskreg import audit, clock, domain
 from riskreg.clock import now_utc
 from riskreg.domain.dates import long_date
 from riskreg.extensions import db
-from riskreg.models import Assessment, Risk, ScoringScheme
+from riskreg.models import Assessment, Review, Risk, RiskScores, ScoringScheme
 from riskreg.readmodel import (
     active_scheme,
     active_scheme_row,
@@ -152,6 +152,15 @@ def rescore_risk(
     added = add_assessments(risk, scores, rationale, meeting_id=meeting_id, user_id=user_id, at=at)
     if next_review is None and "current" in scores:
         next_review = suggested_review(scores["current"].score, clock.local_date(at))
+    set_next_review(risk, next_review, at, user_id)
+    mark_changed(risk, at)
+    return added
+
+
+def set_next_review(
+    risk: Risk, next_review: date | None, at: datetime, user_id: int | None = None
+) -> None:
+    """The risk's next review date, audited when it changes (None: left as it is)."""
     if next_review is not None and next_review != risk.next_review:
         audit.record(
             "risk",
@@ -164,5 +173,36 @@ def rescore_risk(
             at=at,
         )
         risk.next_review = next_review
+
+
+def record_review(
+    risk: Risk,
+    reviewed_on: date,
+    note: str,
+    *,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Review:
+    """A review that keeps the scores: kept with its note, and the next review date set from
+    the current score's band as a rescore sets it. Audited."""
+    lock_risks([risk.id])
+    check_version(risk, expected_version)
+    at = at or now_utc()
+    review = Review(risk_id=risk.id, reviewed_on=reviewed_on, note=note, created_at=at,
+                    created_by_id=audit.acting_user_id())  # fmt: skip
+    db.session.add(review)
+    db.session.flush()
+    audit.record(
+        "review",
+        review.id,
+        "add",
+        audit.diff({}, {"reviewed_on": reviewed_on, "note": note}),
+        risk_id=risk.id,
+        summary=f"{risk.ref} reviewed: no change",
+        at=at,
+    )
+    current = db.session.get(RiskScores, risk.id)
+    if current is not None and current.current_score is not None:
+        set_next_review(risk, suggested_review(current.current_score, reviewed_on), at)
     mark_changed(risk, at)
-    return added
+    return review
