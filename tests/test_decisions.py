@@ -298,3 +298,19 @@ def test_a_meetings_page_lists_the_decisions_taken_at_it(login, setting):
     page = client.get(f"/meetings/{setting['held']}").text
     assert "Decisions taken at this meeting" in page and "<strong>Tolerate until" in page
     assert "Decisions taken at this meeting" not in client.get(f"/meetings/{setting['ahead']}").text
+
+
+def test_decisions_due_are_on_the_dashboard_the_due_list_and_reviews_due(
+    app, login, two_risks, runner
+):
+    decide(app, "SG-02", "treat", TODAY - timedelta(days=1))
+    with app.app_context():
+        meeting_id = make_meeting(TODAY + timedelta(days=14), "Board meeting").id
+    client = login("member")
+    dashboard = client.get("/").text
+    assert "decision due for review" in dashboard and 'href="/risks?flag=decision_due"' in dashboard
+    assert "risk above appetite with no decision" in dashboard
+    assert "Decisions due for review (1)" in client.get(f"/meetings/{meeting_id}").text
+    result = runner.invoke(args=["reviews", "due"])
+    assert result.exit_code == 0 and "Decisions due for review" in result.output
+    assert "Look again at the board's decision: Treat, look again by" in result.output

@@ -38,6 +38,8 @@ def dashboard_body() -> tuple[str, str, int]:
         "actions_overdue_risks": sum(row.overdue_actions > 0 for row in rows),
         "past_target": sum(row.past_target for row in rows),
         "indicator_moved": sum(row.indicator_moved for row in rows),
+        "decision_due": sum(row.decision_due for row in rows),
+        "no_decision": sum(row.no_decision for row in rows),
         "responses_overdue": overdue_count(today()),
     }
     meeting = next_meeting()

@@ -70,6 +70,11 @@ def due_lines(due: DueList) -> list[tuple[str, str, str, str, str, str]]:
     for row in due.indicator_moved:
         lines.append(("indicator moved", row.ref, row.risk.title, row.risk.owner_name,
                       "Rescore the risk: an indicator it bears on moved", ""))  # fmt: skip
+    for row in due.decisions_due:
+        until = row.decision.look_again_on
+        lines.append(("decision due", row.ref, row.risk.title, row.risk.owner_name,
+                      f"Look again at the board's decision: {row.treatment}",
+                      until.isoformat() if until else ""))  # fmt: skip
     # A challenge's "owner" is the agency that owes the response; its ref the risk's, if any.
     for item in due.challenges:
         kind = "response overdue" if item.overdue else "response due"
@@ -86,6 +91,7 @@ HEADINGS = {
     "action due": "Actions due",
     "past target": "Past their target date",
     "indicator moved": "Indicator moved since last rescore",
+    "decision due": "Decisions due for review",
     "response overdue": "Challenge responses overdue",
     "response due": "Challenge responses due",
 }

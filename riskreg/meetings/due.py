@@ -50,6 +50,8 @@ class DueList:
     indicator_moved: list[domain.RegisterRow]
     # Challenges waiting for their agency's response, due on or before `by`, soonest first.
     challenges: list[ChallengeLine]
+    # The board's decision on them is due for review (its look-again date passed, or outgrown).
+    decisions_due: list[domain.RegisterRow] = ()
 
     @property
     def overdue_reviews(self) -> list[domain.RegisterRow]:
@@ -72,6 +74,7 @@ class DueList:
             or self.past_target
             or self.indicator_moved
             or self.challenges
+            or self.decisions_due
         )
 
 
@@ -132,4 +135,5 @@ def due_before(
         past_target=[r for r in rows if r.past_target],
         indicator_moved=[r for r in rows if r.indicator_moved],
         challenges=awaiting_response(by, today),
+        decisions_due=[r for r in rows if r.decision_due],
     )
