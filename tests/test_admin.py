@@ -842,3 +842,39 @@ def test_garbage_posted_to_the_draft_page_is_refused_and_changes_nothing(app, lo
     assert 400 <= response.status_code < 500
     with app.app_context():
         assert table_counts() == before and versions() == [1]
+
+
+def test_adopting_bands_that_review_sooner_offers_to_bring_reviews_forward(app, login):
+    """High at 12 moves to Extreme (every meeting): its next review, three months away, can be
+    brought forward to a month from today, audited; unticked, it stays."""
+    from datetime import timedelta
+
+    from helpers import make_risk
+
+    from riskreg import clock
+    from riskreg.models import AuditEvent, Risk
+
+    today = clock.today()
+    with app.app_context():
+        make_risk(current=(3, 4), next_review=today + timedelta(days=90))
+        bands = default_bands()
+        bands[2]["max"], bands[3]["min"] = 10, 12
+        post = scheme_post(with_bands(bands))
+    client = login("admin")
+    saved = client.post("/admin/scheme/edit", data=post)
+    assert saved.status_code == 302
+    preview = client.get("/admin/scheme/draft").text
+    assert "Reviews the new bands ask for sooner (1)" in preview and "SG-01" in preview
+    with app.app_context():
+        draft_id = db.session.scalar(select(SchemeDraft.id))
+    adopted = client.post(
+        "/admin/scheme/draft", data={"draft_id": draft_id, "adopt": "Adopt", "bring_forward": "y"}
+    )
+    assert adopted.status_code == 302
+    with app.app_context():
+        risk = db.session.scalar(select(Risk))
+        assert today < risk.next_review < today + timedelta(days=90)
+        event = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.risk_id == risk.id).order_by(AuditEvent.id.desc())
+        ).first()
+        assert "next review set to" in event.summary

@@ -61,9 +61,9 @@ def test_every_form_that_changes_a_closed_risk_refuses_it(app, login):
     with app.app_context():
         ref, control_id, action_id = closed_risk()
         before = table_counts()
-    # Every editing form but adding a risk, closing and reopening.
-    refused = editing_urls(ref, control_id, action_id)[1:-2]
-    assert len(refused) == 9
+    # Every editing form but adding a risk, closing and reopening; and recording a decision.
+    refused = editing_urls(ref, control_id, action_id)[1:-2] + [f"/risks/{ref}/decisions/new"]
+    assert len(refused) == 11
     for url in refused:
         for response in (client.get(url), client.post(url, data={"version": "9"})):
             assert response.status_code == 409, url

@@ -4,8 +4,19 @@ a field enforces is stated in its hint; every message says what to do."""
 import re
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput
-from wtforms import FieldList, Form, FormField, HiddenField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovPasswordInput,
+    GovSubmitInput,
+)
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import Length, Optional, Regexp, ValidationError
 
 from riskreg import domain
@@ -275,6 +286,7 @@ class DraftForm(FlaskForm):
     saved a different draft since)."""
 
     draft_id = HiddenField()
+    bring_forward = BooleanField("Bring their next review dates forward to the dates listed")
     adopt = SubmitField("Adopt it", widget=GovSubmitInput())
     abandon = SubmitField("Abandon the draft", widget=GovSubmitInput())
 

@@ -10,12 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from riskreg import domain
+from riskreg.clock import today
 from riskreg.extensions import db
 from riskreg.models import SchemeDraft, ScoringScheme, User
 from riskreg.readmodel import (
     active_scheme,
     active_scheme_row,
     forget_schemes,
+    next_meeting,
     register_rows,
     scheme_from_row,
 )
@@ -191,7 +193,7 @@ def preview_scheme():
             db.session.commit()
             flash(f"Abandoned the draft. Version {latest.version} is still in use.")
             return redirect(url_for(".scheme"))
-        return adopt(draft, latest)
+        return adopt(draft, latest, bring_forward=form.bring_forward.data)
     if draft is None:
         return draft_gone(404)
     stale = draft.base_version != latest.version
@@ -211,16 +213,24 @@ def preview_scheme():
         changes=domain.band_changes(rows, proposed),
         counts=domain.band_counts(rows, proposed),
         open_risks=len(rows),
+        earlier=earlier_reviews(rows, proposed),
     )
 
 
-def adopt(draft: SchemeDraft, latest: ScoringScheme):
+def earlier_reviews(rows, scheme: domain.Scheme) -> list[domain.EarlierReview]:
+    meeting = next_meeting()
+    return domain.earlier_reviews(rows, scheme, today(), meeting.held_on if meeting else None)
+
+
+def adopt(draft: SchemeDraft, latest: ScoringScheme, bring_forward: bool = False):
     if draft.base_version != latest.version:
         return draft_gone(409)
+    rows = register_rows()
     try:
-        row, recorded = services.adopt_scheme_draft(
-            draft, latest, register_rows(), user_id=current_user.id
-        )
+        row, recorded = services.adopt_scheme_draft(draft, latest, rows, user_id=current_user.id)
+        if bring_forward:
+            adopted = scheme_from_row(row)
+            brought = services.bring_reviews_forward(earlier_reviews(rows, adopted))
         db.session.commit()
     except IntegrityError:  # another admin adopted a version a moment earlier
         db.session.rollback()
@@ -230,7 +240,9 @@ def adopt(draft: SchemeDraft, latest: ScoringScheme):
         f"Adopted version {row.version} of the scoring scheme. "
         f"{recorded} {'scoring' if recorded == 1 else 'scorings'} of open risks recorded again "
         "under it; every page, report and export now shows the present in this version."
-    )
+        + (f" {brought} next review {'date' if brought == 1 else 'dates'} brought forward."
+           if bring_forward else "")
+    )  # fmt: skip
     return redirect(url_for(".scheme"))
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, exists, func, or_, select
 
 from riskreg import audit, domain
+from riskreg.clock import now_utc
 from riskreg.domain.agencies import agency_key, tidy_name
 from riskreg.extensions import db
 from riskreg.models import (
@@ -21,7 +22,7 @@ from riskreg.models import (
     risk_partner,
 )
 from riskreg.readmodel import forget_agencies, forget_schemes, scheme_from_row
-from riskreg.register.services import record_under_scheme
+from riskreg.register.services import record_under_scheme, set_next_review
 
 SECTION_FIELDS = ("name", "prefix", "appetite", "position")
 
@@ -268,3 +269,15 @@ def add_scheme_version(latest: ScoringScheme, data: dict, *, user_id: int) -> Sc
         "scheme", row.id, "create", changes, summary=f"Adopted scoring scheme version {row.version}"
     )
     return row
+
+
+def bring_reviews_forward(earlier: list[domain.EarlierReview]) -> int:
+    """Each risk's next review date brought forward to the one its new band asks for; audited
+    per risk. Returns how many."""
+    now = now_utc()
+    risks = {r.id: r for r in db.session.scalars(
+        select(Risk).where(Risk.id.in_([e.row.risk.id for e in earlier]))
+    )} if earlier else {}  # fmt: skip
+    for item in earlier:
+        set_next_review(risks[item.row.risk.id], item.review_on, now)
+    return len(earlier)

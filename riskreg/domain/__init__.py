@@ -1,7 +1,14 @@
 """The pure domain core: plain data in, plain data out, with no Flask, no database and nothing
 else of riskreg (an import-linter contract checks it). Everything else builds on these names."""
 
-from .adoption import BandChange, BandCount, band_changes, band_counts
+from .adoption import (
+    BandChange,
+    BandCount,
+    EarlierReview,
+    band_changes,
+    band_counts,
+    earlier_reviews,
+)
 from .dates import long_date
 from .decisions import TREATMENTS, UNDECIDED, DecisionFact, treatment_words
 from .presets import PRESETS, preset
@@ -50,6 +57,8 @@ from .words import sentence
 from .years import ReportingYear, last_complete_year, parse_year, year_containing
 
 __all__ = [
+    "EarlierReview",
+    "earlier_reviews",
     "DecisionFact",
     "TREATMENTS",
     "UNDECIDED",

@@ -4,9 +4,10 @@ again under the new version; the others already read the same under it."""
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 from .register import KINDS, RegisterRow, ScoreView
-from .scoring import Band, Scheme
+from .scoring import Band, Scheme, review_due
 
 
 @dataclass(frozen=True)
@@ -61,3 +62,27 @@ def band_counts(rows: list[RegisterRow], scheme: Scheme) -> list[BandCount]:
         if name not in new_names
     ]
     return counts
+
+
+@dataclass(frozen=True)
+class EarlierReview:
+    row: RegisterRow
+    band: str  # the current score's band under the scheme adopted
+    review_on: date  # when that band asks for the next review, counted from today
+
+
+def earlier_reviews(
+    rows: list[RegisterRow], scheme: Scheme, today: date, next_meeting: date | None
+) -> list[EarlierReview]:
+    """The open risks whose current score's band under `scheme` asks for a review before the
+    next review date they have (or that have none), counted from today: what adopting it may
+    bring forward."""
+    earlier = []
+    for row in rows:
+        if row.current is None or row.risk.status != "open":
+            continue
+        band = scheme.band_for(row.current.score)
+        due = review_due(today, band, next_meeting)
+        if row.risk.next_review is None or due < row.risk.next_review:
+            earlier.append(EarlierReview(row, band.name, due))
+    return earlier

@@ -311,7 +311,7 @@ def rescore_summary(
 @managers_only
 def review(ref):
     """A review that keeps the scores: it sets the next review date as a rescore does."""
-    risk = find_risk(ref)
+    risk = find_open_risk(ref)
     form = ReviewForm()
 
     def change(**lock):

@@ -34,6 +34,7 @@ from .scores import (
     record_review,
     record_under_scheme,
     rescore_risk,
+    set_next_review,
     suggested_review,
 )
 
@@ -44,5 +45,6 @@ __all__ = [
     "close_risk", "closure_meeting_label", "create_risk", "mark_changed", "next_number",
     "record_assurance", "record_review", "record_under_scheme", "remove_mitigation",
     "remove_notes", "reopen_risk", "rescore_risk", "save_mitigation", "set_fields",
+    "set_next_review",
     "suggested_review", "update_risk",
 ]  # fmt: skip
