@@ -158,10 +158,31 @@ class Section(db.Model):
     prefix: Mapped[str] = mapped_column(String(8), unique=True)
     appetite: Mapped[int | None]  # highest current score the board tolerates here
     position: Mapped[int] = mapped_column(default=0)
+    # The appetite in words (the Orange Book's levels) and the board's own statement of it.
+    appetite_level: Mapped[str] = mapped_column(String(10), default="")
+    appetite_statement: Mapped[str] = mapped_column(Text, default="")
 
     __table_args__ = (
         CheckConstraint("appetite IS NULL OR appetite BETWEEN 1 AND 36", name="appetite"),
+        CheckConstraint(
+            "appetite_level IN ('', 'averse', 'minimal', 'cautious', 'open', 'eager')",
+            name="appetite_level",
+        ),
     )
+
+
+class AppetiteChange(db.Model):
+    """A section's appetite as it was set: its level, statement and highest tolerated score,
+    with who set it, when and, optionally, the meeting that agreed it. Append-only."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("section.id"), index=True)
+    level: Mapped[str] = mapped_column(String(10), default="")
+    statement: Mapped[str] = mapped_column(Text, default="")
+    score: Mapped[int | None]
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
 
 class ScoringScheme(db.Model):

@@ -172,15 +172,17 @@ def make_meeting(held_on, title="Board meeting", agreed_at=None, notes=""):
 
 
 def table_rows(with_ids: bool = True) -> dict[str, list[dict]]:
-    """Every table's rows, by table name (tables without rows left out, and those a database
-    at an earlier migration does not have yet); without their ids, rows are given new ones
-    when they are put back."""
+    """Every table's rows, by table name (tables without rows left out; in a database at an
+    earlier migration, the tables and columns it has); without their ids, rows are given new
+    ones when they are put back."""
     rows = {}
-    present = set(sa_inspect(db.engine).get_table_names())
+    inspector = sa_inspect(db.engine)
+    present = set(inspector.get_table_names())
     for table in db.metadata.sorted_tables:
         if table.name not in present:
             continue
-        keep = [c for c in table.columns if with_ids or c.name != "id"]
+        columns = {column["name"] for column in inspector.get_columns(table.name)}
+        keep = [c for c in table.columns if c.name in columns and (with_ids or c.name != "id")]
         found = db.session.execute(select(*keep)).mappings().all()
         if found:
             rows[table.name] = [dict(row) for row in found]

@@ -878,3 +878,43 @@ def test_adopting_bands_that_review_sooner_offers_to_bring_reviews_forward(app, 
             select(AuditEvent).where(AuditEvent.risk_id == risk.id).order_by(AuditEvent.id.desc())
         ).first()
         assert "next review set to" in event.summary
+
+
+def test_a_sections_appetite_in_words_is_kept_with_its_history_and_shown(app, login):
+    from datetime import timedelta
+
+    from helpers import make_meeting, make_risk
+
+    from riskreg import clock
+    from riskreg.models import AppetiteChange, Section
+
+    with app.app_context():
+        make_risk(current=(4, 4))
+        held = make_meeting(clock.today() - timedelta(days=3), "Board meeting").id
+        ahead = make_meeting(clock.today() + timedelta(days=3), "Next board").id
+        section_id = db.session.scalar(select(Section.id).where(Section.prefix == "SG"))
+        kept = len(db.session.scalars(select(AppetiteChange)).all())  # one a section, from 0012
+    client = login("admin")
+    form = {"name": "Safeguarding risks and challenges", "prefix": "SG", "appetite": "12",
+            "appetite_level": "cautious", "appetite_statement": "Not where plans <b>drift</b>",
+            "appetite_meeting": str(held), "position": "1"}  # fmt: skip
+    refusals = [({"appetite_level": "reckless"}, "Choose the risk appetite in words"),
+                ({"appetite_meeting": str(ahead)}, "a board meeting held by today")]  # fmt: skip
+    for bad, message in refusals:
+        response = client.post(f"/admin/sections/{section_id}", data={**form, **bad})
+        assert response.status_code == 400 and message in response.text
+    with app.app_context():
+        assert len(db.session.scalars(select(AppetiteChange)).all()) == kept
+    assert client.post(f"/admin/sections/{section_id}", data=form).status_code == 302
+    with app.app_context():
+        changes = db.session.scalars(select(AppetiteChange).order_by(AppetiteChange.id)).all()
+        assert len(changes) == kept + 1
+        change = changes[-1]
+        assert (change.level, change.score, change.meeting_id) == ("cautious", 12, held)
+    summary = login("member").get("/summary").text
+    assert (
+        "Risk appetite: Cautious (current score 12 or below): Not where plans &lt;b&gt;drift"
+        in summary
+    )
+    heatmap = login("member").get("/heatmap?section=SG").text
+    assert "Appetite: Cautious (current score 12 or below)" in heatmap

@@ -6,6 +6,8 @@ import re
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovPasswordInput,
+    GovRadioInput,
+    GovSelect,
     GovSubmitInput,
 )
 from wtforms import (
@@ -14,6 +16,8 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
+    RadioField,
+    SelectField,
     StringField,
     SubmitField,
 )
@@ -25,7 +29,14 @@ from riskreg.auth.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from riskreg.domain.agencies import NAME_LIMIT, tidy_name
 from riskreg.domain.vocabulary import ORIENTATIONS
 from riskreg.ui import forms as shared_fields
-from riskreg.ui.forms import ChoiceField, WholeNumberField, clean_line, whole_number
+from riskreg.ui.forms import (
+    ChoiceField,
+    WholeNumberField,
+    clean_line,
+    options,
+    text,
+    whole_number,
+)
 
 # Least privilege first: the order the role radios list them in.
 ROLE_HINTS = {
@@ -341,6 +352,21 @@ class SectionForm(FlaskForm):
         "scheme's highest score. Leave it blank for none.",
         validators=[Optional()],
     )
+    appetite_level = RadioField(
+        "Risk appetite in words",
+        choices=options([("", "Not set"), *domain.APPETITE_LEVELS.items()]),
+        validate_choice=False,
+        widget=GovRadioInput(),
+    )
+    appetite_statement = text(
+        "Risk appetite statement",
+        1000,
+        long=True,
+        hint="The board's own words: what it will and will not accept in this section.",
+    )
+    appetite_meeting = SelectField(
+        "Agreed at", choices=[], validate_choice=False, widget=GovSelect()
+    )
     position = whole_number(
         "Position",
         1,
@@ -350,6 +376,14 @@ class SectionForm(FlaskForm):
     )
     submit = SubmitField("Save section", widget=GovSubmitInput())
 
+    def validate_appetite_level(self, field):
+        if field.data and field.data not in domain.APPETITE_LEVELS:
+            raise ValidationError("Choose the risk appetite in words from the list")
+
+    def validate_appetite_meeting(self, field):
+        if field.data and field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError("Choose a board meeting held by today from the list")
+
     highest_score = 25  # the active scheme's highest score: the views set it
 
     def validate_appetite(self, field):
@@ -357,7 +391,14 @@ class SectionForm(FlaskForm):
             raise ValidationError(f"Risk appetite must be between 1 and {self.highest_score}")
 
     def values(self) -> dict:
-        return {name: self[name].data for name in ("name", "prefix", "appetite", "position")}
+        return {
+            "name": self.name.data,
+            "prefix": self.prefix.data,
+            "appetite": self.appetite.data,
+            "appetite_level": self.appetite_level.data or "",
+            "appetite_statement": self.appetite_statement.data or "",
+            "position": self.position.data,
+        }
 
 
 class SettingsForm(FlaskForm):

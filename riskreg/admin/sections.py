@@ -3,10 +3,13 @@
 from flask import flash, redirect, render_template, url_for
 from sqlalchemy import func, select
 
+from riskreg import clock
 from riskreg.extensions import db
 from riskreg.models import Risk, Section
 from riskreg.readmodel import active_scheme
 from riskreg.ui import form_status
+from riskreg.ui.forms import options
+from riskreg.ui.meeting_choices import agreeing_meetings, meeting_label
 
 from . import services
 from .blueprint import admin_only, bp
@@ -23,6 +26,18 @@ def sections():
         .order_by(Section.position, Section.name)
     ).all()
     return render_template("admin/sections.html", title="Sections", rows=rows)
+
+
+def meeting_choices():
+    """The meetings held by today that may have agreed an appetite, "Not at a meeting" first."""
+    return options(
+        [("", "Not at a meeting")]
+        + [(m.id, meeting_label(m)) for m in agreeing_meetings(clock.today())]
+    )
+
+
+def chosen_meeting(form: SectionForm) -> int | None:
+    return int(form.appetite_meeting.data) if form.appetite_meeting.data else None
 
 
 def section_problems(form: SectionForm, section: Section | None) -> bool:
@@ -51,8 +66,9 @@ def new_section():
     next_position = (db.session.scalar(select(func.max(Section.position))) or 0) + 1
     form = SectionForm(data={"position": min(next_position, 99)})
     form.highest_score = active_scheme().max_score
+    form.appetite_meeting.choices = meeting_choices()
     if form.validate_on_submit() and not section_problems(form, None):
-        section = services.add_section(form.values())
+        section = services.add_section(form.values(), chosen_meeting(form))
         db.session.commit()
         flash(f"Added the section {section.name} ({section.prefix}).")
         return redirect(url_for(".sections"))
@@ -67,8 +83,9 @@ def edit_section(section_id):
     section = db.get_or_404(Section, section_id)
     form = SectionForm(obj=section)
     form.highest_score = active_scheme().max_score
+    form.appetite_meeting.choices = meeting_choices()
     if form.validate_on_submit() and not section_problems(form, section):
-        if services.update_section(section, form.values()):
+        if services.update_section(section, form.values(), chosen_meeting(form)):
             db.session.commit()
             flash(f"Saved the section {section.name}.")
         else:

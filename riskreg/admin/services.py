@@ -11,6 +11,7 @@ from riskreg.domain.agencies import agency_key, tidy_name
 from riskreg.extensions import db
 from riskreg.models import (
     Agency,
+    AppetiteChange,
     Assessment,
     Challenge,
     Indicator,
@@ -24,21 +25,24 @@ from riskreg.models import (
 from riskreg.readmodel import forget_agencies, forget_schemes, scheme_from_row
 from riskreg.register.services import record_under_scheme, set_next_review
 
-SECTION_FIELDS = ("name", "prefix", "appetite", "position")
+SECTION_FIELDS = ("name", "prefix", "appetite", "appetite_level", "appetite_statement", "position")
+APPETITE_FIELDS = ("appetite", "appetite_level", "appetite_statement")
 
 
-def add_section(values: dict) -> Section:
+def add_section(values: dict, meeting_id: int | None = None) -> Section:
     section = Section(**values)
     db.session.add(section)
     db.session.flush()
     audit.record_added(
         "section", section, SECTION_FIELDS, f"Added section {section.prefix} {section.name}"
     )
+    keep_appetite(section, meeting_id)
     return section
 
 
-def update_section(section: Section, values: dict) -> dict:
-    """Change the section's fields; returns the {field: [old, new]} that changed."""
+def update_section(section: Section, values: dict, meeting_id: int | None = None) -> dict:
+    """Change the section's fields; returns the {field: [old, new]} that changed. A change of
+    its appetite is kept in its history, with the meeting that agreed it if one is named."""
     changes = audit.diff({name: getattr(section, name) for name in SECTION_FIELDS}, values)
     if changes:
         for name, value in values.items():
@@ -46,7 +50,23 @@ def update_section(section: Section, values: dict) -> dict:
         audit.record(
             "section", section.id, "update", changes, summary=f"Changed section {section.name}"
         )
+        if set(changes) & set(APPETITE_FIELDS):
+            keep_appetite(section, meeting_id)
     return changes
+
+
+def keep_appetite(section: Section, meeting_id: int | None) -> None:
+    db.session.add(
+        AppetiteChange(
+            section_id=section.id,
+            level=section.appetite_level,
+            statement=section.appetite_statement,
+            score=section.appetite,
+            meeting_id=meeting_id,
+            created_at=now_utc(),
+            created_by_id=audit.acting_user_id(),
+        )
+    )
 
 
 # --- Agencies --------------------------------------------------------------------------------

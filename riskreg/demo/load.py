@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import delete, func, select
 
 from riskreg import audit, clock, domain
-from riskreg.admin.services import find_or_add
+from riskreg.admin.services import find_or_add, update_section
 from riskreg.auth.accounts import add_user, new_password
 from riskreg.clock import now_utc
 from riskreg.decisions.services import record_decision
@@ -43,7 +43,13 @@ from riskreg.register import services
 from . import challenges, dataset
 from . import data as demo_data
 
-DEMO_APPETITES = {"SG": 12, "BR": 9}
+# Each section's appetite: its highest tolerated score, its level and the board's statement.
+DEMO_APPETITES = {
+    "SG": (12, "cautious", "The Board accepts some risk while services change, but not where "
+           "children at risk of significant harm could be missed or their plans drift."),
+    "BR": (9, "minimal", "The Board's own business must be reliable: it accepts little risk to "
+           "its capacity, its minutes and its oversight of partners."),
+}  # fmt: skip
 DEMO_ACCOUNTS = [
     ("admin@example.org", "Alex Admin", "admin"),
     ("manager@example.org", "Morgan Manager", "manager"),
@@ -94,8 +100,12 @@ def load_demo(now: datetime | None = None) -> int:
 
     db.session.merge(Setting(key="board_name", value=demo_data.BOARD_NAME))
     sections = {s.prefix: s for s in db.session.scalars(select(Section))}
-    for prefix, appetite in DEMO_APPETITES.items():
-        sections[prefix].appetite = appetite
+    for prefix, (appetite, level, statement) in DEMO_APPETITES.items():
+        section = sections[prefix]
+        update_section(
+            section,
+            {"appetite": appetite, "appetite_level": level, "appetite_statement": statement},
+        )
 
     meetings = {}
     agreements = []

@@ -10,7 +10,14 @@ from .adoption import (
     earlier_reviews,
 )
 from .dates import long_date
-from .decisions import TREATMENTS, UNDECIDED, DecisionFact, treatment_words
+from .decisions import (
+    APPETITE_LEVELS,
+    TREATMENTS,
+    UNDECIDED,
+    DecisionFact,
+    appetite_words,
+    treatment_words,
+)
 from .presets import PRESETS, preset
 from .privacy import child_identifiers, identifier_message
 from .register import (
@@ -57,6 +64,8 @@ from .words import sentence
 from .years import ReportingYear, last_complete_year, parse_year, year_containing
 
 __all__ = [
+    "APPETITE_LEVELS",
+    "appetite_words",
     "EarlierReview",
     "earlier_reviews",
     "DecisionFact",

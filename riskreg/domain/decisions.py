@@ -16,6 +16,28 @@ TREATMENTS = {
 }
 UNDECIDED = "Not yet decided"
 
+# A section's risk appetite in words: the Orange Book's levels, least to most willing.
+APPETITE_LEVELS = {
+    "averse": "Averse: avoid the risk and its uncertainty",
+    "minimal": "Minimal: only the safest options, with little residual risk",
+    "cautious": "Cautious: safe options, with a low degree of residual risk",
+    "open": "Open: consider every option for the best outcome, with reasonable risk",
+    "eager": "Eager: seek innovation and opportunity, accepting greater risk",
+}
+
+
+def appetite_words(level: str, score: int | None, statement: str = "") -> str:
+    """ "Cautious (current score 12 or below): the board's statement"; "" for none set."""
+    if level and score is not None:
+        head = f"{level.capitalize()} (current score {score} or below)"
+    elif level:
+        head = level.capitalize()
+    elif score is not None:
+        head = f"Current score {score} or below"
+    else:
+        head = ""
+    return f"{head}: {statement}" if head and statement else head or statement
+
 
 def treatment_words(treatment: str | None, to: str = "", until: date | None = None) -> str:
     """ "Tolerate until 31 March 2027", "Transfer to NHS Dudley CCG", "Treat, look again by

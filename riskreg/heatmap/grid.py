@@ -44,6 +44,7 @@ class Appetite:
     prefix: str
     name: str
     score: int  # the highest current score the board tolerates in the section
+    words: str = ""  # its level and statement: "Cautious (current score 12 or below): ..."
 
 
 @dataclass(frozen=True)
@@ -218,7 +219,9 @@ def heatmap_for(
     known = readmodel.sections()
     chosen = [s for s in known if s.prefix == query.section]
     appetites = [
-        Appetite(s.prefix, s.name, s.appetite) for s in (chosen or known) if s.appetite is not None
+        Appetite(s.prefix, s.name, s.appetite, s.appetite_words)
+        for s in (chosen or known)
+        if s.appetite is not None
     ]
     return build_heatmap(
         rows,

@@ -40,7 +40,12 @@ def heatmap_data(grid: Heatmap) -> dict:
         "bands": [{**band_of(b), "min": b.min, "max": b.max} for b in reversed(grid.scheme.bands)],
         "placed": placed,
         "line": (
-            {"name": grid.line.name, "prefix": grid.line.prefix, "score": grid.line.score}
+            {
+                "name": grid.line.name,
+                "prefix": grid.line.prefix,
+                "score": grid.line.score,
+                "words": grid.line.words,
+            }
             if grid.line
             else None
         ),

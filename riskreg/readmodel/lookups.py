@@ -34,6 +34,12 @@ class SectionInfo:
     name: str
     position: int
     appetite: int | None
+    appetite_level: str = ""
+    appetite_statement: str = ""
+
+    @property
+    def appetite_words(self) -> str:
+        return domain.appetite_words(self.appetite_level, self.appetite, self.appetite_statement)
 
 
 def sections() -> list[SectionInfo]:
@@ -41,7 +47,13 @@ def sections() -> list[SectionInfo]:
     if "sections" not in g:
         rows = db.session.execute(
             select(
-                Section.id, Section.prefix, Section.name, Section.position, Section.appetite
+                Section.id,
+                Section.prefix,
+                Section.name,
+                Section.position,
+                Section.appetite,
+                Section.appetite_level,
+                Section.appetite_statement,
             ).order_by(Section.position, Section.prefix)
         )
         g.sections = [SectionInfo(*row) for row in rows]

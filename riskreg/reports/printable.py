@@ -3,6 +3,7 @@ summary_context() gives the page (the one read model), as text and score tags.""
 
 from riskreg import readmodel
 from riskreg.clock import end_of_day
+from riskreg.domain import sentence
 from riskreg.heatmap.printable import heatmap_data
 from riskreg.meetings.printable import changes_data, direction
 from riskreg.ui import show_date
@@ -123,14 +124,15 @@ def summary_data(context: dict, meeting=None) -> dict:
         "sections": [
             {
                 "name": section.name,
-                "note": f"{len(section_rows)} risk{'s' if len(section_rows) != 1 else ''}, "
-                "highest current score first"
-                + (
-                    f". Risk appetite: current score {section.appetite} or below"
-                    if section.appetite
-                    else ""
-                )
-                + ".",
+                "note": sentence(
+                    f"{len(section_rows)} risk{'s' if len(section_rows) != 1 else ''}, "
+                    "highest current score first"
+                    + (
+                        f". Risk appetite: {section.appetite_words}"
+                        if section.appetite_words
+                        else ""
+                    )
+                ),
                 "caption": f"{section.name}: risks as at {context['as_at_text']}",
                 "rows": [risk_row(row) for row in section_rows],
             }
