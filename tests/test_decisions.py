@@ -314,3 +314,29 @@ def test_decisions_due_are_on_the_dashboard_the_due_list_and_reviews_due(
     result = runner.invoke(args=["reviews", "due"])
     assert result.exit_code == 0 and "Decisions due for review" in result.output
     assert "Look again at the board's decision: Treat, look again by" in result.output
+
+
+def test_statement_counts_do_not_grow_with_the_decisions(app, login, monkeypatch):
+    """The register, a risk's page, the pack and since the last meeting read decisions in a
+    fixed number of statements, however many risks have them."""
+    from helpers import request_statements
+
+    from riskreg.ui import pdf
+
+    monkeypatch.setattr(pdf, "typeset", lambda *_: b"%PDF-")
+    with app.app_context():
+        meeting_id = make_meeting(TODAY + timedelta(days=7), "Board meeting").id
+
+    def add(count, start=0):
+        for n in range(start, start + count):
+            with app.app_context():
+                make_risk(title=f"Risk {n}", current=(4, 4))
+            decide(app, f"SG-{n + 1:02d}", "tolerate", UNTIL)
+            decide(app, f"SG-{n + 1:02d}", "treat")
+
+    client = login("member")
+    urls = ["/risks", "/risks/SG-01", "/summary.pdf?changes=1", f"/meetings/{meeting_id}/changes"]
+    add(2)
+    few = request_statements(app, client, urls)
+    add(20, start=2)
+    assert request_statements(app, client, urls) == few
