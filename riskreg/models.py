@@ -675,6 +675,13 @@ class SnapshotRow(db.Model):
     target_score: Mapped[int | None]
     target_band: Mapped[str | None] = mapped_column(String(40))
     target_scheme_version: Mapped[int | None]
+    # The board's treatment as it stood (its latest decision then; "" for none), and the
+    # section's appetite level.
+    treatment: Mapped[str] = mapped_column(String(10), default="")
+    treatment_to: Mapped[str] = mapped_column(String(200), default="")
+    look_again_on: Mapped[date | None]
+    decided_score: Mapped[int | None]
+    appetite_level: Mapped[str] = mapped_column(String(10), default="")
 
     __table_args__ = (UniqueConstraint("meeting_id", "risk_id"),)
 

@@ -340,3 +340,20 @@ def test_statement_counts_do_not_grow_with_the_decisions(app, login, monkeypatch
     few = request_statements(app, client, urls)
     add(20, start=2)
     assert request_statements(app, client, urls) == few
+
+
+def test_an_agreed_register_keeps_the_treatment_as_it_then_stood(app, setting):
+    from riskreg.meetings.services import agree_register
+    from riskreg.meetings.snapshots import snapshots_of
+    from riskreg.models import Meeting, SnapshotRow
+
+    decide(app, "SG-01", "tolerate", UNTIL)
+    with app.app_context():
+        agree_register(db.session.get(Meeting, setting["held"]))
+        db.session.commit()
+    decide(app, "SG-01", "treat")  # a later decision leaves the agreed record alone
+    with app.app_context():
+        snap = db.session.scalar(select(SnapshotRow))
+        assert (snap.treatment, snap.look_again_on, snap.decided_score) == ("tolerate", UNTIL, 16)
+        [row] = snapshots_of([db.session.get(Meeting, setting["held"])])[setting["held"]]
+        assert row.treatment.startswith("Tolerate until ")

@@ -36,6 +36,7 @@ from riskreg.readmodel import (
     active_scheme,
     register_rows,
     schemes_by_version,
+    sections,
 )
 from riskreg.register.actions import action_order
 
@@ -62,6 +63,16 @@ def snapshot_row(meeting_id: int, row: domain.RegisterRow) -> SnapshotRow:
     kept = {name: getattr(row.risk, name) for name in KEPT_FIELDS}
     # A risk may have more partners than the snapshot's column holds by name.
     kept["partner_agencies"] = names_within(kept["partner_agencies"], PARTNERS_KEPT)
+    decision = row.decision
+    if decision is not None:
+        values |= {
+            "treatment": decision.treatment,
+            "treatment_to": decision.to[:200],
+            "look_again_on": decision.look_again_on,
+            "decided_score": decision.score,
+        }
+    levels = {section.prefix: section.appetite_level for section in sections()}
+    values["appetite_level"] = levels.get(row.risk.section_prefix, "")
     return SnapshotRow(meeting_id=meeting_id, risk_id=row.risk.id, **kept, **values)
 
 
@@ -98,9 +109,15 @@ def row_from_snapshot(
         **{name: getattr(snap, name) for name in KEPT_FIELDS},
     )
     inherent, current, target = (snapshot_score_view(snap, kind, schemes) for kind in domain.KINDS)
+    decision = (
+        domain.DecisionFact(snap.treatment, snap.treatment_to, snap.look_again_on,
+                            snap.decided_score)
+        if snap.treatment
+        else None
+    )  # fmt: skip
     # As the board saw it: compared with itself, so the direction reads "same".
     return domain.row_from_views(
-        risk, inherent, current, target, current, clock.local_date(agreed_at)
+        risk, inherent, current, target, current, clock.local_date(agreed_at), decision=decision
     )
 
 
