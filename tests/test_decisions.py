@@ -357,3 +357,18 @@ def test_an_agreed_register_keeps_the_treatment_as_it_then_stood(app, setting):
         assert (snap.treatment, snap.look_again_on, snap.decided_score) == ("tolerate", UNTIL, 16)
         [row] = snapshots_of([db.session.get(Meeting, setting["held"])])[setting["held"]]
         assert row.treatment.startswith("Tolerate until ")
+
+
+def test_the_csv_gives_each_risks_treatment_and_decision_flags(app, login, two_risks):
+    import csv
+    import io
+
+    decide(app, "SG-01", "tolerate", UNTIL)
+    rows = list(csv.DictReader(io.StringIO(
+        login("member").get("/risks.csv").data.decode("utf-8-sig")
+    )))  # fmt: skip
+    by_ref = {row["Ref"]: row for row in rows}
+    assert by_ref["SG-01"]["Treatment"].startswith("Tolerate until ")
+    assert by_ref["SG-02"]["Treatment"] == "Not yet decided"
+    assert by_ref["SG-01"]["Above appetite, no decision"] == ""  # tolerated
+    assert by_ref["SG-01"]["Above appetite"] == "Yes"

@@ -85,6 +85,7 @@ COLUMNS = [
     *score_columns("current"),
     *score_columns("target"),
     Column("Direction of travel", direction_words, 12),
+    Column("Treatment", lambda row: row.treatment, 26),
     Column("Open actions", lambda row: row.open_actions, 9),
     Column("Overdue actions", lambda row: row.overdue_actions, 9),
     Column("Review overdue", lambda row: yes(row.review_overdue), 9),
@@ -93,6 +94,8 @@ COLUMNS = [
     Column("Open challenge", lambda row: yes(row.open_challenge), 12),
     Column("Limited or no assurance", lambda row: yes(row.weak_assurance), 12),
     Column("Above appetite", lambda row: yes(row.above_appetite), 9),
+    Column("Decision due for review", lambda row: yes(row.decision_due), 12),
+    Column("Above appetite, no decision", lambda row: yes(row.no_decision), 12),
     Column("Scoring matrix", matrix_of, 14),
 ]
 ASSESSMENT_HEADINGS = [
