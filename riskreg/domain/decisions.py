@@ -4,7 +4,7 @@ responses) and the sentence a page or document gives a decision."""
 from dataclasses import dataclass
 from datetime import date
 
-from .dates import long_date
+from .dates import long_date, short_date
 
 # Treat: act to reduce it; tolerate: accept it as it is, until a day to look again; transfer:
 # another body carries it; terminate: stop the activity that gives rise to it.
@@ -68,6 +68,16 @@ class DecisionFact:
     @property
     def words(self) -> str:
         return treatment_words(self.treatment, self.to, self.look_again_on)
+
+    @property
+    def short(self) -> str:
+        """For a narrow column: "Tolerate until 2 Apr 2027", "Transfer to …", "Treat"."""
+        words = TREATMENTS[self.treatment]
+        if self.treatment == "transfer" and self.to:
+            words += f" to {self.to}"
+        if self.treatment == "tolerate" and self.look_again_on is not None:
+            words += f" until {short_date(self.look_again_on)}"
+        return words
 
 
 def decision_due(decision: DecisionFact | None, current: int | None, today: date) -> bool:

@@ -101,6 +101,10 @@ class RegisterRow:
         return self.decision.words if self.decision else UNDECIDED
 
     @property
+    def treatment_short(self) -> str:
+        return self.decision.short if self.decision else UNDECIDED
+
+    @property
     def ref(self) -> str:
         return self.risk.ref
 
