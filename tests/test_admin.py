@@ -918,3 +918,25 @@ def test_a_sections_appetite_in_words_is_kept_with_its_history_and_shown(app, lo
     )
     heatmap = login("member").get("/heatmap?section=SG").text
     assert "Appetite: Cautious (current score 12 or below)" in heatmap
+
+
+def test_an_appetite_set_is_listed_since_the_last_meeting(app, login):
+    from datetime import timedelta
+
+    from helpers import make_meeting
+
+    from riskreg import clock
+    from riskreg.models import Section
+
+    with app.app_context():
+        held = make_meeting(clock.today() - timedelta(days=3), "Board meeting").id
+        ahead = make_meeting(clock.today() + timedelta(days=3), "Next board").id
+        section_id = db.session.scalar(select(Section.id).where(Section.prefix == "BR"))
+    form = {"name": "Board risks and challenges", "prefix": "BR", "appetite": "9",
+            "appetite_level": "minimal", "appetite_statement": "Little risk to our own work",
+            "appetite_meeting": str(held), "position": "2"}  # fmt: skip
+    assert login("admin").post(f"/admin/sections/{section_id}", data=form).status_code == 302
+    page = login("member").get(f"/meetings/{ahead}/changes").text
+    assert "Appetite set (" in page
+    assert "Minimal (current score 9 or below): Little risk to our own work" in page
+    assert "Board meeting, " in page

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from helpers import make_meeting, make_risk, table_counts
 from sqlalchemy import select
+from test_reviews_cli import smtp_server  # noqa: F401 (a fixture)
 
 from riskreg import clock
 from riskreg.decisions import services
@@ -372,3 +373,28 @@ def test_the_csv_gives_each_risks_treatment_and_decision_flags(app, login, two_r
     assert by_ref["SG-02"]["Treatment"] == "Not yet decided"
     assert by_ref["SG-01"]["Above appetite, no decision"] == ""  # tolerated
     assert by_ref["SG-01"]["Above appetite"] == "Yes"
+
+
+def test_notify_sends_the_decisions_due_to_the_owner_and_each_manager(
+    app,
+    two_risks,
+    smtp_server,  # noqa: F811
+):
+    from helpers import make_user
+
+    from riskreg.models import Risk
+
+    with app.app_context():
+        db.session.scalar(select(Risk).where(Risk.ref == "SG-02")).owner_email = "o@example.org"
+        db.session.commit()
+        make_user("manager", email="chair@example.org", name="Board manager")
+    decide(app, "SG-02", "treat", TODAY - timedelta(days=1))
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.server_address[1],
+                      MAIL_SENDER="board@example.org")  # fmt: skip
+    result = app.test_cli_runner().invoke(args=["reviews", "notify"])
+    assert result.exit_code == 0, result.output
+    received = {tuple(to): mail.get_payload(decode=True).decode() for to, mail in
+                smtp_server.received}  # fmt: skip
+    assert set(received) == {("o@example.org",), ("chair@example.org",)}
+    for text in received.values():
+        assert "Decisions due for review" in text and "SG-02" in text

@@ -139,7 +139,7 @@ def due(before, csv_path):
 @before_option
 def notify(before):
     """Email each risk owner what is due on their risks, and the board's managers the
-    challenge responses overdue (needs MAIL_SERVER)."""
+    challenge responses overdue and the decisions due for review (needs MAIL_SERVER)."""
     config = current_app.config
     if not config.get("MAIL_SERVER"):
         fail(
@@ -160,12 +160,14 @@ def notify(before):
         if address:
             by_address.setdefault(address, []).append(line)
     skipped = [ref for ref in refs if not (emails.get(ref) or "").strip()]
-    # Each manager gets the overdue responses, in the reminder they get as an owner or alone.
-    overdue = [line for line in lines if line[0] == "response overdue"]
-    if overdue:
+    # Each manager gets the overdue responses and the decisions due for review, in the
+    # reminder they get as an owner or alone (without what it already holds).
+    for_managers = [line for line in lines if line[0] in ("response overdue", "decision due")]
+    if for_managers:
         known = {address.lower(): address for address in by_address}
         for address in managers_emails():
-            by_address.setdefault(known.get(address.lower(), address), []).extend(overdue)
+            items = by_address.setdefault(known.get(address.lower(), address), [])
+            items.extend(line for line in for_managers if line not in items)
     messages = [
         mail.message(
             config, address, f"Risk register: due by {described}", reminder_text(items, described)

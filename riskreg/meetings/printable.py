@@ -143,6 +143,9 @@ def changes_data(c: Changes) -> dict:
               lambda i: [risk(i.ref, i.risk_title), [{"keep": day(i.on)},
                                                      {"hint": f" ({i.by})"} if i.by else ""],
                          [i.note]], "What was looked at", ("", "reviews that kept the scores")),
+        table("Appetite set", ["Section", "Risk appetite", "Agreed at"], c.appetites,
+              lambda a: [[a.section], [a.words], [a.meeting or "No meeting named"]],
+              "Risk appetite", ("", "appetites set")),
         table("Decisions taken", ["Risk", "Decision", "Why", "Decided"], c.decisions,
               lambda i: [risk(i[0], i[1]), [i[2].words], [i[2].reason],
                          [i[2].where if i[2].where != "Chair's action"

@@ -21,12 +21,14 @@ from riskreg.indicators.data import Moved, entered_between
 from riskreg.models import (
     Action,
     ActionNote,
+    AppetiteChange,
     Assessment,
     Control,
     Meeting,
     Review,
     Risk,
     ScoringScheme,
+    Section,
     SnapshotRow,
     User,
 )
@@ -39,6 +41,7 @@ from riskreg.readmodel import (
     sections,
 )
 from riskreg.register.actions import action_order
+from riskreg.ui.meeting_choices import meeting_label
 
 # The risk's own fields a snapshot keeps, by the same name on domain.RiskFact and SnapshotRow.
 KEPT_FIELDS = (
@@ -222,6 +225,13 @@ class ReviewKept:
 
 
 @dataclass(frozen=True)
+class AppetiteSet:
+    section: str
+    words: str  # "Cautious (current score 12 or below): the statement"
+    meeting: str  # "Board meeting, 3 March 2026", or "" when no meeting is named
+
+
+@dataclass(frozen=True)
 class Changes:
     meeting: Meeting
     previous: Meeting | None
@@ -237,6 +247,7 @@ class Changes:
     rescored_back: list[Rescore]  # rescored in the window, and back where they were
     decisions: list  # (ref, title, decisions.services.DecisionView), recorded in the window
     reviewed: list[ReviewKept]  # reviews in the window that kept the scores
+    appetites: list[AppetiteSet]  # a section's appetite set in the window
     adoptions: list[str]  # "Scoring scheme version 3 adopted: the scorings of 4 risks ..."
     controls_added: list[Mitigation]
     actions_added: list[Mitigation]
@@ -320,6 +331,7 @@ def changes_between(
         action_notes=notes_in(since, until),
         decisions=decisions_between(since, until),
         reviewed=reviews_in(since, until),
+        appetites=appetites_in(since, until),
         above_appetite=[row for row in after if row.above_appetite],
         indicators_moved=entered_between(since, until),
         # Overdue as the challenges stand now, even for an agreed meeting: their history of
@@ -356,6 +368,27 @@ def adoptions_between(since: datetime | None, until: datetime, risks: int) -> li
     return [
         f"Scoring scheme version {v} adopted" + (recorded if v == versions[-1] else "")
         for v in versions
+    ]
+
+
+def appetites_in(since: datetime | None, until: datetime) -> list[AppetiteSet]:
+    """Each section's appetite as set in the window, in the order set: one statement."""
+    query = (
+        select(AppetiteChange, Section.name, Meeting)
+        .join(Section, Section.id == AppetiteChange.section_id)
+        .outerjoin(Meeting, Meeting.id == AppetiteChange.meeting_id)
+        .where(AppetiteChange.created_at <= until)
+        .order_by(AppetiteChange.id)
+    )
+    if since is not None:
+        query = query.where(AppetiteChange.created_at > since)
+    return [
+        AppetiteSet(
+            name,
+            domain.appetite_words(change.level, change.score, change.statement) or "None set",
+            meeting_label(meeting) if meeting else "",
+        )
+        for change, name, meeting in db.session.execute(query)
     ]
 
 
