@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from docx import Document
 from helpers import count_statements, make_challenge, make_meeting, make_risk, make_user
-from test_reviews_cli import smtp_server  # noqa: F401 (a fixture)
+from test_reviews_cli import notify_by_mail, smtp_server  # noqa: F401 (a fixture)
 
 from riskreg import clock
 from riskreg.challenges import services as challenge_services
@@ -228,12 +228,7 @@ def test_notify_sends_the_overdue_responses_to_each_active_manager(
         make_user("manager", email="second.manager@example.org", name="Second manager")
         make_user("manager", email="gone.manager@example.org", name="Gone", active=False)
         make_user("member", email="member@example.org")
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.server_address[1],
-                      MAIL_SENDER="board@example.org")  # fmt: skip
-    result = app.test_cli_runner().invoke(args=["reviews", "notify"])
-    assert result.exit_code == 0, result.output
-    received = {tuple(to): mail.get_payload(decode=True).decode() for to, mail in
-                smtp_server.received}  # fmt: skip
+    result, received = notify_by_mail(app, smtp_server)
     # The manager who owns a risk gets one reminder with both; the other a message of their own.
     assert set(received) == {("owner@example.org",), ("second.manager@example.org",)}
     both = received[("owner@example.org",)]

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from helpers import make_meeting, make_risk, table_counts
 from sqlalchemy import select
-from test_reviews_cli import smtp_server  # noqa: F401 (a fixture)
+from test_reviews_cli import notify_by_mail, smtp_server  # noqa: F401 (a fixture)
 
 from riskreg import clock
 from riskreg.decisions import services
@@ -389,12 +389,7 @@ def test_notify_sends_the_decisions_due_to_the_owner_and_each_manager(
         db.session.commit()
         make_user("manager", email="chair@example.org", name="Board manager")
     decide(app, "SG-02", "treat", TODAY - timedelta(days=1))
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.server_address[1],
-                      MAIL_SENDER="board@example.org")  # fmt: skip
-    result = app.test_cli_runner().invoke(args=["reviews", "notify"])
-    assert result.exit_code == 0, result.output
-    received = {tuple(to): mail.get_payload(decode=True).decode() for to, mail in
-                smtp_server.received}  # fmt: skip
+    _, received = notify_by_mail(app, smtp_server)
     assert set(received) == {("o@example.org",), ("chair@example.org",)}
     for text in received.values():
         assert "Decisions due for review" in text and "SG-02" in text

@@ -122,6 +122,18 @@ def smtp_server():
     thread.join()
 
 
+def notify_by_mail(app, smtp_server, *args):
+    """`reviews notify` through the test server: its result, and each message's text by its
+    recipients."""
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.server_address[1],
+                      MAIL_SENDER="board@example.org")  # fmt: skip
+    result = app.test_cli_runner().invoke(args=["reviews", "notify", *args])
+    assert result.exit_code == 0, result.output
+    received = {tuple(to): mail.get_payload(decode=True).decode() for to, mail in
+                smtp_server.received}  # fmt: skip
+    return result, received
+
+
 def test_notify_emails_each_owner_their_items(app, register, smtp_server):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.server_address[1],
                       MAIL_SENDER="board@example.org")  # fmt: skip
