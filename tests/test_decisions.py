@@ -393,3 +393,26 @@ def test_notify_sends_the_decisions_due_to_the_owner_and_each_manager(
     assert set(received) == {("o@example.org",), ("chair@example.org",)}
     for text in received.values():
         assert "Decisions due for review" in text and "SG-02" in text
+
+
+def test_the_annual_report_can_give_each_risks_treatment_and_its_sections_appetite(
+    app, login, two_risks
+):
+    from riskreg.domain import year_containing
+    from riskreg.models import Section
+
+    decide(app, "SG-01", "tolerate", UNTIL)
+    with app.app_context():
+        section = db.session.scalar(select(Section).where(Section.prefix == "SG"))
+        section.appetite_level, section.appetite_statement = "cautious", "Not where plans drift"
+        db.session.commit()
+    client = login("member")
+    year = year_containing(TODAY).label
+    plain = client.get(f"/report/risks-and-challenges?year={year}").text
+    assert "Risk appetite: Cautious (current score 12 or below): Not where plans drift." in plain
+    assert 'rr-secondary">(tolerate until' not in plain
+    page = client.get(f"/report/risks-and-challenges?year={year}&treatment=1").text
+    assert 'rr-secondary">(tolerate until ' in page and "(not yet decided)" in page
+    assert "treatment=1" in page  # the downloads keep the choice
+    markdown = client.get(f"/report/risks-and-challenges.md?year={year}&treatment=1").text
+    assert "tolerate until " in markdown and "Risk appetite: Cautious" in markdown

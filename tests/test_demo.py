@@ -60,7 +60,8 @@ def test_the_default_annual_report_lists_every_demo_risk_in_both_sections(app, l
         db.session.commit()
     html = login("member").get("/report/risks-and-challenges").text
     assert f"Key risks and challenges {domain.last_complete_year(clock.today()).label}" in html
-    sections = re.findall(r'<h3 class="govuk-heading-s">([^<]+)</h3>\s*<ul', html)
+    # Each section's heading, then its appetite in words, then its risks.
+    sections = re.findall(r'<h3 class="govuk-heading-s">([^<]+)</h3>\s*<p[^>]*>Risk appetite', html)
     assert sections == ["Safeguarding risks and challenges", "Board risks and challenges"]
     assert len(re.findall(r"<li data-ref=", html)) == 8
     for spec in data.RISKS:

@@ -2,7 +2,7 @@
 safeguarding activity from the data set, then the key risks and challenges, then how the board
 challenged partners. What the page, the Markdown and the Word file (documents.py) all show."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
@@ -193,6 +193,13 @@ class Report:
     show_direction: bool
     activity: list[ActivityFigure]
     challenges: ChallengeYear
+    show_treatment: bool = False
+    # Each section's risk appetite in words, by its name ("" for none set).
+    appetites: dict[str, str] = field(default_factory=dict)
+
+    def appetite_of(self, section: str) -> str:
+        words = self.appetites.get(section, "")
+        return domain.sentence(f"Risk appetite: {words}") if words else ""
 
     @property
     def activity_lead(self) -> str:
@@ -234,13 +241,17 @@ class Report:
         if self.show_direction:
             arrow, words = domain.DIRECTIONS[row.direction]
             parts.append("new" if row.direction == "new" else f"{arrow} {words.lower()}")
+        if self.show_treatment:
+            parts.append(f"{row.treatment[:1].lower()}{row.treatment[1:]}")
         closed = closed_in_year(row, self.year)
         if closed is not None:
             parts.append(f"closed {long_date(closed)}")
         return f" ({', '.join(parts)})" if parts else ""
 
 
-def build_report(year: ReportingYear, today: date, show_scores=False, show_direction=False):
+def build_report(
+    year: ReportingYear, today: date, show_scores=False, show_direction=False, show_treatment=False
+):
     query = year_query(year, today)
     rows = readmodel.register_rows(query)
     sections: dict[str, list[domain.RegisterRow]] = {}
@@ -257,4 +268,6 @@ def build_report(year: ReportingYear, today: date, show_scores=False, show_direc
         show_direction=show_direction,
         activity=activity_for(year),
         challenges=challenge_year(year, today),
+        show_treatment=show_treatment,
+        appetites={s.name: s.appetite_words for s in readmodel.sections()},
     )

@@ -38,6 +38,8 @@ def key_risks_markdown(report: Report) -> list[str]:
     lines = []
     for name, rows in report.sections:
         lines += [f"### {md(name)}", ""]
+        if appetite := report.appetite_of(name):
+            lines += [md(appetite), ""]
         lines += [f"- {md(row.risk.statement + report.suffix(row))}" for row in rows]
         lines.append("")
     grid = report.heatmap
@@ -106,6 +108,8 @@ def word_document(report: Report) -> bytes:
     # the bullets get the style's id directly (`bullet`, above).
     for name, rows in report.sections:
         document.add_heading(name, level=2)
+        if appetite := report.appetite_of(name):
+            document.add_paragraph(appetite)
         for row in rows:
             document.add_paragraph(row.risk.statement + report.suffix(row))._p.style = bullet
     if not report.empty:

@@ -247,6 +247,7 @@ def annual_from_request():
             day,
             show_scores=request.args.get("scores") == "1",
             show_direction=request.args.get("direction") == "1",
+            show_treatment=request.args.get("treatment") == "1",
         ),
         None,
     )
@@ -258,6 +259,8 @@ def download_args(report: Report) -> dict:
         args["scores"] = "1"
     if report.show_direction:
         args["direction"] = "1"
+    if report.show_treatment:
+        args["treatment"] = "1"
     return args
 
 
