@@ -6,13 +6,15 @@ from datetime import date, timedelta
 
 import pytest
 from helpers import make_meeting, make_risk, table_counts
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 from test_reviews_cli import notify_by_mail, smtp_server  # noqa: F401 (a fixture)
 
 from riskreg import clock
 from riskreg.decisions import services
 from riskreg.extensions import db
-from riskreg.models import Agency, AuditEvent, Decision
+from riskreg.models import Agency, AuditEvent, Decision, Risk
 
 TODAY = clock.today()
 UNTIL = TODAY + timedelta(days=90)
@@ -416,3 +418,41 @@ def test_the_annual_report_can_give_each_risks_treatment_and_its_sections_appeti
     assert "treatment=1" in page  # the downloads keep the choice
     markdown = client.get(f"/report/risks-and-challenges.md?year={year}&treatment=1").text
     assert "tolerate until " in markdown and "Risk appetite: Cautious" in markdown
+
+
+JUNK = st.one_of(
+    st.text(max_size=40),
+    st.integers(min_value=-40, max_value=3000).map(str),
+    st.sampled_from(["", " ", "tolerate", "transfer", "meeting", "chair", "999999", "x" * 2500,
+                     "\x00", "31", "2", "<b>x</b>", "943 476 5919"]),
+)  # fmt: skip
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_generated_input_to_the_decision_and_review_forms_never_errors_or_half_writes(
+    app, login, setting, data
+):
+    """Any field replaced by junk (a date's boxes one by one): a 4xx that writes nothing, or a
+    whole decision or review recorded."""
+    client = login("manager")
+    with app.app_context():
+        version = str(db.session.scalar(select(Risk.version)))
+    forms = {
+        "/risks/SG-01/decisions/new": tolerate(setting),
+        "/risks/SG-01/review": {"version": version, "reviewed_on": day(TODAY), "note": "Data"},
+    }
+    for url, valid in forms.items():
+        names = data.draw(st.lists(st.sampled_from(sorted(valid)), max_size=3, unique=True))
+        post = {**valid, **{name: data.draw(st.lists(JUNK, min_size=1, max_size=4)
+                                            if isinstance(valid[name], list) else JUNK,
+                                            label=f"{url} {name}") for name in names}}  # fmt: skip
+        with app.app_context():
+            before = table_counts()
+        response = client.post(url, data=post)
+        assert response.status_code < 500, (url, post)
+        if response.status_code >= 400:
+            with app.app_context():
+                assert table_counts() == before, (url, post)
