@@ -68,8 +68,7 @@ def summary_data(context: dict, meeting=None) -> dict:
             "title": row.risk.title,
             "owner": owner,
             "lead": f"Lead: {row.risk.lead_agency}",
-            "treatment": "Treatment: "
-            + context["treatments"].get(row.risk.id, context["undecided"]),
+            "treatment": f"Treatment: {row.treatment}",
             "reason": (
                 f"Scored {show_date(reason[0])}: {reason[1] or 'no reason recorded.'}"
                 if reason

@@ -10,8 +10,7 @@ from sqlalchemy import select
 
 from riskreg import readmodel
 from riskreg.clock import end_of_day, today
-from riskreg.decisions.services import treatments_of
-from riskreg.domain import UNDECIDED, parse_year
+from riskreg.domain import parse_year
 from riskreg.domain.assurance import assurance_words
 from riskreg.domain.dates import long_date
 from riskreg.domain.vocabulary import EFFECTIVENESS
@@ -156,8 +155,6 @@ def summary_context(view, meeting: Meeting | None = None) -> dict:
         "grid": heatmap_for(rows, query),
         "filters": describe_filters(query),
         "effectiveness": EFFECTIVENESS,
-        "treatments": treatments_of([row.risk.id for row in rows]),
-        "undecided": UNDECIDED,
         "board": board_name(),
         "args": {**view.args(), **pack_args},
         "plain_args": view.args(),
