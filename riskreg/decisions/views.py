@@ -1,6 +1,6 @@
 """Recording the board's decision on a risk (managers); the risk page lists them all."""
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from riskreg import clock, domain
@@ -8,7 +8,7 @@ from riskreg.domain.vocabulary import EDITOR_ROLES
 from riskreg.extensions import db
 from riskreg.models import Meeting, Risk
 from riskreg.security import role_required
-from riskreg.ui import form_status
+from riskreg.ui import form_status, refuse_if_closed
 from riskreg.ui.forms import options
 from riskreg.ui.meeting_choices import agreeing_meetings, meeting_label
 
@@ -23,11 +23,7 @@ def open_risk(ref: str) -> Risk:
     risk = db.session.scalar(select(Risk).where(Risk.ref == ref))
     if risk is None:
         abort(404)
-    if risk.status != "open":
-        page = render_template(
-            "register/closed.html", title=f"{risk.ref} is closed: reopen it to change it", risk=risk
-        )
-        abort(make_response(page, 409))
+    refuse_if_closed(risk)
     return risk
 
 

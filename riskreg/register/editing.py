@@ -8,7 +8,6 @@ from functools import partial
 from flask import (
     abort,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -29,6 +28,7 @@ from riskreg.models import (
 )
 from riskreg.readmodel import RegisterQuery, active_scheme, register_rows
 from riskreg.security import role_required
+from riskreg.ui import refuse_if_closed
 from riskreg.ui.forms import options
 from riskreg.ui.meeting_choices import agreeing_meeting_choices
 
@@ -60,14 +60,9 @@ def find_risk(ref: str) -> Risk:
 
 
 def find_open_risk(ref: str) -> Risk:
-    """The risk a form changes: a closed risk is refused (409) until someone reopens it, whatever
-    links the page offered."""
+    """The risk a form changes: a closed risk is refused (409) until someone reopens it."""
     risk = find_risk(ref)
-    if risk.status == "closed":
-        page = render_template(
-            "register/closed.html", title=f"{risk.ref} is closed: reopen it to change it", risk=risk
-        )
-        abort(make_response(page, 409))
+    refuse_if_closed(risk)
     return risk
 
 

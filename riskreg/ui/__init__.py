@@ -8,7 +8,16 @@ from datetime import datetime
 from urllib.parse import quote as url_quote
 
 import jinja2
-from flask import current_app, g, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    g,
+    make_response,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from govuk_frontend_wtf.main import WTFormsHelpers
@@ -195,6 +204,16 @@ def cached_page(name: str, render, lead: str = ""):
     }
     page = cache.cached(f"{name}:page", draw)
     return PAGE_PART.sub(lambda part: parts[part.group(1)], page), status
+
+
+def refuse_if_closed(risk) -> None:
+    """A form that changes a risk is refused (409) while it is closed, whatever links the page
+    offered: the page says to reopen it first."""
+    if risk.status == "closed":
+        page = render_template(
+            "register/closed.html", title=f"{risk.ref} is closed: reopen it to change it", risk=risk
+        )
+        abort(make_response(page, 409))
 
 
 def form_status() -> int:
