@@ -8,7 +8,7 @@ register showed; each computation here runs a fixed number of SQL statements."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from riskreg import clock, domain
 from riskreg.challenges.reporting import ChallengeChanges
@@ -341,6 +341,11 @@ def changes_between(
     )
 
 
+def in_window(column, since: datetime | None, until: datetime):
+    """`column` after `since` (None: ever) up to `until`: between two registers."""
+    return and_(column > since, column <= until) if since is not None else column <= until
+
+
 def moves(before: domain.ScoreView, reasons) -> tuple[tuple[Reason, ...], int]:
     """Of a risk's current-score assessments in the window (oldest first), those that moved it
     (a likelihood or impact other than the one before), and how many kept it as it was (a
@@ -359,10 +364,8 @@ def adoptions_between(since: datetime | None, until: datetime, risks: int) -> li
     """Each scheme version adopted in the window, as one line rather than a rescore a risk."""
     # Version 1 is the scheme the register started with, never adopted over another.
     query = select(ScoringScheme.version).where(
-        ScoringScheme.created_at <= until, ScoringScheme.version > 1
+        in_window(ScoringScheme.created_at, since, until), ScoringScheme.version > 1
     )
-    if since is not None:
-        query = query.where(ScoringScheme.created_at > since)
     versions = list(db.session.scalars(query.order_by(ScoringScheme.version)))
     recorded = f": the scorings of {risks} risk{'s' * (risks != 1)} recorded again in its bands"
     return [
@@ -377,11 +380,9 @@ def appetites_in(since: datetime | None, until: datetime) -> list[AppetiteSet]:
         select(AppetiteChange, Section.name, Meeting)
         .join(Section, Section.id == AppetiteChange.section_id)
         .outerjoin(Meeting, Meeting.id == AppetiteChange.meeting_id)
-        .where(AppetiteChange.created_at <= until)
+        .where(in_window(AppetiteChange.created_at, since, until))
         .order_by(AppetiteChange.id)
     )
-    if since is not None:
-        query = query.where(AppetiteChange.created_at > since)
     return [
         AppetiteSet(
             name,
@@ -398,11 +399,9 @@ def reviews_in(since: datetime | None, until: datetime) -> list[ReviewKept]:
         select(Review, Risk.ref, Risk.title, User.name)
         .join(Risk, Risk.id == Review.risk_id)
         .outerjoin(User, User.id == Review.created_by_id)
-        .where(Review.created_at <= until)
+        .where(in_window(Review.created_at, since, until))
         .order_by(Risk.section_id, Risk.number, Review.id)
     )
-    if since is not None:
-        query = query.where(Review.created_at > since)
     return [
         ReviewKept(ref, title, review.reviewed_on, review.note, name or "")
         for review, ref, title, name in db.session.execute(query)
@@ -414,11 +413,9 @@ def rescore_reasons(since: datetime | None, until: datetime) -> dict[int, list[R
     query = (
         select(Assessment, User.name)
         .outerjoin(User, User.id == Assessment.created_by_id)
-        .where(Assessment.kind == "current", Assessment.created_at <= until)
+        .where(Assessment.kind == "current", in_window(Assessment.created_at, since, until))
         .order_by(Assessment.created_at, Assessment.id)
     )
-    if since is not None:
-        query = query.where(Assessment.created_at > since)
     reasons: dict[int, list[Reason]] = {}
     for assessment, name in db.session.execute(query):
         reasons.setdefault(assessment.risk_id, []).append(
@@ -442,11 +439,9 @@ def notes_in(since: datetime | None, until: datetime) -> list[NoteAdded]:
         .join(Action, Action.id == ActionNote.action_id)
         .join(Risk, Risk.id == Action.risk_id)
         .outerjoin(User, User.id == ActionNote.created_by_id)
-        .where(ActionNote.created_at <= until)
+        .where(in_window(ActionNote.created_at, since, until))
         .order_by(Risk.ref, ActionNote.created_at, ActionNote.id)
     )
-    if since is not None:
-        query = query.where(ActionNote.created_at > since)
     return [
         NoteAdded(ref, title, description, note.created_at, name or "", note.text)
         for note, description, ref, title, name in db.session.execute(query)
